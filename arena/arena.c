@@ -1,0 +1,335 @@
+/*
+ * arena.c - page arena with a watermark.  See arena.h for the contract.
+ *
+ * Layout of the region after arena_init:
+ *
+ *   base  [pad to 8] [bitmap: one bit a page] [pad to page] [page 0][page 1]...
+ *
+ * The bitmap's bits past the last page are kept set, so a scan for a free page
+ * can never return one that does not exist.  Everything is plain C11 with no
+ * library call but memset, so the file builds unchanged for the host and for
+ * the bare-metal target.
+ */
+#include "arena.h"
+
+#include <string.h>
+
+#define WORD_BITS 64u
+
+static size_t words_for(size_t npages)
+{
+    return (npages + WORD_BITS - 1) / WORD_BITS;
+}
+
+static uintptr_t align_up(uintptr_t x, uintptr_t align)
+{
+    return (x + align - 1) & ~(align - 1);
+}
+
+static unsigned ctz64(uint64_t x)
+{
+    return (unsigned)__builtin_ctzll(x);
+}
+
+/* Mask of bits [lo, hi) within one word, 0 <= lo < hi <= 64. */
+static uint64_t bit_mask(unsigned lo, unsigned hi)
+{
+    uint64_t upper = hi == WORD_BITS ? ~0ull : ((1ull << hi) - 1);
+    return upper & (~0ull << lo);
+}
+
+/* Index of the first free page at or after i, or npages if there is none. */
+static size_t next_free(const struct arena *a, size_t i)
+{
+    size_t nw = words_for(a->npages);
+    size_t w = i / WORD_BITS;
+    if (w >= nw)
+        return a->npages;
+    uint64_t free_bits = ~a->map[w] & (~0ull << (i % WORD_BITS));
+    while (free_bits == 0) {
+        if (++w == nw)
+            return a->npages;
+        free_bits = ~a->map[w];
+    }
+    return w * WORD_BITS + ctz64(free_bits); /* tail bits are set: < npages */
+}
+
+/* Index of the first handed-out page in [i, limit), or limit if none. */
+static size_t next_used(const struct arena *a, size_t i, size_t limit)
+{
+    size_t w = i / WORD_BITS;
+    uint64_t used_bits = a->map[w] & (~0ull << (i % WORD_BITS));
+    while (used_bits == 0) {
+        if (++w * WORD_BITS >= limit)
+            return limit;
+        used_bits = a->map[w];
+    }
+    size_t r = w * WORD_BITS + ctz64(used_bits);
+    return r < limit ? r : limit;
+}
+
+/* Set (value != 0) or clear the bits of pages [i, i + n). */
+static void set_range(struct arena *a, size_t i, size_t n, int value)
+{
+    size_t end = i + n;
+    while (i < end) {
+        size_t w = i / WORD_BITS;
+        unsigned lo = (unsigned)(i % WORD_BITS);
+        unsigned hi = end - w * WORD_BITS >= WORD_BITS
+                          ? WORD_BITS
+                          : (unsigned)(end - w * WORD_BITS);
+        uint64_t m = bit_mask(lo, hi);
+        if (value)
+            a->map[w] |= m;
+        else
+            a->map[w] &= ~m;
+        i = w * WORD_BITS + hi;
+    }
+}
+
+/* Mark every page free, and the bits past the last page used. */
+static void clear_map(struct arena *a)
+{
+    size_t nw = words_for(a->npages);
+    memset(a->map, 0, nw * sizeof a->map[0]);
+    unsigned tail = (unsigned)(a->npages % WORD_BITS);
+    if (tail != 0)
+        a->map[nw - 1] = ~0ull << tail;
+}
+
+/* Does a bitmap for n pages plus the n pages fit in [map_at, end)? */
+static int layout_fits(uintptr_t map_at, uintptr_t end, size_t n,
+                       size_t page_size, uintptr_t *pages_at)
+{
+    uintptr_t map_bytes = (uintptr_t)words_for(n) * sizeof(uint64_t);
+    if (map_bytes > end - map_at)
+        return 0;
+    uintptr_t p = map_at + map_bytes;
+    if (p > end - (page_size - 1))
+        return 0;
+    p = align_up(p, page_size);
+    if (p > end || (end - p) / page_size < n)
+        return 0;
+    *pages_at = p;
+    return 1;
+}
+
+int arena_init(struct arena *a, void *base, size_t size, size_t page_size)
+{
+    if (a == NULL || base == NULL)
+        return ARENA_ERR_ARG;
+    if (page_size < ARENA_MIN_PAGE_SIZE || (page_size & (page_size - 1)) != 0)
+        return ARENA_ERR_PAGE_SIZE;
+
+    uintptr_t start = (uintptr_t)base;
+    uintptr_t end = size > UINTPTR_MAX - start ? UINTPTR_MAX : start + size;
+    uintptr_t map_at = align_up(start, sizeof(uint64_t));
+    if (map_at < start || map_at >= end)
+        return ARENA_ERR_TOO_SMALL;
+
+    /*
+     * Start from the page count the region would hold with no bitmap, take
+     * off the pages that bitmap would cover, step down until pages and bitmap
+     * fit together, then up while one more page still fits: the result is the
+     * largest count that fits, found in a few rounds however large the region.
+     */
+    size_t n = (size_t)((end - map_at) / page_size);
+    n -= words_for(n) * sizeof(uint64_t) / page_size;
+    uintptr_t pages_at = 0;
+    while (n > 0 && !layout_fits(map_at, end, n, page_size, &pages_at))
+        n--;
+    if (n == 0)
+        return ARENA_ERR_TOO_SMALL;
+    while (layout_fits(map_at, end, n + 1, page_size, &pages_at))
+        n++;
+    layout_fits(map_at, end, n, page_size, &pages_at);
+
+    unsigned shift = 0;
+    while (((size_t)1 << shift) < page_size)
+        shift++;
+
+    struct arena fresh = {
+        .map = (uint64_t *)map_at,
+        .pages = (uint8_t *)pages_at,
+        .npages = n,
+        .region_size = (size_t)(end - start),
+        .page_size = page_size,
+        .page_shift = shift,
+    };
+    *a = fresh;
+    clear_map(a);
+    return ARENA_OK;
+}
+
+void *arena_alloc_pages(struct arena *a, size_t npages)
+{
+    if (a->fail_countdown != 0 && --a->fail_countdown == 0) {
+        if (a->fail_sticky)
+            a->fail_countdown = 1;
+        goto fail;
+    }
+    if (npages == 0 || npages > a->npages - a->used_pages)
+        goto fail;
+
+    /* First fit: walk free runs from the lowest possibly free page. */
+    size_t i = next_free(a, a->first_free);
+    while (npages <= a->npages - i) {
+        size_t stop = next_used(a, i, i + npages);
+        if (stop == i + npages)
+            goto found;
+        i = next_free(a, stop);
+    }
+fail:
+    a->failed_allocs++;
+    return NULL;
+
+found:
+    set_range(a, i, npages, 1);
+    if (i == a->first_free)
+        a->first_free = i + npages;
+    a->used_pages += npages;
+    if (a->used_pages > a->peak_pages)
+        a->peak_pages = a->used_pages;
+    if (i + npages > a->high_pages)
+        a->high_pages = i + npages;
+    a->allocs++;
+    return a->pages + (i << a->page_shift);
+}
+
+/* Are all pages [i, i + n) handed out?  Caller checked i + n <= npages. */
+static int range_all_used(const struct arena *a, size_t i, size_t n)
+{
+    size_t end = i + n;
+    while (i < end) {
+        size_t w = i / WORD_BITS;
+        unsigned lo = (unsigned)(i % WORD_BITS);
+        unsigned hi = end - w * WORD_BITS >= WORD_BITS
+                          ? WORD_BITS
+                          : (unsigned)(end - w * WORD_BITS);
+        uint64_t m = bit_mask(lo, hi);
+        if ((a->map[w] & m) != m)
+            return 0;
+        i = w * WORD_BITS + hi;
+    }
+    return 1;
+}
+
+int arena_free_pages(struct arena *a, void *pages, size_t npages)
+{
+    uintptr_t p = (uintptr_t)pages;
+    uintptr_t first = (uintptr_t)a->pages;
+    if (pages == NULL || p < first || ((p - first) & (a->page_size - 1)) != 0)
+        return ARENA_ERR_NOT_IN_ARENA;
+    size_t i = (size_t)((p - first) >> a->page_shift);
+    if (i >= a->npages)
+        return ARENA_ERR_NOT_IN_ARENA;
+    if (npages == 0 || npages > a->npages - i)
+        return ARENA_ERR_BAD_COUNT;
+    if (!range_all_used(a, i, npages))
+        return ARENA_ERR_NOT_ALLOCATED;
+
+#if ARENA_POISON
+    memset(pages, ARENA_POISON_BYTE, npages << a->page_shift);
+#endif
+    set_range(a, i, npages, 0);
+    if (i < a->first_free)
+        a->first_free = i;
+    a->used_pages -= npages;
+    a->frees++;
+    return ARENA_OK;
+}
+
+void arena_reset(struct arena *a)
+{
+#if ARENA_POISON
+    memset(a->pages, ARENA_POISON_BYTE, a->high_pages << a->page_shift);
+#endif
+    clear_map(a);
+    a->first_free = 0;
+    a->used_pages = 0;
+    a->peak_pages = 0;
+    a->high_pages = 0;
+    a->resets++;
+}
+
+void arena_get_stats(const struct arena *a, struct arena_stats *out)
+{
+    size_t capacity = a->npages << a->page_shift;
+    out->page_size = a->page_size;
+    out->capacity = capacity;
+    out->overhead = a->region_size - capacity;
+    out->in_use = a->used_pages << a->page_shift;
+    out->peak_in_use = a->peak_pages << a->page_shift;
+    out->watermark = a->high_pages << a->page_shift;
+    out->allocs = a->allocs;
+    out->frees = a->frees;
+    out->failed_allocs = a->failed_allocs;
+    out->resets = a->resets;
+}
+
+size_t arena_page_size(const struct arena *a)
+{
+    return a->page_size;
+}
+
+size_t arena_pages_for(const struct arena *a, size_t bytes)
+{
+    return (bytes >> a->page_shift) + ((bytes & (a->page_size - 1)) != 0);
+}
+
+int arena_contains(const struct arena *a, const void *p)
+{
+    uintptr_t x = (uintptr_t)p, first = (uintptr_t)a->pages;
+    return x >= first && ((x - first) >> a->page_shift) < a->npages;
+}
+
+static unsigned popcount64(uint64_t x)
+{
+    return (unsigned)__builtin_popcountll(x);
+}
+
+int arena_check(const struct arena *a)
+{
+    size_t nw = words_for(a->npages);
+    size_t used = 0;
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t bits = a->map[w];
+        if (w == nw - 1 && a->npages % WORD_BITS != 0)
+            bits &= bit_mask(0, (unsigned)(a->npages % WORD_BITS));
+        used += popcount64(bits);
+    }
+    if (used != a->used_pages)
+        return ARENA_BROKEN_COUNT;
+    if (a->high_pages < a->npages &&
+        next_used(a, a->high_pages, a->npages) != a->npages)
+        return ARENA_BROKEN_WATERMARK;
+    if (a->first_free > 0 && next_free(a, 0) < a->first_free)
+        return ARENA_BROKEN_FIRST_FREE;
+    if (a->peak_pages < a->used_pages)
+        return ARENA_BROKEN_PEAK;
+    return 0;
+}
+
+void arena_fail_after(struct arena *a, size_t k, int sticky)
+{
+    a->fail_countdown = k;
+    a->fail_sticky = k != 0 && sticky;
+}
+
+const char *arena_strerror(int code)
+{
+    switch (code) {
+    case ARENA_OK: return "ok";
+    case ARENA_ERR_ARG: return "NULL arena or region";
+    case ARENA_ERR_PAGE_SIZE: return "page size not a power of two >= 64";
+    case ARENA_ERR_TOO_SMALL: return "region too small for bitmap + one page";
+    case ARENA_ERR_NOT_IN_ARENA: return "pointer not a page of this arena";
+    case ARENA_ERR_BAD_COUNT: return "page count 0 or past the last page";
+    case ARENA_ERR_NOT_ALLOCATED: return "page not handed out (double free?)";
+    case ARENA_BROKEN_COUNT: return "broken: used page count";
+    case ARENA_BROKEN_WATERMARK: return "broken: page above watermark";
+    case ARENA_BROKEN_FIRST_FREE: return "broken: free page below first_free";
+    case ARENA_BROKEN_PEAK: return "broken: peak below in_use";
+    default: return "unknown error";
+    }
+}

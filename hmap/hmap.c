@@ -1,0 +1,2 @@
+/* hmap.c - work in progress: the implementation lands next. */
+#include "hmap.h"

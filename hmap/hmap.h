@@ -1,0 +1,308 @@
+/*
+ * hmap.h - the Go runtime's bucket hash map (Go 1.14-1.23, runtime/map.go),
+ * in C, taking every byte it uses from a page arena.
+ *
+ * The layout and the rules are Go's, so the memory figures are Go's too:
+ *
+ *   - A bucket holds 8 slots: 8 tophash bytes, the 8 keys, the 8 values, then
+ *     a link to an overflow bucket.  With 8-byte keys and values a bucket is
+ *     144 bytes.  The map has 2^B buckets, chosen from the hint at init.
+ *   - A map grows (doubles) when an insert would take it over 6.5 entries a
+ *     bucket, and grows at the same size when it has about as many overflow
+ *     buckets as regular ones.  Growth is incremental: each later insert or
+ *     delete moves ("evacuates") two old buckets into the new array.
+ *   - Delete only marks slots empty.  No page goes back to the arena, no
+ *     overflow bucket is unlinked, B never falls.  The one moment a running
+ *     map gives pages back is when evacuation ends and the old array is freed.
+ *
+ * That is why a map's memory stays after deletes.  Beyond Go, hmap_reset gives
+ * every page back (Go's `m = nil` plus a GC, but deterministic), hmap_compact
+ * rebuilds at the smallest size that holds the entries, and an opt-in policy
+ * (hmap_set_auto_shrink) compacts by itself with hysteresis.
+ *
+ * Keys and values are copied in, up to HMAP_MAX_KEY / HMAP_MAX_VAL bytes each.
+ * Not thread-safe; best-effort misuse detection (Go's hashWriting flag) turns
+ * a write that re-enters a write, or an iterator over a map written since it
+ * began, into an error instead of corruption.
+ */
+#ifndef TIDEMARK_HMAP_H
+#define TIDEMARK_HMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+/* Error codes.  Every int-returning function returns 0 or one of these. */
+enum {
+    HMAP_OK = 0,
+    HMAP_ERR_ARG = -1,     /* NULL map, type, arena, key or value          */
+    HMAP_ERR_SIZE = -2,    /* key_size 0 or > HMAP_MAX_KEY, or val_size >
+                              HMAP_MAX_VAL, or a hint too large to size     */
+    HMAP_ERR_NOMEM = -3,   /* the arena had no pages for the operation      */
+    HMAP_ERR_BUSY = -4,    /* a write re-entered a write (from a hash or
+                              equal callback): refused, nothing changed     */
+    HMAP_ERR_CHANGED = -5, /* iterator: the map was written since it began  */
+
+    /* What hmap_check reports when an invariant is broken. */
+    HMAP_BROKEN_COUNT = -20,     /* live slots differ from len              */
+    HMAP_BROKEN_TOPHASH = -21,   /* a live slot's tophash differs from its
+                                    key's hash, or is below HMAP_MIN_TOPHASH */
+    HMAP_BROKEN_PLACEMENT = -22, /* a key sits in a bucket its hash does not
+                                    select                                   */
+    HMAP_BROKEN_EMPTY_REST = -23,/* a slot after an emptyRest is not empty   */
+    HMAP_BROKEN_DUPLICATE = -24, /* a key is stored twice                    */
+    HMAP_BROKEN_EVACUATED = -25, /* evacuation marks disagree with nevacuate,
+                                    or an evacuated mark outside growth      */
+    HMAP_BROKEN_OVERFLOW = -26,  /* overflow count or chain is inconsistent  */
+    HMAP_BROKEN_PAGES = -27      /* pages held disagree with the tables      */
+};
+
+/* Go's constants. */
+#define HMAP_BUCKET_SLOTS 8        /* bucketCnt                               */
+#define HMAP_LOAD_NUM 13           /* loadFactor = 13/2 = 6.5 entries/bucket  */
+#define HMAP_LOAD_DEN 2
+#define HMAP_MAX_KEY 128           /* larger keys are an init error (Go would */
+#define HMAP_MAX_VAL 128           /* store them indirectly)                  */
+
+/* tophash states, as Go's.  A live slot holds the hash's top byte, raised
+ * by HMAP_MIN_TOPHASH when it falls below it. */
+#define HMAP_EMPTY_REST 0      /* this slot and every later one in the chain is empty */
+#define HMAP_EMPTY_ONE 1       /* this slot is empty                          */
+#define HMAP_EVACUATED_X 2     /* entry moved to the first half of the new array */
+#define HMAP_EVACUATED_Y 3     /* entry moved to the second half              */
+#define HMAP_EVACUATED_EMPTY 4 /* slot was empty; bucket evacuated            */
+#define HMAP_MIN_TOPHASH 5     /* smallest tophash of a live slot             */
+
+/*
+ * How keys are hashed and compared.  key_size and val_size are fixed per map.
+ * hash == NULL: the built-in seeded 64-bit hash over key_size bytes.
+ * equal == NULL: byte comparison over key_size bytes.
+ * A custom pair must agree: equal keys hash equally under every seed.
+ */
+struct hmap_type {
+    size_t key_size, val_size;
+    uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
+    bool (*equal)(const void *a, const void *b, size_t len);
+};
+
+/*
+ * One bucket array and the overflow memory allocated for it.  While a map
+ * grows it has two: the new (cur) and the old.  Private.
+ */
+struct hmap_table {
+    uint8_t *buckets;     /* 2^B buckets, then preallocated overflow ones   */
+    size_t array_pages;   /* pages of that one arena run                    */
+    uint8_t *chunks;      /* overflow chunks from the arena, linked through
+                             their first word                              */
+    size_t chunk_pages;   /* pages in all of those chunks                   */
+    uint8_t *free_ovf;    /* unused overflow buckets, linked through their
+                             overflow field                                */
+    size_t nfree_ovf;     /* how many are on that list                      */
+    size_t noverflow;     /* overflow buckets linked into chains            */
+    unsigned B;           /* log2 of the bucket count                       */
+};
+
+/*
+ * The map.  Complete here so a caller can own one statically; treat every
+ * field as private.  A zeroed struct hmap is not a map: call hmap_init.
+ */
+struct hmap {
+    struct arena *arena;
+    uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
+    bool (*equal)(const void *a, const void *b, size_t len);
+    size_t key_size, val_size;
+    size_t bucket_size;   /* 8 + 8*key_size + 8*val_size + 8                */
+    size_t chunk_pages;   /* pages per overflow chunk                       */
+    uint64_t seed;        /* current hash seed (reseeded when len hits 0)   */
+    size_t count;         /* live entries                                   */
+
+    struct hmap_table cur;  /* the table inserts go to                      */
+    struct hmap_table old;  /* the table being evacuated; buckets NULL when
+                               not growing                                  */
+    size_t nevacuate;     /* old buckets below this are all evacuated       */
+    bool same_size;       /* the growth under way keeps B                   */
+
+    unsigned hint_B;      /* B the init hint asked for: a floor for shrinks */
+    bool auto_shrink;     /* hmap_set_auto_shrink                           */
+    bool writing;         /* a write is in progress (Go's hashWriting)      */
+    size_t ops_since_resize;  /* inserts of new keys + deletes since the
+                                 table last changed size                    */
+    size_t peak_since_resize; /* largest len since then                     */
+
+    size_t writes;        /* bumped by every write; iterators compare it    */
+    size_t grows, same_size_grows, shrinks; /* counts, for stats            */
+    size_t misuse;        /* writes refused or reads failed as re-entrant   */
+};
+
+/* What hmap_get_stats reports.  bytes is the figure the seed experiment is
+ * about: arena bytes the map holds, in whole pages. */
+struct hmap_stats {
+    size_t len;           /* live entries                                   */
+    unsigned B;           /* log2 of the bucket count (of the array the next
+                             put allocates, when there is none yet)         */
+    size_t buckets;       /* regular buckets allocated (0 before the first
+                             allocation and after hmap_reset)               */
+    size_t overflow;      /* overflow buckets in chains, old table included */
+    size_t bytes;         /* arena bytes held: whole pages, both tables     */
+    bool growing;         /* an evacuation is under way                     */
+
+    size_t bucket_size;   /* bytes per bucket                               */
+    size_t old_buckets;   /* regular buckets of the old table while growing */
+    size_t nevacuate;     /* old buckets evacuated so far                   */
+    size_t spare_overflow;/* preallocated or chunked overflow buckets not yet
+                             used (current table)                           */
+    size_t grows;         /* doublings started                              */
+    size_t same_size_grows; /* same-size growths started                    */
+    size_t shrinks;       /* hmap_compact / auto-shrink rebuilds done       */
+    size_t misuse;        /* re-entrant writes refused                      */
+};
+
+/* An iteration in progress.  Private fields; start with hmap_iter_init. */
+struct hmap_iter {
+    struct hmap *m;
+    size_t writes;        /* m->writes when the iteration began             */
+    size_t start;         /* first bucket visited (seeded, like Go's)       */
+    size_t visited;       /* buckets of the current array finished          */
+    uint8_t *b;           /* bucket in the chain now being read             */
+    unsigned slot;        /* next slot of b to look at (0..8)               */
+    unsigned offset;      /* slot rotation, like Go's                       */
+    bool from_old;        /* b belongs to the old table                     */
+    bool done;
+    int err;              /* HMAP_ERR_CHANGED once the map was written      */
+};
+
+/*
+ * Make *m an empty map of type *t over arena a, sized for hint entries: B is
+ * the smallest with hint <= 8 or hint <= 6.5 * 2^B.  With B >= 1 the bucket
+ * array (plus 2^(B-4) preallocated overflow buckets when B >= 4, plus whatever
+ * fits in the slack of the last page) is allocated now, as Go's make does;
+ * with B = 0 the one bucket is allocated at the first insert.
+ *
+ * Returns 0; HMAP_ERR_ARG if m, t or a is NULL; HMAP_ERR_SIZE for a key_size
+ * of 0 or over 128, a val_size over 128 (0 is allowed: a set), or a hint whose
+ * table would not fit in a size_t; HMAP_ERR_NOMEM if the arena cannot hold the
+ * array.  On failure *m is not a map and the arena is unchanged.  *t is copied,
+ * so it need not outlive the call.
+ */
+int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
+              size_t hint, uint64_t seed);
+
+/*
+ * Insert key with val, or overwrite the value of an existing key.
+ *
+ * Returns 0; HMAP_ERR_ARG if m, key or val is NULL (val may be NULL when
+ * val_size is 0); HMAP_ERR_NOMEM if a page it needed (a new array, an
+ * overflow chunk) could not be had: then every entry is as it was and the map
+ * holds no more pages than before; HMAP_ERR_BUSY if called from inside a
+ * write on the same map (nothing changes).
+ */
+int hmap_put(struct hmap *m, const void *key, const void *val);
+
+/*
+ * The stored value for key, or NULL when key is absent (or m is mid-write:
+ * a re-entrant read, counted as misuse).  The pointer stays valid until the
+ * next write to the map (put, delete, clear, reset, compact), which may move
+ * or empty the slot; writing through it changes the stored value.
+ */
+void *hmap_get(struct hmap *m, const void *key);
+
+/*
+ * Delete key.  Returns true when the key was there.  Frees no memory: the
+ * slot is marked empty and stays allocated.  Never fails for lack of pages:
+ * if the growth step it would do cannot get a page, it deletes in place.
+ * Returns false, changing nothing, when called from inside a write.
+ */
+bool hmap_delete(struct hmap *m, const void *key);
+
+/* Live entries. */
+size_t hmap_len(const struct hmap *m);
+
+/*
+ * Empty the map as Go 1.21's clear(m): every slot empty, any growth abandoned
+ * (the old array's pages go back), the current bucket array and its
+ * preallocated overflow kept; overflow chunks beyond those go back to the
+ * arena.  B is unchanged.  Reseeds the hash.  Does nothing if called from
+ * inside a write.
+ */
+void hmap_clear(struct hmap *m);
+
+/*
+ * Give every page back to the arena and leave the map empty and ready for
+ * reuse, as if just initialised with the same type, hint and arena, except
+ * that the bucket array is allocated again only at the next put.  Reseeds.
+ * Does nothing if called from inside a write.
+ */
+void hmap_reset(struct hmap *m);
+
+/*
+ * Rebuild the map at the smallest B that holds its entries (never below the
+ * B of the init hint), finishing any growth, and give the rest back.  Builds
+ * the new table beside the old one, so it needs room for both.
+ *
+ * Returns 0 (also when already that small: then nothing changes);
+ * HMAP_ERR_NOMEM if the new table does not fit: the map is unchanged;
+ * HMAP_ERR_BUSY from inside a write.  An empty map is reset instead.
+ */
+int hmap_compact(struct hmap *m);
+
+/*
+ * Opt in (on = true) to shrinking by itself: after a delete, when the entries
+ * would fit in a table at least four times smaller, the B is above the init
+ * hint's, and there were at least 2N inserts and deletes since the table last
+ * changed size (N: the most entries it held since), the map compacts.  So N
+ * deletes followed by N inserts never shrink.  Off by default, as Go.  A
+ * shrink that cannot get pages is skipped; the delete still succeeds.
+ */
+void hmap_set_auto_shrink(struct hmap *m, bool on);
+
+/* Fill *out with the map's figures.  Changes nothing. */
+void hmap_get_stats(const struct hmap *m, struct hmap_stats *out);
+
+/*
+ * Begin an iteration over m.  Each live entry is visited exactly once, in an
+ * order chosen by the map's seed (as in Go, do not rely on it), also while a
+ * growth is under way.  Writing to m during the iteration ends it: the next
+ * hmap_iter_next returns false and hmap_iter_error gives HMAP_ERR_CHANGED.
+ */
+void hmap_iter_init(struct hmap_iter *it, struct hmap *m);
+
+/*
+ * Step to the next entry: true with *key and *val pointing at it (valid until
+ * the next write), or false when the iteration is over or was ended by a
+ * write.  key or val may be NULL when not wanted.
+ */
+bool hmap_iter_next(struct hmap_iter *it, const void **key, void **val);
+
+/* 0, or HMAP_ERR_CHANGED if the iteration was ended by a write. */
+int hmap_iter_error(const struct hmap_iter *it);
+
+/*
+ * Check every invariant: count, tophash of each live slot, each key in the
+ * bucket its hash selects (old or new table), no live slot after an
+ * emptyRest, no key twice, evacuation marks, overflow counts, pages held.
+ * Returns 0 or the HMAP_BROKEN_* code of the first that broke.  Changes
+ * nothing; costs a pass over every slot and a hash per key, so it is for
+ * tests and debugging.
+ */
+int hmap_check(const struct hmap *m);
+
+/*
+ * Fast paths for 8-byte keys and values (Go's mapassign_fast64 and friends).
+ * Same contracts as hmap_put / hmap_get / hmap_delete.  Only for a map whose
+ * key_size and val_size are both 8 and which uses the built-in hash and
+ * equality; on any other map they return HMAP_ERR_SIZE / false.
+ * hmap_get_u64 copies the value to *val (when val is not NULL).
+ */
+int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val);
+bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val);
+bool hmap_delete_u64(struct hmap *m, uint64_t key);
+
+/* The built-in hash: seeded, 64-bit, over len bytes. */
+uint64_t hmap_hash_bytes(const void *key, size_t len, uint64_t seed);
+
+/* Text for an HMAP_* code ("out of memory", ...); "unknown" otherwise. */
+const char *hmap_strerror(int code);
+
+#endif /* TIDEMARK_HMAP_H */
