@@ -1,2 +1,758 @@
-/* hmap.c - work in progress: the implementation lands next. */
-#include "hmap.h"
+/*
+ * hmap.c - insert, lookup, delete, growth and the whole-map operations.
+ *
+ * The rules are the Go runtime's (map.go, map_fast64.go, Go 1.14-1.23):
+ *
+ * Growth.  An insert of a new key that would take the map over 6.5 entries a
+ * bucket doubles it; one into a map with about as many overflow buckets as
+ * regular ones grows it at the same size, which packs the chains again.
+ * hash_grow only allocates the new array and moves the old one aside; the
+ * entries move later, two old buckets per insert or delete (grow work): the
+ * bucket the write touches, so that writes only ever see the new array, and
+ * the lowest not yet moved, so that growth ends.  A doubling splits each old
+ * bucket i between new buckets i (X) and i + 2^(B-1) (Y) by the hash bit that
+ * B added.  Lookups read an old bucket while it is not evacuated.  When the
+ * last old bucket is evacuated the old array and its overflow go back to the
+ * arena: the only time a running map gives pages back.
+ *
+ * Delete marks the slot EMPTY_ONE, then turns the run of empty slots that
+ * ends the chain into EMPTY_REST, walking backwards through the chain, so
+ * that lookups can stop early.  Nothing is freed.
+ *
+ * Out of memory.  A write first works out every overflow bucket it will need
+ * (the evacuation of the bucket it touches, and a new slot when the chain is
+ * full) and takes them with one arena allocation before changing anything;
+ * a new array for growth is handed back when what follows cannot be had.  So
+ * a write that fails for lack of pages leaves the map as it was.
+ *
+ * Beyond Go: reset, compact and the opt-in auto-shrink (see hmap.h).
+ */
+#include "hmap_bucket.h"
+
+/* --- small helpers -------------------------------------------------------- */
+
+static bool growing(const struct hmap *m)
+{
+    return m->old.buckets != NULL;
+}
+
+/* Number of buckets in the old array (Go's noldbuckets). */
+static size_t old_nbuckets(const struct hmap *m)
+{
+    return (size_t)1 << m->old.B;
+}
+
+static void reseed(struct hmap *m)
+{
+    m->seed = mix64(m->seed ^ HASH_K2, HASH_K1) + 1;
+}
+
+/* A position in a chain: bucket and slot. */
+struct slot {
+    uint8_t *b;
+    unsigned i;
+};
+
+/* SWAR over the 8 tophash bytes of a bucket: a byte-mask (0x80 in each
+ * selected byte) of the bytes equal to top.  Bytes above a true match may be
+ * flagged falsely by the borrow, so a candidate is confirmed by its byte. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static inline uint64_t zero_bytes(uint64_t x)
+{
+    return (x - ONES) & ~x & HIGHS;
+}
+
+/* Index of the lowest flagged byte of a nonzero byte-mask, without a
+ * count-trailing-zeros instruction (rv64imac has none). */
+static inline unsigned lowest_byte(uint64_t mask)
+{
+    uint64_t low = (mask & -mask) >> 7; /* 1 << (8 * index) */
+    return (unsigned)((low * 0x0001020304050607ull) >> 56);
+}
+
+/*
+ * Find key in the chain that starts at b.  Returns the slot holding it, or
+ * {NULL} when absent; then *ins (if not NULL) is the first empty slot of the
+ * chain ({NULL} if none) and *last the chain's last bucket.
+ * u64 selects the 8-byte compare; the caller passes a constant, so each use
+ * compiles to its own loop with no indirect call.
+ */
+static inline __attribute__((always_inline)) struct slot
+chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
+           bool u64, struct slot *ins, uint8_t **last)
+{
+    uint64_t k64 = u64 ? load64(key) : 0;
+    uint64_t want = top * ONES;
+    if (ins != NULL)
+        *ins = (struct slot){NULL, 0};
+    for (;;) {
+        uint64_t tops = load64(b);
+        uint64_t cand = zero_bytes(tops ^ want);
+        while (cand != 0) {
+            unsigned i = lowest_byte(cand);
+            cand &= cand - 1;
+            if (b[i] != top)
+                continue;
+            const uint8_t *k = bucket_key(m, b, i);
+            if (u64 ? load64(k) == k64 : key_equal(m, k, key))
+                return (struct slot){b, i};
+        }
+        if (ins != NULL && ins->b == NULL) {
+            /* Empty slots: bytes 0 or 1, i.e. zero once the low bit is off. */
+            uint64_t empty = zero_bytes(tops & ~ONES);
+            if (empty != 0)
+                *ins = (struct slot){b, lowest_byte(empty)};
+        }
+        if (zero_bytes(tops) != 0) /* an EMPTY_REST: nothing live later */
+            break;
+        uint8_t *next = bucket_overflow(m, b);
+        if (next == NULL)
+            break;
+        b = next;
+    }
+    if (last != NULL)
+        *last = b;
+    return (struct slot){NULL, 0};
+}
+
+/* The bucket a hash selects for reading: the old one while not evacuated. */
+static inline uint8_t *read_bucket(const struct hmap *m, uint64_t h)
+{
+    if (growing(m)) {
+        uint8_t *ob = bucket_at(m, &m->old, h & bucket_mask(m->old.B));
+        if (!evacuated(ob))
+            return ob;
+    }
+    return bucket_at(m, &m->cur, h & bucket_mask(m->cur.B));
+}
+
+/* --- evacuation ------------------------------------------------------------ */
+
+/* Where an old bucket's entries go: new bucket X = i, Y = i + old count. */
+static bool goes_to_y(const struct hmap *m, const void *key)
+{
+    return !m->same_size && (key_hash(m, key) & old_nbuckets(m)) != 0;
+}
+
+/* Count the live entries of old bucket i going to X and to Y. */
+static void evac_plan(const struct hmap *m, size_t i, size_t *nx, size_t *ny)
+{
+    *nx = *ny = 0;
+    for (uint8_t *b = bucket_at(m, &m->old, i); b; b = bucket_overflow(m, b))
+        for (unsigned s = 0; s < SLOTS; s++)
+            if (!is_empty(b[s]))
+                (goes_to_y(m, bucket_key(m, b, s)) ? ny : nx)[0]++;
+}
+
+/* Go's advanceEvacuationMark: move nevacuate past evacuated buckets (at most
+ * 1024 a call, so no write pays for the whole array); when all are done, give
+ * the old table back. */
+static void advance_evacuation_mark(struct hmap *m)
+{
+    size_t n = old_nbuckets(m);
+    size_t stop = m->nevacuate + 1024;
+    while (m->nevacuate < n && m->nevacuate < stop &&
+           evacuated(bucket_at(m, &m->old, m->nevacuate)))
+        m->nevacuate++;
+    if (m->nevacuate == n) {
+        table_free(m, &m->old);
+        m->old.B = 0;
+        m->nevacuate = 0;
+        m->same_size = false;
+    }
+}
+
+/*
+ * Move old bucket i into the new array.  The caller reserved the overflow
+ * buckets the move needs (evac_plan), so it cannot fail.  The new buckets X
+ * and Y are empty: only this bucket's entries ever go there, and writes to
+ * them evacuate first.
+ */
+static void evacuate(struct hmap *m, size_t i)
+{
+    struct slot dst[2] = {
+        {bucket_at(m, &m->cur, i), 0},
+        {m->same_size ? NULL : bucket_at(m, &m->cur, i + old_nbuckets(m)), 0},
+    };
+    for (uint8_t *b = bucket_at(m, &m->old, i); b; b = bucket_overflow(m, b)) {
+        for (unsigned s = 0; s < SLOTS; s++) {
+            uint8_t top = b[s];
+            if (is_empty(top)) {
+                b[s] = HMAP_EVACUATED_EMPTY;
+                continue;
+            }
+            const uint8_t *k = bucket_key(m, b, s);
+            unsigned y = goes_to_y(m, k);
+            b[s] = (uint8_t)(HMAP_EVACUATED_X + y);
+            struct slot *d = &dst[y];
+            if (d->i == SLOTS) {
+                d->b = table_new_overflow(m, &m->cur, d->b);
+                d->i = 0;
+            }
+            d->b[d->i] = top;
+            memcpy(bucket_key(m, d->b, d->i), k, m->key_size);
+            memcpy(bucket_val(m, d->b, d->i), bucket_val(m, b, s), m->val_size);
+            d->i++;
+        }
+    }
+    if (i == m->nevacuate)
+        advance_evacuation_mark(m);
+}
+
+/* Evacuate old bucket i if it is not yet, reserving what it needs plus
+ * `extra` more overflow buckets in the same allocation.  0 or NOMEM (then
+ * nothing changed). */
+static int evacuate_reserved(struct hmap *m, size_t i, size_t extra)
+{
+    if (evacuated(bucket_at(m, &m->old, i)))
+        return table_reserve(m, &m->cur, extra);
+    size_t nx, ny;
+    evac_plan(m, i, &nx, &ny);
+    int rc = table_reserve(m, &m->cur, overflow_for(nx) + overflow_for(ny) + extra);
+    if (rc == HMAP_OK)
+        evacuate(m, i);
+    return rc;
+}
+
+/* The optional half of Go's growWork: move the lowest unevacuated bucket,
+ * if its overflow can be had; growth then ends after enough writes. */
+static void evacuate_next(struct hmap *m)
+{
+    if (!growing(m))
+        return;
+    if (evacuated(bucket_at(m, &m->old, m->nevacuate)))
+        advance_evacuation_mark(m); /* it stopped at its 1024 limit */
+    else
+        (void)evacuate_reserved(m, m->nevacuate, 0);
+}
+
+/* Start growing: a doubling, or same size when only overflow is the problem.
+ * Allocates the new array only; 0 or NOMEM (nothing changed). */
+static int hash_grow(struct hmap *m)
+{
+    bool same = !over_load_factor(m->count + 1, m->cur.B);
+    struct hmap_table fresh;
+    int rc = table_make(m, &fresh, m->cur.B + (same ? 0 : 1));
+    if (rc != HMAP_OK)
+        return rc;
+    m->old = m->cur;
+    m->cur = fresh;
+    m->nevacuate = 0;
+    m->same_size = same;
+    if (same)
+        m->same_size_grows++;
+    else
+        m->grows++;
+    m->ops_since_resize = 0;
+    m->peak_since_resize = m->count;
+    return HMAP_OK;
+}
+
+/* Take back a hash_grow that nothing has used yet. */
+static void undo_grow(struct hmap *m)
+{
+    table_free(m, &m->cur);
+    m->cur = m->old;
+    m->old = (struct hmap_table){0};
+    if (m->same_size)
+        m->same_size_grows--;
+    else
+        m->grows--;
+    m->same_size = false;
+}
+
+/* --- insert ----------------------------------------------------------------- */
+
+/*
+ * How many overflow buckets inserting a new key into old bucket i's
+ * destination will need once i is evacuated: the destination chain then
+ * holds its entries packed, so it is full exactly when their number is a
+ * nonzero multiple of 8.
+ */
+static size_t insert_need_after_evac(const struct hmap *m, size_t i,
+                                     const void *key)
+{
+    size_t nx, ny;
+    evac_plan(m, i, &nx, &ny);
+    size_t n = goes_to_y(m, key) ? ny : nx;
+    return n > 0 && n % SLOTS == 0 ? 1 : 0;
+}
+
+static inline __attribute__((always_inline)) int
+put_locked(struct hmap *m, const void *key, const void *val, uint64_t h,
+           bool u64)
+{
+    bool grew = false;
+    uint8_t top = tophash(h);
+    if (m->cur.buckets == NULL) {
+        int rc = table_make(m, &m->cur, m->cur.B);
+        if (rc != HMAP_OK)
+            return rc;
+    }
+again:
+    if (growing(m)) {
+        size_t oi = h & bucket_mask(m->old.B);
+        uint8_t *ob = bucket_at(m, &m->old, oi);
+        if (!evacuated(ob)) {
+            /* The key may live in ob: then no new slot is needed. */
+            struct slot s = chain_find(m, ob, key, top, u64, NULL, NULL);
+            size_t extra = s.b ? 0 : insert_need_after_evac(m, oi, key);
+            int rc = evacuate_reserved(m, oi, extra);
+            if (rc != HMAP_OK) {
+                if (grew)
+                    undo_grow(m);
+                return rc;
+            }
+        }
+    }
+
+    uint8_t *b = bucket_at(m, &m->cur, h & bucket_mask(m->cur.B));
+    struct slot ins;
+    uint8_t *last = b;
+    struct slot s = chain_find(m, b, key, top, u64, &ins, &last);
+    if (s.b != NULL) {
+        memcpy(bucket_val(m, s.b, s.i), val, m->val_size);
+        evacuate_next(m);
+        return HMAP_OK;
+    }
+
+    /* A new key.  Grow first if the map is full or too chained (Go checks
+     * this only when not already growing), then look again. */
+    if (!growing(m) && (over_load_factor(m->count + 1, m->cur.B) ||
+                        too_many_overflow(m->cur.noverflow, m->cur.B))) {
+        int rc = hash_grow(m);
+        if (rc != HMAP_OK)
+            return rc;
+        grew = true;
+        goto again;
+    }
+    if (ins.b == NULL) {
+        int rc = table_reserve(m, &m->cur, 1);
+        if (rc != HMAP_OK) {
+            if (grew)
+                undo_grow(m);
+            return rc;
+        }
+        ins = (struct slot){table_new_overflow(m, &m->cur, last), 0};
+    }
+    ins.b[ins.i] = top;
+    memcpy(bucket_key(m, ins.b, ins.i), key, m->key_size);
+    memcpy(bucket_val(m, ins.b, ins.i), val, m->val_size);
+    m->count++;
+    m->ops_since_resize++;
+    if (m->count > m->peak_since_resize)
+        m->peak_since_resize = m->count;
+    evacuate_next(m);
+    return HMAP_OK;
+}
+
+/* Enter a write: refuse (and count) one that re-enters another. */
+static bool begin_write(struct hmap *m)
+{
+    if (m->writing) {
+        m->misuse++;
+        return false;
+    }
+    m->writing = true;
+    m->writes++;
+    return true;
+}
+
+static void end_write(struct hmap *m)
+{
+    m->writing = false;
+}
+
+int hmap_put(struct hmap *m, const void *key, const void *val)
+{
+    if (m == NULL || key == NULL || (val == NULL && m->val_size != 0))
+        return HMAP_ERR_ARG;
+    if (!begin_write(m))
+        return HMAP_ERR_BUSY;
+    uint64_t h = key_hash(m, key);
+    int rc = put_locked(m, key, val, h, false);
+    end_write(m);
+    return rc;
+}
+
+int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
+{
+    if (m == NULL)
+        return HMAP_ERR_ARG;
+    if (!m->fast64)
+        return HMAP_ERR_SIZE;
+    if (!begin_write(m))
+        return HMAP_ERR_BUSY;
+    int rc = put_locked(m, &key, &val, hash_u64(key, m->seed), true);
+    end_write(m);
+    return rc;
+}
+
+/* --- lookup ----------------------------------------------------------------- */
+
+void *hmap_get(struct hmap *m, const void *key)
+{
+    if (m == NULL || key == NULL || m->count == 0)
+        return NULL;
+    if (m->writing) {
+        m->misuse++;
+        return NULL;
+    }
+    uint64_t h = key_hash(m, key);
+    struct slot s = chain_find(m, read_bucket(m, h), key, tophash(h), false,
+                               NULL, NULL);
+    return s.b ? bucket_val(m, s.b, s.i) : NULL;
+}
+
+bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
+{
+    if (m == NULL || !m->fast64 || m->count == 0)
+        return false;
+    if (m->writing) {
+        m->misuse++;
+        return false;
+    }
+    uint64_t h = hash_u64(key, m->seed);
+    struct slot s = chain_find(m, read_bucket(m, h), &key, tophash(h), true,
+                               NULL, NULL);
+    if (s.b == NULL)
+        return false;
+    if (val != NULL)
+        *val = load64(bucket_val(m, s.b, s.i));
+    return true;
+}
+
+/* --- delete ----------------------------------------------------------------- */
+
+/*
+ * Turn the trailing run of EMPTY_ONE slots ending at (b, i) into EMPTY_REST,
+ * backwards through the chain that starts at first (Go's mapdelete).  Call
+ * after marking (b, i) EMPTY_ONE.
+ */
+static void mark_empty_rest(const struct hmap *m, uint8_t *first, uint8_t *b,
+                            unsigned i)
+{
+    /* Only when everything after the slot is empty. */
+    if (i == SLOTS - 1) {
+        uint8_t *next = bucket_overflow(m, b);
+        if (next != NULL && next[0] != HMAP_EMPTY_REST)
+            return;
+    } else if (b[i + 1] != HMAP_EMPTY_REST) {
+        return;
+    }
+    for (;;) {
+        b[i] = HMAP_EMPTY_REST;
+        if (i == 0) {
+            if (b == first)
+                return;
+            /* Find the bucket before b: chains are short. */
+            uint8_t *prev = first;
+            while (bucket_overflow(m, prev) != b)
+                prev = bucket_overflow(m, prev);
+            b = prev;
+            i = SLOTS - 1;
+        } else {
+            i--;
+        }
+        if (b[i] != HMAP_EMPTY_ONE)
+            return;
+    }
+}
+
+static void maybe_shrink(struct hmap *m);
+
+static inline __attribute__((always_inline)) bool
+delete_locked(struct hmap *m, const void *key, uint64_t h, bool u64)
+{
+    if (m->cur.buckets == NULL || m->count == 0)
+        return false;
+    if (growing(m)) {
+        /* Grow work, if its pages can be had; else delete in place (an old
+         * bucket not evacuated is where lookups read the key anyway). */
+        size_t oi = h & bucket_mask(m->old.B);
+        (void)evacuate_reserved(m, oi, 0);
+    }
+    uint8_t *first = read_bucket(m, h);
+    struct slot s = chain_find(m, first, key, tophash(h), u64, NULL, NULL);
+    if (s.b == NULL) {
+        evacuate_next(m);
+        return false;
+    }
+    memset(bucket_key(m, s.b, s.i), 0, m->key_size);
+    memset(bucket_val(m, s.b, s.i), 0, m->val_size);
+    s.b[s.i] = HMAP_EMPTY_ONE;
+    mark_empty_rest(m, first, s.b, s.i);
+    m->count--;
+    m->ops_since_resize++;
+    /* Go 1.21: an emptied map gets a new seed, so an attacker who found
+     * colliding keys cannot replay them forever. */
+    if (m->count == 0)
+        reseed(m);
+    evacuate_next(m);
+    maybe_shrink(m);
+    return true;
+}
+
+bool hmap_delete(struct hmap *m, const void *key)
+{
+    if (m == NULL || key == NULL)
+        return false;
+    if (!begin_write(m))
+        return false;
+    bool found = delete_locked(m, key, key_hash(m, key), false);
+    end_write(m);
+    return found;
+}
+
+bool hmap_delete_u64(struct hmap *m, uint64_t key)
+{
+    if (m == NULL || !m->fast64)
+        return false;
+    if (!begin_write(m))
+        return false;
+    bool found = delete_locked(m, &key, hash_u64(key, m->seed), true);
+    end_write(m);
+    return found;
+}
+
+/* --- init, clear, reset ------------------------------------------------------ */
+
+int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
+              size_t hint, uint64_t seed)
+{
+    if (m == NULL || t == NULL || a == NULL)
+        return HMAP_ERR_ARG;
+    struct hmap fresh = {
+        .arena = a,
+        .hash = t->hash,
+        .equal = t->equal,
+        .seed = seed,
+        .fast64 = t->key_size == 8 && t->val_size == 8 && t->hash == NULL &&
+                  t->equal == NULL,
+    };
+    int rc = hmap_layout(&fresh, t->key_size, t->val_size);
+    if (rc != HMAP_OK)
+        return rc;
+    unsigned B = hmap_b_for_hint(hint);
+    /* The array must be addressable: 2^B * 17/16 buckets in a size_t. */
+    if (B >= sizeof(size_t) * 8 - 6 ||
+        (((size_t)1 << B) + ((size_t)1 << B) / 16) > SIZE_MAX / fresh.bucket_size)
+        return HMAP_ERR_SIZE;
+    fresh.hint_B = B;
+    fresh.cur.B = B;
+    if (B > 0) {
+        rc = table_make(&fresh, &fresh.cur, B);
+        if (rc != HMAP_OK)
+            return rc;
+    }
+    *m = fresh;
+    return HMAP_OK;
+}
+
+size_t hmap_len(const struct hmap *m)
+{
+    return m == NULL ? 0 : m->count;
+}
+
+void hmap_clear(struct hmap *m)
+{
+    if (m == NULL || !begin_write(m))
+        return;
+    if (growing(m)) {
+        table_free(m, &m->old);
+        m->old.B = 0;
+        m->nevacuate = 0;
+        m->same_size = false;
+    }
+    if (m->cur.buckets != NULL)
+        table_clear(m, &m->cur);
+    m->count = 0;
+    reseed(m);
+    end_write(m);
+}
+
+/* Everything back to the arena; the next put allocates at the hint's B. */
+static void reset_locked(struct hmap *m)
+{
+    table_free(m, &m->old);
+    table_free(m, &m->cur);
+    m->old.B = 0;
+    m->cur.B = m->hint_B;
+    m->nevacuate = 0;
+    m->same_size = false;
+    m->count = 0;
+    m->ops_since_resize = 0;
+    m->peak_since_resize = 0;
+    reseed(m);
+}
+
+void hmap_reset(struct hmap *m)
+{
+    if (m == NULL || !begin_write(m))
+        return;
+    reset_locked(m);
+    end_write(m);
+}
+
+/* --- compact and auto-shrink ----------------------------------------------- */
+
+/* The first empty slot of chain b, or {NULL} with *last its last bucket. */
+static struct slot free_slot(const struct hmap *m, uint8_t *b, uint8_t **last)
+{
+    for (;; b = bucket_overflow(m, b)) {
+        for (unsigned s = 0; s < SLOTS; s++)
+            if (is_empty(b[s]))
+                return (struct slot){b, s};
+        if (bucket_overflow(m, b) == NULL)
+            break;
+    }
+    *last = b;
+    return (struct slot){NULL, 0};
+}
+
+/* Copy every live entry of chain b into table t, taking overflow buckets
+ * from t.  Keys are distinct, so each goes to the first free slot. */
+static int rebuild_chain(struct hmap *m, struct hmap_table *t, uint8_t *b)
+{
+    for (; b; b = bucket_overflow(m, b)) {
+        for (unsigned s = 0; s < SLOTS; s++) {
+            if (b[s] < HMAP_MIN_TOPHASH)
+                continue;
+            const uint8_t *k = bucket_key(m, b, s);
+            uint8_t *last = NULL;
+            struct slot ins = free_slot(
+                m, bucket_at(m, t, key_hash(m, k) & bucket_mask(t->B)), &last);
+            if (ins.b == NULL) {
+                int rc = table_reserve(m, t, 1);
+                if (rc != HMAP_OK)
+                    return rc;
+                ins = (struct slot){table_new_overflow(m, t, last), 0};
+            }
+            ins.b[ins.i] = b[s];
+            memcpy(bucket_key(m, ins.b, ins.i), k, m->key_size);
+            memcpy(bucket_val(m, ins.b, ins.i), bucket_val(m, b, s), m->val_size);
+        }
+    }
+    return HMAP_OK;
+}
+
+static int compact_locked(struct hmap *m)
+{
+    if (m->count == 0) {
+        reset_locked(m);
+        return HMAP_OK;
+    }
+    unsigned B = hmap_b_for_hint(m->count);
+    if (B < m->hint_B)
+        B = m->hint_B;
+    if (!growing(m) && B == m->cur.B && m->cur.chunks == NULL)
+        return HMAP_OK; /* already as small as it gets */
+
+    struct hmap_table t;
+    int rc = table_make(m, &t, B);
+    if (rc != HMAP_OK)
+        return rc;
+    for (size_t i = 0; rc == HMAP_OK && i < ((size_t)1 << m->cur.B); i++)
+        rc = rebuild_chain(m, &t, bucket_at(m, &m->cur, i));
+    for (size_t i = 0; rc == HMAP_OK && growing(m) && i < old_nbuckets(m); i++) {
+        uint8_t *ob = bucket_at(m, &m->old, i);
+        if (!evacuated(ob))
+            rc = rebuild_chain(m, &t, ob);
+    }
+    if (rc != HMAP_OK) {
+        table_free(m, &t);
+        return rc;
+    }
+    table_free(m, &m->old);
+    table_free(m, &m->cur);
+    m->old = (struct hmap_table){0};
+    m->cur = t;
+    m->nevacuate = 0;
+    m->same_size = false;
+    m->shrinks++;
+    m->ops_since_resize = 0;
+    m->peak_since_resize = m->count;
+    return HMAP_OK;
+}
+
+int hmap_compact(struct hmap *m)
+{
+    if (m == NULL)
+        return HMAP_ERR_ARG;
+    if (!begin_write(m))
+        return HMAP_ERR_BUSY;
+    int rc = compact_locked(m);
+    end_write(m);
+    return rc;
+}
+
+void hmap_set_auto_shrink(struct hmap *m, bool on)
+{
+    if (m != NULL)
+        m->auto_shrink = on;
+}
+
+/* The shrink policy (hmap.h): four times too big, above the hint, and 2N
+ * writes since the last resize.  A failed rebuild leaves the map as it was. */
+static void maybe_shrink(struct hmap *m)
+{
+    if (!m->auto_shrink || m->cur.B <= m->hint_B ||
+        m->ops_since_resize < 2 * m->peak_since_resize)
+        return;
+    unsigned B = hmap_b_for_hint(m->count);
+    if (B < m->hint_B)
+        B = m->hint_B;
+    if (B + 2 <= m->cur.B)
+        (void)compact_locked(m);
+}
+
+/* --- figures ----------------------------------------------------------------- */
+
+static size_t spare_overflow(const struct hmap_table *t)
+{
+    return t->nfree_ovf;
+}
+
+void hmap_get_stats(const struct hmap *m, struct hmap_stats *out)
+{
+    size_t page = arena_page_size(m->arena);
+    *out = (struct hmap_stats){
+        .len = m->count,
+        .B = m->cur.B,
+        .buckets = m->cur.buckets ? (size_t)1 << m->cur.B : 0,
+        .overflow = m->cur.noverflow + m->old.noverflow,
+        .bytes = (table_pages(&m->cur) + table_pages(&m->old)) * page,
+        .growing = growing(m),
+        .bucket_size = m->bucket_size,
+        .old_buckets = growing(m) ? old_nbuckets(m) : 0,
+        .nevacuate = m->nevacuate,
+        .spare_overflow = spare_overflow(&m->cur),
+        .grows = m->grows,
+        .same_size_grows = m->same_size_grows,
+        .shrinks = m->shrinks,
+        .misuse = m->misuse,
+    };
+}
+
+const char *hmap_strerror(int code)
+{
+    switch (code) {
+    case HMAP_OK: return "ok";
+    case HMAP_ERR_ARG: return "NULL argument";
+    case HMAP_ERR_SIZE: return "key or value size out of range";
+    case HMAP_ERR_NOMEM: return "out of memory: the arena has no pages";
+    case HMAP_ERR_BUSY: return "map written from inside a write";
+    case HMAP_ERR_CHANGED: return "map written during iteration";
+    case HMAP_BROKEN_COUNT: return "broken: count";
+    case HMAP_BROKEN_TOPHASH: return "broken: tophash";
+    case HMAP_BROKEN_PLACEMENT: return "broken: key in wrong bucket";
+    case HMAP_BROKEN_EMPTY_REST: return "broken: live slot after emptyRest";
+    case HMAP_BROKEN_DUPLICATE: return "broken: duplicate key";
+    case HMAP_BROKEN_EVACUATED: return "broken: evacuation marks";
+    case HMAP_BROKEN_OVERFLOW: return "broken: overflow count";
+    case HMAP_BROKEN_PAGES: return "broken: pages held";
+    default: return "unknown error";
+    }
+}

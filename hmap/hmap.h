@@ -113,6 +113,7 @@ struct hmap {
     uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
     bool (*equal)(const void *a, const void *b, size_t len);
     size_t key_size, val_size;
+    bool fast64;          /* 8-byte keys and values, built-in hash and equal */
     size_t bucket_size;   /* 8 + 8*key_size + 8*val_size + 8                */
     size_t chunk_pages;   /* pages per overflow chunk                       */
     uint64_t seed;        /* current hash seed (reseeded when len hits 0)   */

@@ -1,0 +1,145 @@
+/*
+ * hmap_check.c - every invariant of a map, checked the slow way.
+ *
+ * For tests and debugging: it walks every chain of both tables, rehashes
+ * every live key and looks each one up again.  It reads only.
+ */
+#include "hmap_bucket.h"
+
+/* Live entries, emptyRest and evacuation marks of one chain.  *live and
+ * *chained accumulate; returns 0 or a HMAP_BROKEN_* code. */
+static int check_chain(const struct hmap *m, uint8_t *b, size_t index,
+                       unsigned B, bool old, size_t *live, size_t *chained)
+{
+    bool rest = false;
+    bool evac = old && evacuated(b);
+    for (uint8_t *first = b; b; b = bucket_overflow(m, b)) {
+        if (b != first)
+            (*chained)++;
+        for (unsigned s = 0; s < SLOTS; s++) {
+            uint8_t top = b[s];
+            bool mark = top > HMAP_EMPTY_ONE && top < HMAP_MIN_TOPHASH;
+            if (mark != evac)
+                return HMAP_BROKEN_EVACUATED; /* all marks or none */
+            if (mark || is_empty(top)) {
+                rest = rest || top == HMAP_EMPTY_REST;
+                continue;
+            }
+            if (rest)
+                return HMAP_BROKEN_EMPTY_REST;
+            const uint8_t *k = bucket_key(m, b, s);
+            uint64_t h = key_hash(m, k);
+            if (tophash(h) != top)
+                return HMAP_BROKEN_TOPHASH;
+            if ((h & bucket_mask(B)) != index)
+                return HMAP_BROKEN_PLACEMENT;
+            (*live)++;
+        }
+    }
+    return HMAP_OK;
+}
+
+/* Walk one table; count its live entries and overflow buckets. */
+static int check_table(const struct hmap *m, const struct hmap_table *t,
+                       bool old, size_t *live)
+{
+    size_t chained = 0;
+    for (size_t i = 0; i < ((size_t)1 << t->B); i++) {
+        uint8_t *b = bucket_at(m, t, i);
+        if (old && i < m->nevacuate && !evacuated(b))
+            return HMAP_BROKEN_EVACUATED; /* below the mark, not moved */
+        int rc = check_chain(m, b, i, t->B, old, live, &chained);
+        if (rc != HMAP_OK)
+            return rc;
+    }
+    return chained == t->noverflow ? HMAP_OK : HMAP_BROKEN_OVERFLOW;
+}
+
+/* Each live key is the one a lookup finds: no key is stored twice. */
+static int check_unique(const struct hmap *m, const struct hmap_table *t, bool old)
+{
+    for (size_t i = 0; i < ((size_t)1 << t->B); i++) {
+        uint8_t *b = bucket_at(m, t, i);
+        if (old && evacuated(b))
+            continue;
+        for (; b; b = bucket_overflow(m, b)) {
+            for (unsigned s = 0; s < SLOTS; s++) {
+                if (b[s] < HMAP_MIN_TOPHASH)
+                    continue;
+                const uint8_t *k = bucket_key(m, b, s);
+                uint64_t h = key_hash(m, k);
+                uint8_t *r = bucket_at(m, &m->cur, h & bucket_mask(m->cur.B));
+                if (m->old.buckets != NULL) {
+                    uint8_t *ob = bucket_at(m, &m->old, h & bucket_mask(m->old.B));
+                    if (!evacuated(ob))
+                        r = ob;
+                }
+                /* First match in the chain a lookup reads. */
+                for (; r; r = bucket_overflow(m, r)) {
+                    unsigned j = 0;
+                    for (; j < SLOTS; j++)
+                        if (r[j] == b[s] && key_equal(m, bucket_key(m, r, j), k))
+                            break;
+                    if (j < SLOTS) {
+                        if (r != b || j != s)
+                            return HMAP_BROKEN_DUPLICATE;
+                        break;
+                    }
+                }
+                if (r == NULL)
+                    return HMAP_BROKEN_PLACEMENT; /* unreachable by lookup */
+            }
+        }
+    }
+    return HMAP_OK;
+}
+
+/* Pages the tables say they hold agree with their layout. */
+static int check_pages(const struct hmap *m, const struct hmap_table *t)
+{
+    if (t->buckets == NULL)
+        return t->array_pages == 0 && t->chunk_pages == 0 ? HMAP_OK
+                                                          : HMAP_BROKEN_PAGES;
+    size_t nb = (size_t)1 << t->B;
+    size_t want = arena_pages_for(m->arena,
+                                  (nb + (t->B >= 4 ? nb >> 4 : 0)) * m->bucket_size);
+    if (t->array_pages != want)
+        return HMAP_BROKEN_PAGES;
+    size_t chunk_pages = 0;
+    for (uint8_t *c = t->chunks; c != NULL;) {
+        struct {
+            uint8_t *next;
+            size_t npages;
+        } h;
+        memcpy(&h, c, sizeof h);
+        chunk_pages += h.npages;
+        c = h.next;
+    }
+    return chunk_pages == t->chunk_pages ? HMAP_OK : HMAP_BROKEN_PAGES;
+}
+
+int hmap_check(const struct hmap *m)
+{
+    size_t live = 0;
+    int rc;
+    bool grow = m->old.buckets != NULL;
+    if ((rc = check_pages(m, &m->cur)) || (rc = check_pages(m, &m->old)))
+        return rc;
+    if (m->cur.buckets == NULL)
+        return m->count == 0 && !grow ? HMAP_OK : HMAP_BROKEN_COUNT;
+    if (!grow && (m->nevacuate != 0 || m->same_size))
+        return HMAP_BROKEN_EVACUATED;
+    if (grow && m->old.B + (m->same_size ? 0 : 1) != m->cur.B)
+        return HMAP_BROKEN_EVACUATED;
+    if ((rc = check_table(m, &m->cur, false, &live)))
+        return rc;
+    if (grow && (rc = check_table(m, &m->old, true, &live)))
+        return rc;
+    if (live != m->count)
+        return HMAP_BROKEN_COUNT;
+    if ((rc = check_unique(m, &m->cur, false)))
+        return rc;
+    if (grow && (rc = check_unique(m, &m->old, true)))
+        return rc;
+    return HMAP_OK;
+}

@@ -1,0 +1,154 @@
+/*
+ * hmap_table.c - bucket arrays and overflow buckets, in arena pages.
+ *
+ * A table is one bucket array (one arena run) plus the overflow chunks
+ * allocated for it.  Where Go allocates each overflow bucket from the heap,
+ * here overflow buckets come from a free list fed by:
+ *   - the array's own tail: 2^(B-4) preallocated buckets when B >= 4 (Go's
+ *     makeBucketArray), and whatever whole buckets fit in the slack of the
+ *     last page (Go gets the same from rounding up to a size class);
+ *   - chunks: runs of pages taken from the arena when the list runs dry,
+ *     carved into buckets, linked through their first word so that they can
+ *     be given back when the table goes.
+ * Overflow buckets are never given back one by one, as in Go: only the whole
+ * table is, when growth ends, at clear (chunks only) or at reset.
+ *
+ * Free-list buckets are linked through their overflow field and have an
+ * all-EMPTY_REST tophash, so a bucket taken from the list is ready to link.
+ */
+#include "hmap_bucket.h"
+
+/* A chunk starts with this header; its buckets follow at CHUNK_HEADER. */
+struct chunk_header {
+    uint8_t *next;
+    size_t npages;
+};
+#define CHUNK_HEADER sizeof(struct chunk_header)
+
+unsigned hmap_b_for_hint(size_t hint)
+{
+    /* Stop where 2^B buckets could no longer be counted in a size_t;
+     * hmap_init refuses that B. */
+    unsigned B = 0;
+    while (B < sizeof(size_t) * 8 - 6 && over_load_factor(hint, B))
+        B++;
+    return B;
+}
+
+int hmap_layout(struct hmap *m, size_t key_size, size_t val_size)
+{
+    if (key_size == 0 || key_size > HMAP_MAX_KEY || val_size > HMAP_MAX_VAL)
+        return HMAP_ERR_SIZE;
+    m->key_size = key_size;
+    m->val_size = val_size;
+    m->bucket_size = SLOTS + SLOTS * key_size + SLOTS * val_size + sizeof(void *);
+    m->chunk_pages = arena_pages_for(m->arena, CHUNK_HEADER + m->bucket_size);
+    return HMAP_OK;
+}
+
+/* Buckets in the array run: regular ones, then the preallocated overflow. */
+size_t table_array_capacity(const struct hmap *m, const struct hmap_table *t)
+{
+    return (t->array_pages * arena_page_size(m->arena)) / m->bucket_size;
+}
+
+size_t table_pages(const struct hmap_table *t)
+{
+    return t->array_pages + t->chunk_pages;
+}
+
+/* Put buckets [first, first + n) of a run on t's free list, zeroed, so that
+ * the lowest address is taken first. */
+static void push_free(const struct hmap *m, struct hmap_table *t,
+                      uint8_t *first, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        uint8_t *b = first + i * m->bucket_size;
+        store64(b, 0); /* all EMPTY_REST */
+        set_overflow(m, b, t->free_ovf);
+        t->free_ovf = b;
+    }
+    t->nfree_ovf += n;
+}
+
+int table_make(const struct hmap *m, struct hmap_table *t, unsigned B)
+{
+    size_t nb = (size_t)1 << B;
+    size_t prealloc = B >= 4 ? nb >> 4 : 0;
+    size_t pages = arena_pages_for(m->arena, (nb + prealloc) * m->bucket_size);
+    uint8_t *p = arena_alloc_pages(m->arena, pages);
+    if (p == NULL)
+        return HMAP_ERR_NOMEM;
+
+    struct hmap_table fresh = {.buckets = p, .array_pages = pages, .B = B};
+    memset(p, 0, nb * m->bucket_size);
+    push_free(m, &fresh, bucket_at(m, &fresh, nb),
+              table_array_capacity(m, &fresh) - nb);
+    *t = fresh;
+    return HMAP_OK;
+}
+
+int table_reserve(const struct hmap *m, struct hmap_table *t, size_t n)
+{
+    if (t->nfree_ovf >= n)
+        return HMAP_OK;
+    size_t want = CHUNK_HEADER + (n - t->nfree_ovf) * m->bucket_size;
+    size_t pages = arena_pages_for(m->arena, want);
+    if (pages < m->chunk_pages)
+        pages = m->chunk_pages;
+    uint8_t *c = arena_alloc_pages(m->arena, pages);
+    if (c == NULL)
+        return HMAP_ERR_NOMEM;
+
+    struct chunk_header h = {.next = t->chunks, .npages = pages};
+    memcpy(c, &h, sizeof h);
+    t->chunks = c;
+    t->chunk_pages += pages;
+    size_t bytes = pages * arena_page_size(m->arena) - CHUNK_HEADER;
+    push_free(m, t, c + CHUNK_HEADER, bytes / m->bucket_size);
+    return HMAP_OK;
+}
+
+uint8_t *table_new_overflow(const struct hmap *m, struct hmap_table *t,
+                            uint8_t *b)
+{
+    uint8_t *ovf = t->free_ovf;
+    t->free_ovf = bucket_overflow(m, ovf);
+    t->nfree_ovf--;
+    set_overflow(m, ovf, NULL);
+    set_overflow(m, b, ovf);
+    t->noverflow++;
+    return ovf;
+}
+
+static void free_chunks(const struct hmap *m, struct hmap_table *t)
+{
+    uint8_t *c = t->chunks;
+    while (c != NULL) {
+        struct chunk_header h;
+        memcpy(&h, c, sizeof h);
+        arena_free_pages(m->arena, c, h.npages);
+        c = h.next;
+    }
+    t->chunks = NULL;
+    t->chunk_pages = 0;
+}
+
+void table_free(const struct hmap *m, struct hmap_table *t)
+{
+    free_chunks(m, t);
+    if (t->buckets != NULL)
+        arena_free_pages(m->arena, t->buckets, t->array_pages);
+    *t = (struct hmap_table){.B = t->B};
+}
+
+void table_clear(const struct hmap *m, struct hmap_table *t)
+{
+    free_chunks(m, t);
+    size_t nb = (size_t)1 << t->B;
+    memset(t->buckets, 0, nb * m->bucket_size);
+    t->free_ovf = NULL;
+    t->nfree_ovf = 0;
+    t->noverflow = 0;
+    push_free(m, t, bucket_at(m, t, nb), table_array_capacity(m, t) - nb);
+}
