@@ -13,9 +13,10 @@ set(CMAKE_SIZE riscv64-unknown-elf-size CACHE FILEPATH "size")
 
 set(TIDEMARK_TARGET_FLAGS
     "-march=rv64imac -mabi=lp64 -mcmodel=medany -misa-spec=2.2 --specs=picolibc.specs")
+# Compile flags only: CMake repeats CMAKE_C_FLAGS on the link line, and gcc
+# refuses to read picolibc.specs twice ("attempt to rename spec 'link'").
 set(CMAKE_C_FLAGS_INIT "${TIDEMARK_TARGET_FLAGS}")
 set(CMAKE_ASM_FLAGS_INIT "${TIDEMARK_TARGET_FLAGS}")
-set(CMAKE_EXE_LINKER_FLAGS_INIT "${TIDEMARK_TARGET_FLAGS}")
 
 # No host libraries or programs: compile checks must not try to run a binary.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)

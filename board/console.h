@@ -1,0 +1,161 @@
+/*
+ * console.h - the firmware's command console: a line editor, a parser and
+ * the commands, over one Go-style map (8-byte keys and values) on an arena.
+ *
+ * It touches no hardware and calls nothing beyond standard C (snprintf), so
+ * the same source runs on the board (bytes from the UART, output to the
+ * UART) and in host tests (bytes from a buffer, output to a buffer).
+ *
+ * Line handling (console_feed, one byte at a time):
+ *   - CR, LF and CRLF each end one line (the LF of a CRLF is swallowed, so it
+ *     never makes an empty second command);
+ *   - 0x08 (BS) and 0x7F (DEL) erase the last character;
+ *   - printable ASCII (0x20..0x7E) is kept and echoed;
+ *   - any other byte (NUL, other control bytes, ESC, bytes above 0x7F) is not
+ *     kept; the line is rejected with one `ERR` when it ends;
+ *   - a line longer than CONSOLE_LINE_MAX characters is discarded up to its
+ *     end, with one `ERR` (backspace does not bring it back);
+ *   - a rejected line stays rejected: backspace cannot take a bad byte back;
+ *   - an empty or all-space line does nothing; then the prompt `> ` again.
+ *
+ * Answers, one line each unless stated:
+ *   help            the command list (several lines)
+ *   stats           exactly three lines:
+ *     arena in_use=<bytes> watermark=<bytes> peak=<bytes> capacity=<bytes> page=<bytes> allocs=<n> frees=<n> failed=<n>
+ *     map len=<n> B=<n> buckets=<n> overflow=<n> bytes=<n> growing=<0|1>
+ *     stack used=<bytes> size=<bytes>
+ *   put K V         ok
+ *   get K           the value, in decimal (`ERR get: no such key K` if absent)
+ *   del K           ok (`ERR del: no such key K` if absent)
+ *   fill N          ok: keys 0..N-1 are in the map with value = key
+ *   delall          ok: keys 0..F-1 deleted, F the most fill put since the
+ *                   last delall, clear or reset
+ *   clear           ok (hmap_clear: Go's clear(m), the bucket array stays)
+ *   reset           ok (hmap_reset: every page back to the arena)
+ *   compact         ok (hmap_compact)
+ *   demo            the experiment table (experiment.h), run again on the
+ *                   region cfg->demo_region (not the console's arena, so the
+ *                   table reads the same every time); uses one static
+ *                   scratch result, so one console at a time may run it
+ *   exit [CODE]     ok, then console_feed returns false; CODE 0..255,
+ *                   default 0
+ *   trap [KIND]     hidden (not in help; only when a trap hook is given):
+ *                   KIND illegal (default), load, ebreak or stack; calls the
+ *                   hook, which on the board does not return
+ * Numbers are decimal or 0x/0X hex, no sign, no spaces inside; keys and
+ * values 0..18446744073709551615.  Commands are lower case, words separated
+ * by spaces.
+ *
+ * Errors: every failure answers one line starting with `ERR ` and saying
+ * what was wrong, and changes nothing (map, arena and fill bookkeeping as
+ * they were), with two exceptions that still tell the truth:
+ *   - an arena allocation that failed counts in the arena's `failed`;
+ *   - a fill that runs out of pages midway keeps the keys it put and says
+ *     how many: `ERR fill: out of pages after <i> of <N> keys (keys 0..<i-1>
+ *     kept)`.  A fill that could never fit (more than 8 keys per bucket in
+ *     the whole arena) is refused before it starts.
+ */
+#ifndef TIDEMARK_CONSOLE_H
+#define TIDEMARK_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "hmap.h"
+
+/* Characters a command line may hold. */
+#define CONSOLE_LINE_MAX 80
+
+/* Seed of the console's map: fixed, so runs are reproducible. */
+#define CONSOLE_MAP_SEED 0x7469646500000001ULL
+
+/* Hint the console's map is made with (Go's make(map[uint64]uint64)). */
+#define CONSOLE_MAP_HINT 0
+
+/* What the hidden `trap` command asks for. */
+enum console_trap {
+    CONSOLE_TRAP_ILLEGAL, /* an illegal instruction                      */
+    CONSOLE_TRAP_LOAD,    /* a load from an address where nothing is     */
+    CONSOLE_TRAP_EBREAK,  /* a breakpoint                                */
+    CONSOLE_TRAP_STACK    /* recursion until the stack overflows         */
+};
+
+/* Where output goes: n bytes at s (not NUL-terminated). */
+typedef void (*console_write_fn)(void *ctx, const char *s, size_t n);
+
+struct console_config {
+    console_write_fn write;  /* required                                    */
+    void *ctx;               /* passed to every hook                        */
+    struct arena *arena;     /* required: the map's arena, initialised      */
+    /* Optional: the stack figures for `stats`; NULL prints used=0 size=0. */
+    void (*stack)(void *ctx, size_t *used, size_t *size);
+    /* Optional: the hidden `trap` command; NULL makes `trap` unknown. */
+    void (*trap)(void *ctx, enum console_trap kind);
+    /* Optional: the experiment's own region for `demo` (see experiment.h);
+     * NULL makes `demo` answer ERR. */
+    void *demo_region;
+    size_t demo_size;
+};
+
+/* The console.  Complete so a caller can own one statically; private. */
+struct console {
+    struct console_config cfg;
+    struct hmap map;
+    uint64_t filled;           /* fill put keys 0..filled-1 (see delall)    */
+    char line[CONSOLE_LINE_MAX + 1];
+    size_t len;                /* characters in line                        */
+    bool too_long;             /* the line passed CONSOLE_LINE_MAX          */
+    bool bad_byte;             /* the line held a byte that is not printable */
+    unsigned char first_bad;   /* the first such byte                       */
+    bool after_cr;             /* the previous byte was CR                  */
+    bool exited;               /* `exit` ran                                */
+    int exit_code;
+};
+
+/*
+ * Set up *c with an empty map on cfg->arena (nothing is allocated until the
+ * first put).  Prints nothing.  Returns 0; HMAP_ERR_ARG if c, cfg,
+ * cfg->write or cfg->arena is NULL (then *c is not usable).
+ */
+int console_init(struct console *c, const struct console_config *cfg);
+
+/* Print the prompt `> `. */
+void console_prompt(struct console *c);
+
+/*
+ * Take one input byte: edit the line, echo, and at the end of a line run it,
+ * answer, and print the prompt again.  Returns false once `exit` has run
+ * (later bytes are ignored), true otherwise.
+ */
+bool console_feed(struct console *c, unsigned char byte);
+
+/* Feed n bytes; stops early after `exit`.  Returns console_feed's last. */
+bool console_feed_bytes(struct console *c, const void *bytes, size_t n);
+
+/*
+ * Run one command line (without its line end) as if typed, without echo or
+ * prompt.  A line with a byte outside 0x20..0x7E or longer than
+ * CONSOLE_LINE_MAX answers ERR as console_feed would.  Returns false once
+ * `exit` has run.
+ */
+bool console_run_line(struct console *c, const char *line, size_t n);
+
+/* True once `exit` ran; then console_exit_code gives its CODE. */
+bool console_exited(const struct console *c);
+int console_exit_code(const struct console *c);
+
+/* The console's map, for tests and for the board's banner. */
+struct hmap *console_map(struct console *c);
+
+/*
+ * Parse a number as the console does: decimal, or hex after 0x/0X; no sign,
+ * no spaces, at least one digit.  Returns 0 and sets *out; CONSOLE_NUM_BAD
+ * for anything malformed, CONSOLE_NUM_RANGE when above UINT64_MAX (then
+ * *out is unchanged).
+ */
+enum { CONSOLE_NUM_OK = 0, CONSOLE_NUM_BAD = -1, CONSOLE_NUM_RANGE = -2 };
+int console_parse_u64(const char *s, size_t n, uint64_t *out);
+
+#endif /* TIDEMARK_CONSOLE_H */

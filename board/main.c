@@ -1,0 +1,158 @@
+/*
+ * main.c - the tidemark firmware: banner, the seed experiment's table, then
+ * the console on the UART until `exit`.
+ *
+ * Reached from picolibc's crt0-hosted (after board/start.S), which calls
+ * exit(main()), so main's return value becomes QEMU's exit status through
+ * _exit and the test finisher (board/finisher.c).
+ *
+ * Exit statuses (see also trap.h and finisher.h):
+ *   0..255  `exit [CODE]` at the console
+ *   96      the arena or the console could not be set up (a build problem)
+ *   97      QEMU gave less RAM than the image was linked for (-m too small)
+ *   98..163 a trap (trap.h)
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "console.h"
+#include "experiment.h"
+#include "fdt.h"
+#include "stack.h"
+#include "trap.h"
+#include "uart.h"
+
+#ifndef TIDEMARK_VERSION
+#error "TIDEMARK_VERSION must come from the build (CMake's PROJECT_VERSION)"
+#endif
+
+#define ARENA_PAGE_SIZE 4096u
+#define STATUS_SETUP_FAILED 96
+#define STATUS_RAM_TOO_SMALL 97
+
+/* Linker script symbols (linker/virt.ld): only their addresses mean anything. */
+extern uint8_t __ram_start[], __ram_end[];
+extern uint8_t __arena_start[], __arena_end[];
+extern uint8_t __bss_end[];
+extern uint8_t __stack_guard[], __stack_bottom[];
+
+static struct arena arena;
+static struct console console;
+static struct experiment_result boot_table;
+
+/* The experiment's own region (experiment.h): apart from the console's
+ * arena, so the table reads the same at boot and at every `demo`. */
+static uint8_t experiment_region[EXPERIMENT_REGION_SIZE] __attribute__((aligned(4096)));
+
+static void uart_sink(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    uart_write(s, n);
+}
+
+static void stack_figures(void *ctx, size_t *used, size_t *size)
+{
+    (void)ctx;
+    *used = board_stack_used();
+    *size = board_stack_size();
+}
+
+static void deliberate_trap(void *ctx, enum console_trap kind)
+{
+    (void)ctx;
+    switch (kind) {
+    case CONSOLE_TRAP_ILLEGAL:
+        trap_illegal_instruction();
+    case CONSOLE_TRAP_LOAD:
+        trap_load_past_ram();
+    case CONSOLE_TRAP_EBREAK:
+        trap_breakpoint();
+    case CONSOLE_TRAP_STACK:
+        trap_stack_overflow();
+    }
+}
+
+/* The device tree QEMU passed in a1 (start.S kept it in mscratch). */
+static const void *boot_dtb(void)
+{
+    uintptr_t p;
+    __asm__ volatile("csrr %0, mscratch" : "=r"(p));
+    return (const void *)p;
+}
+
+/* Refuse to run on less RAM than the image was linked for: the top of the
+ * arena would not exist.  An unreadable device tree is only a warning. */
+static int check_ram(void)
+{
+    uint64_t base = 0, size = 0;
+    uintptr_t need_lo = (uintptr_t)__ram_start, need_hi = (uintptr_t)__ram_end;
+    int rc = fdt_memory(boot_dtb(), &base, &size);
+    if (rc != FDT_OK) {
+        printf("warning: no memory node in the device tree (%d); assuming %" PRIuPTR " bytes\n",
+               rc, need_hi - need_lo);
+        return 0;
+    }
+    if (base > need_lo || base + size < need_hi) {
+        printf("ERR this image needs RAM 0x%" PRIxPTR "..0x%" PRIxPTR
+               " but QEMU gave 0x%" PRIx64 "..0x%" PRIx64 ": boot it with -m %" PRIuPTR "M\n",
+               need_lo, need_hi, base, base + size, (need_hi - need_lo) >> 20);
+        return -1;
+    }
+    return 0;
+}
+
+int main(void)
+{
+    uart_init();
+
+    size_t ram_size = (size_t)(__ram_end - __ram_start);
+    size_t arena_size = (size_t)(__arena_end - __arena_start);
+
+    printf("tidemark %s: Go's map memory, byte by byte, on bare metal\n", TIDEMARK_VERSION);
+    printf("board: QEMU riscv64 virt, machine mode, hart 0 (other harts parked), picolibc\n");
+    printf("ram: base=0x%08" PRIxPTR " size=%zu (%zu MiB)\n", (uintptr_t)__ram_start, ram_size,
+           ram_size >> 20);
+    if (check_ram() != 0)
+        return STATUS_RAM_TOO_SMALL;
+
+    int rc = arena_init(&arena, __arena_start, arena_size, ARENA_PAGE_SIZE);
+    if (rc != 0) {
+        printf("ERR arena_init: %s\n", arena_strerror(rc));
+        return STATUS_SETUP_FAILED;
+    }
+    struct arena_stats as;
+    arena_get_stats(&arena, &as);
+    printf("image: base=0x%08" PRIxPTR " end=0x%08" PRIxPTR "\n", (uintptr_t)__ram_start,
+           (uintptr_t)__bss_end);
+    printf("stack: base=0x%08" PRIxPTR " size=%zu guard=0x%08" PRIxPTR " (4096 bytes, faults)\n",
+           (uintptr_t)__stack_bottom, board_stack_size(), (uintptr_t)__stack_guard);
+    printf("arena: base=0x%08" PRIxPTR " size=%zu (%zu MiB) page=%zu capacity=%zu\n",
+           (uintptr_t)__arena_start, arena_size, arena_size >> 20, as.page_size, as.capacity);
+    printf("\n");
+
+    (void)experiment_run(experiment_region, sizeof experiment_region, &boot_table);
+    experiment_print(&boot_table, uart_sink, NULL);
+    printf("\n");
+
+    struct console_config cfg = {
+        .write = uart_sink,
+        .ctx = NULL,
+        .arena = &arena,
+        .stack = stack_figures,
+        .trap = deliberate_trap,
+        .demo_region = experiment_region,
+        .demo_size = sizeof experiment_region,
+    };
+    rc = console_init(&console, &cfg);
+    if (rc != 0) {
+        printf("ERR console_init: %s\n", hmap_strerror(rc));
+        return STATUS_SETUP_FAILED;
+    }
+    printf("console: type help for the commands; exit [CODE] ends QEMU\n");
+    console_prompt(&console);
+    while (console_feed(&console, (unsigned char)uart_getc())) {
+    }
+    return console_exit_code(&console);
+}

@@ -1,0 +1,26 @@
+/*
+ * stack.h - the main stack's size and its high-water mark.
+ *
+ * start.S fills the whole stack with STACK_PAINT before any C runs; a word
+ * that no longer holds the pattern has been written.  Scanning up from the
+ * bottom for the first such word gives the deepest the stack has ever been
+ * (like FreeRTOS's uxTaskGetStackHighWaterMark).  A value that happens to
+ * equal the pattern would be missed; with a 64-bit pattern that is
+ * negligible, and it can only make the figure smaller by that one word's
+ * depth if the deepest word written were exactly the pattern.
+ */
+#ifndef TIDEMARK_STACK_H
+#define TIDEMARK_STACK_H
+
+#include <stddef.h>
+
+/* Must match STACK_PAINT in board/start.S. */
+#define STACK_PAINT 0x5741544552535441ULL
+
+/* Bytes of the main stack (from the linker script). */
+size_t board_stack_size(void);
+
+/* Most bytes of the main stack ever used since boot: a multiple of 8. */
+size_t board_stack_used(void);
+
+#endif /* TIDEMARK_STACK_H */

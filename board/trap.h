@@ -1,0 +1,50 @@
+/*
+ * trap.h - what the firmware does on a trap (an exception or an interrupt).
+ *
+ * The firmware expects none: machine-mode interrupts stay off and nothing is
+ * meant to fault.  So the trap entry (board/start.S) switches to a stack of
+ * its own and calls trap_report(), which prints on the UART, without stdio,
+ *
+ *   *** trap: <cause name> (mcause=0x<hex>)
+ *   *** mepc=0x<16 hex> mtval=0x<16 hex> sp=0x<16 hex>
+ *   *** stopping: exit status <n>
+ *
+ * and ends QEMU with exit status
+ *
+ *   TRAP_STATUS_BASE + exception code   for an exception (100..163; e.g. 102
+ *                                        illegal instruction, 105 load access
+ *                                        fault, 107 store access fault);
+ *   TRAP_STATUS_INTERRUPT              for an interrupt (99);
+ *   TRAP_STATUS_NESTED                 for a trap inside trap_report (98;
+ *                                        then nothing more is printed).
+ *
+ * A stack overflow hits the guard page below the stack (a locked PMP entry,
+ * see start.S): a store/load access fault with mtval in that page.
+ */
+#ifndef TIDEMARK_TRAP_H
+#define TIDEMARK_TRAP_H
+
+#include <stdint.h>
+
+#define TRAP_STATUS_BASE 100
+#define TRAP_STATUS_INTERRUPT 99
+#define TRAP_STATUS_NESTED 98
+
+/* Name of a trap cause ("illegal instruction", ...), or "unknown". */
+const char *trap_cause_name(uint64_t mcause);
+
+/* Exit status for a trap with this mcause (see above). */
+int trap_status(uint64_t mcause);
+
+/* Called by the trap entry; prints and ends QEMU.  Never returns. */
+__attribute__((noreturn)) void trap_report(uint64_t mcause, uint64_t mepc, uint64_t mtval,
+                                           uint64_t sp);
+
+/* Deliberate traps, for the console's hidden `trap` command (and its tests):
+ * each ends in trap_report. */
+__attribute__((noreturn)) void trap_illegal_instruction(void);
+__attribute__((noreturn)) void trap_load_past_ram(void);
+__attribute__((noreturn)) void trap_stack_overflow(void);
+__attribute__((noreturn)) void trap_breakpoint(void);
+
+#endif /* TIDEMARK_TRAP_H */

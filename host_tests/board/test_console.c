@@ -1,0 +1,831 @@
+/*
+ * test_console.c - the firmware's console on the host: line editing,
+ * parsing, every command, every kind of bad input.
+ *
+ * The console (board/console.c) is built here as it is for the board, over
+ * the real arena and hmap, with output into a buffer.  Each test runs in its
+ * own process (Criterion), so the rig can be a plain global.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console.h"
+#include "experiment.h"
+#include "transcript.h"
+
+#define PAGE 4096u
+#define BIG_ARENA (8u * 1024u * 1024u)
+
+static struct {
+    struct arena arena;
+    struct console con;
+    uint8_t *region;
+    uint8_t *demo;
+    char *out;
+    size_t len, cap, mark;
+    enum console_trap traps[8];
+    int ntraps;
+    size_t stack_used, stack_size;
+} R;
+
+static void sink(void *ctx, const char *s, size_t n)
+{
+    cr_assert_eq(ctx, &R, "the console must pass its ctx to write");
+    if (R.len + n + 1 > R.cap) {
+        R.cap = (R.len + n + 1) * 2;
+        R.out = realloc(R.out, R.cap);
+        cr_assert_not_null(R.out);
+    }
+    memcpy(R.out + R.len, s, n);
+    R.len += n;
+    R.out[R.len] = '\0';
+}
+
+static void stack_hook(void *ctx, size_t *used, size_t *size)
+{
+    cr_assert_eq(ctx, &R);
+    *used = R.stack_used;
+    *size = R.stack_size;
+}
+
+static void trap_hook(void *ctx, enum console_trap kind)
+{
+    cr_assert_eq(ctx, &R);
+    cr_assert_lt(R.ntraps, 8);
+    R.traps[R.ntraps++] = kind;
+}
+
+/* A console over an arena of arena_bytes, hooks and demo region on or off. */
+static void rig(size_t arena_bytes, bool hooks)
+{
+    memset(&R, 0, sizeof R);
+    R.region = aligned_alloc(PAGE, arena_bytes);
+    cr_assert_not_null(R.region);
+    cr_assert_eq(arena_init(&R.arena, R.region, arena_bytes, PAGE), 0);
+    R.stack_used = 1234;
+    R.stack_size = 16384;
+    struct console_config cfg = {.write = sink, .ctx = &R, .arena = &R.arena};
+    if (hooks) {
+        R.demo = aligned_alloc(PAGE, EXPERIMENT_REGION_SIZE);
+        cr_assert_not_null(R.demo);
+        cfg.stack = stack_hook;
+        cfg.trap = trap_hook;
+        cfg.demo_region = R.demo;
+        cfg.demo_size = EXPERIMENT_REGION_SIZE;
+    }
+    cr_assert_eq(console_init(&R.con, &cfg), 0);
+    sink(&R, "", 0);
+    console_prompt(&R.con);
+    cr_assert_str_eq(R.out, "> ");
+    R.mark = R.len;
+}
+
+static void big(void)
+{
+    rig(BIG_ARENA, true);
+}
+
+/* Feed n bytes; return what the console printed meanwhile. */
+static const char *send(const void *bytes, size_t n)
+{
+    R.mark = R.len;
+    console_feed_bytes(&R.con, bytes, n);
+    return R.out + R.mark;
+}
+
+static const char *sends(const char *s)
+{
+    return send(s, strlen(s));
+}
+
+/* Type line + LF (one feed); return the answer: the output without the
+ * echo of the line and its "\n", and without the next prompt.  The echo and
+ * the prompt are checked. */
+static char answer_buf[1 << 16];
+static const char *run(const char *line)
+{
+    size_t ll = strlen(line);
+    char *buf = malloc(ll + 2);
+    cr_assert_not_null(buf);
+    memcpy(buf, line, ll);
+    buf[ll] = '\n';
+    const char *o = send(buf, ll + 1);
+    free(buf);
+    size_t ol = strlen(o);
+    cr_assert(ol >= ll + 1 && memcmp(o, line, ll) == 0 && o[ll] == '\n',
+              "echo of '%s' missing in '%s'", line, o);
+    o += ll + 1;
+    ol -= ll + 1;
+    if (!console_exited(&R.con)) {
+        cr_assert(ol >= 2 && strcmp(o + ol - 2, "> ") == 0, "no prompt after '%s': '%s'", line,
+                  o);
+        ol -= 2;
+    }
+    cr_assert_lt(ol, sizeof answer_buf);
+    memcpy(answer_buf, o, ol);
+    answer_buf[ol] = '\0';
+    return answer_buf;
+}
+
+static void assert_err(const char *answer, const char *what)
+{
+    cr_assert(strncmp(answer, "ERR ", 4) == 0, "%s: expected ERR, got '%s'", what, answer);
+    const char *nl = strchr(answer, '\n');
+    cr_assert(nl && nl[1] == '\0', "%s: ERR must be one line: '%s'", what, answer);
+}
+
+static void assert_ok(const char *answer, const char *what)
+{
+    cr_assert_str_eq(answer, "ok\n", "%s: expected ok, got '%s'", what, answer);
+}
+
+static struct stats3 stats(void)
+{
+    const char *a = run("stats");
+    struct stats3 s;
+    cr_assert(transcript_stats(a, 0, &s), "stats lines malformed: '%s'", a);
+    cr_assert_eq(transcript_count_lines(a, ""), 3, "stats must print exactly three lines: '%s'",
+                 a);
+    return s;
+}
+
+static void assert_same_stats(const struct stats3 *a, const struct stats3 *b, const char *what)
+{
+    cr_assert(memcmp(a, b, sizeof *a) == 0,
+              "%s changed the figures: in_use %zu->%zu watermark %zu->%zu len %zu->%zu "
+              "bytes %zu->%zu allocs %zu->%zu failed %zu->%zu",
+              what, a->in_use, b->in_use, a->watermark, b->watermark, a->len, b->len, a->bytes,
+              b->bytes, a->allocs, b->allocs, a->failed, b->failed);
+}
+
+static uint64_t get_value(uint64_t k)
+{
+    char line[64];
+    snprintf(line, sizeof line, "get %" PRIu64, k);
+    const char *a = run(line);
+    char *end;
+    unsigned long long v = strtoull(a, &end, 10);
+    cr_assert(end != a && strcmp(end, "\n") == 0, "get %" PRIu64 ": not a value: '%s'", k, a);
+    return (uint64_t)v;
+}
+
+/* --- set-up and numbers -------------------------------------------------- */
+
+Test(console, init_rejects_missing_parts)
+{
+    struct console c;
+    struct arena a;
+    struct console_config cfg = {.write = sink, .ctx = &R, .arena = &a};
+    cr_assert_eq(console_init(NULL, &cfg), HMAP_ERR_ARG);
+    cr_assert_eq(console_init(&c, NULL), HMAP_ERR_ARG);
+    cfg.write = NULL;
+    cr_assert_eq(console_init(&c, &cfg), HMAP_ERR_ARG);
+    cfg.write = sink;
+    cfg.arena = NULL;
+    cr_assert_eq(console_init(&c, &cfg), HMAP_ERR_ARG);
+}
+
+Test(console, fresh_map_holds_nothing)
+{
+    big();
+    struct stats3 s = stats();
+    cr_assert_eq(s.in_use, 0);
+    cr_assert_eq(s.len, 0);
+    cr_assert_eq(s.bytes, 0);
+    cr_assert_eq(s.buckets, 0);
+    cr_assert_eq(s.page, 4096);
+    cr_assert_eq(s.stack_used, 1234);
+    cr_assert_eq(s.stack_size, 16384);
+}
+
+static int parse(const char *s, uint64_t *v)
+{
+    return console_parse_u64(s, strlen(s), v);
+}
+
+Test(console, numbers_decimal_and_hex)
+{
+    uint64_t v = 77;
+    cr_assert_eq(parse("0", &v), 0);
+    cr_assert_eq(v, 0);
+    cr_assert_eq(parse("42", &v), 0);
+    cr_assert_eq(v, 42);
+    cr_assert_eq(parse("007", &v), 0, "leading zeros are decimal, not octal");
+    cr_assert_eq(v, 7);
+    cr_assert_eq(parse("0x2a", &v), 0);
+    cr_assert_eq(v, 42);
+    cr_assert_eq(parse("0X2A", &v), 0);
+    cr_assert_eq(v, 42);
+    cr_assert_eq(parse("0xDeadBeef", &v), 0);
+    cr_assert_eq(v, 0xdeadbeefu);
+    cr_assert_eq(parse("18446744073709551615", &v), 0);
+    cr_assert_eq(v, UINT64_MAX);
+    cr_assert_eq(parse("0xffffffffffffffff", &v), 0);
+    cr_assert_eq(v, UINT64_MAX);
+    cr_assert_eq(parse("0x0000000000000000000001", &v), 0);
+    cr_assert_eq(v, 1);
+    cr_assert_eq(parse("00000000000000000000000000000000000000009", &v), 0);
+    cr_assert_eq(v, 9);
+}
+
+Test(console, numbers_malformed_or_out_of_range)
+{
+    uint64_t v = 77;
+    const char *bad[] = {"", "0x", "0X", "x1", "-1", "+1", " 1", "1 ", "12a", "0x1g", "1.5",
+                         "0b101", "1e3", "٣", "0x-1", "99999999999999999999x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(parse(bad[i], &v), CONSOLE_NUM_BAD, "'%s' must be malformed", bad[i]);
+        cr_assert_eq(v, 77, "'%s' changed *out", bad[i]);
+    }
+    const char *range[] = {"18446744073709551616", "99999999999999999999",
+                           "0x10000000000000000", "0xffffffffffffffff0"};
+    for (size_t i = 0; i < sizeof range / sizeof range[0]; i++) {
+        cr_assert_eq(parse(range[i], &v), CONSOLE_NUM_RANGE, "'%s' must be out of range",
+                     range[i]);
+        cr_assert_eq(v, 77);
+    }
+    /* Only n bytes are read. */
+    cr_assert_eq(console_parse_u64("123456", 3, &v), 0);
+    cr_assert_eq(v, 123);
+}
+
+/* --- commands ------------------------------------------------------------ */
+
+Test(console, help_lists_the_commands_but_not_trap)
+{
+    big();
+    const char *a = run("help");
+    const char *names[] = {"help", "stats", "put K V", "get K", "del K", "fill N", "delall",
+                           "clear", "reset", "compact", "demo", "exit [CODE]"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "\n  %s ", names[i]);
+        cr_assert(strstr(a, want), "help does not list '%s': %s", names[i], a);
+    }
+    cr_assert_null(strstr(a, "trap"), "trap is hidden");
+    cr_assert_eq(transcript_count_lines(a, "ERR"), 0, "help is not an error");
+}
+
+Test(console, stats_lines_exact)
+{
+    big();
+    const char *a = run("stats");
+    cr_assert_str_eq(a, "arena in_use=0 watermark=0 peak=0 capacity=8384512 page=4096 allocs=0 "
+                        "frees=0 failed=0\n"
+                        "map len=0 B=0 buckets=0 overflow=0 bytes=0 growing=0\n"
+                        "stack used=1234 size=16384\n");
+}
+
+Test(console, stats_without_stack_hook_prints_zero)
+{
+    rig(BIG_ARENA, false);
+    struct stats3 s = stats();
+    cr_assert_eq(s.stack_used, 0);
+    cr_assert_eq(s.stack_size, 0);
+}
+
+Test(console, put_get_del)
+{
+    big();
+    assert_ok(run("put 1 2"), "put");
+    cr_assert_str_eq(run("get 1"), "2\n");
+    assert_ok(run("put 1 3"), "overwrite");
+    cr_assert_str_eq(run("get 1"), "3\n");
+    assert_ok(run("put 0xff 0x10"), "hex");
+    cr_assert_str_eq(run("get 255"), "16\n");
+    assert_ok(run("put 18446744073709551615 0xffffffffffffffff"), "max");
+    cr_assert_str_eq(run("get 0xffffffffffffffff"), "18446744073709551615\n");
+    cr_assert_eq(stats().len, 3);
+
+    assert_ok(run("del 1"), "del");
+    const char *a = run("get 1");
+    cr_assert_str_eq(a, "ERR get: no such key 1\n");
+    a = run("del 1");
+    cr_assert_str_eq(a, "ERR del: no such key 1\n");
+    cr_assert_eq(stats().len, 2);
+}
+
+Test(console, spaces_around_words)
+{
+    big();
+    assert_ok(run("   put    7     8   "), "extra spaces");
+    cr_assert_str_eq(run(" get 7"), "8\n");
+}
+
+Test(console, fill_delall_reset_tell_the_seed_story)
+{
+    big();
+    assert_ok(run("fill 8192"), "fill");
+    struct stats3 f = stats();
+    cr_assert_eq(f.len, 8192);
+    cr_assert_eq(f.B, 11);
+    cr_assert_eq(f.bytes, 315392, "the seed's 8192 keys take 77 pages");
+    cr_assert_eq(f.in_use, f.bytes);
+    for (uint64_t k = 0; k < 8192; k += 1021)
+        cr_assert_eq(get_value(k), k, "fill puts value = key");
+    cr_assert_str_eq(run("get 8192"), "ERR get: no such key 8192\n");
+
+    assert_ok(run("delall"), "delall");
+    struct stats3 d = stats();
+    cr_assert_eq(d.len, 0);
+    cr_assert_eq(d.bytes, f.bytes, "delete frees nothing");
+    cr_assert_eq(d.in_use, f.in_use);
+    cr_assert_eq(d.watermark, f.watermark);
+
+    assert_ok(run("reset"), "reset");
+    struct stats3 r = stats();
+    cr_assert_eq(r.bytes, 0);
+    cr_assert_eq(r.in_use, 0, "only reset gives the pages back");
+    cr_assert_eq(r.watermark, f.watermark, "the watermark stays");
+    cr_assert_eq(r.buckets, 0);
+}
+
+Test(console, delall_deletes_only_what_fill_put)
+{
+    big();
+    assert_ok(run("put 1000000 5"), "put");
+    assert_ok(run("fill 100"), "fill");
+    assert_ok(run("fill 50"), "smaller fill");
+    cr_assert_eq(stats().len, 101);
+    assert_ok(run("delall"), "delall");
+    cr_assert_eq(stats().len, 1, "keys 0..99 gone, the put one stays");
+    cr_assert_str_eq(run("get 1000000"), "5\n");
+    assert_ok(run("delall"), "delall again");
+    cr_assert_eq(stats().len, 1);
+    assert_ok(run("fill 0"), "fill 0");
+    cr_assert_eq(stats().len, 1);
+}
+
+Test(console, clear_keeps_the_bucket_array)
+{
+    big();
+    assert_ok(run("fill 1000"), "fill");
+    struct stats3 f = stats();
+    assert_ok(run("clear"), "clear");
+    struct stats3 c = stats();
+    cr_assert_eq(c.len, 0);
+    cr_assert_eq(c.B, f.B);
+    cr_assert_eq(c.buckets, f.buckets);
+    cr_assert_gt(c.bytes, 0);
+    cr_assert_leq(c.bytes, f.bytes);
+    /* clear forgets the fill too: delall has nothing to delete. */
+    assert_ok(run("put 3 3"), "put");
+    assert_ok(run("delall"), "delall");
+    cr_assert_str_eq(run("get 3"), "3\n");
+}
+
+Test(console, compact_shrinks_a_deleted_map)
+{
+    big();
+    assert_ok(run("fill 20000"), "fill");
+    for (int k = 0; k < 19990; k++) {
+        /* delete most keys through the console's map directly: 19990 lines
+         * would only slow the test down */
+        cr_assert(hmap_delete_u64(console_map(&R.con), (uint64_t)k));
+    }
+    struct stats3 before = stats();
+    cr_assert_eq(before.len, 10);
+    assert_ok(run("compact"), "compact");
+    struct stats3 after = stats();
+    cr_assert_eq(after.len, 10);
+    cr_assert_lt(after.bytes, before.bytes);
+    cr_assert_lt(after.in_use, before.in_use);
+    cr_assert_eq(after.watermark, before.watermark);
+    for (uint64_t k = 19990; k < 20000; k++)
+        cr_assert_eq(get_value(k), k);
+}
+
+Test(console, compact_without_room_changes_nothing)
+{
+    /* 64 pages: a map of 3000 keys fits once, not twice. */
+    rig(64 * PAGE + PAGE, true);
+    assert_ok(run("fill 3000"), "fill");
+    for (uint64_t k = 0; k < 2990; k++)
+        cr_assert(hmap_delete_u64(console_map(&R.con), k));
+    /* Take the free pages, so the new table cannot be built. */
+    void *hog = NULL;
+    size_t hogged = 0;
+    while ((hog = arena_alloc_pages(&R.arena, 1)) != NULL)
+        hogged++;
+    (void)hogged;
+    struct stats3 before = stats();
+    const char *a = run("compact");
+    assert_err(a, "compact without room");
+    struct stats3 after = stats();
+    cr_assert_eq(after.len, before.len);
+    cr_assert_eq(after.bytes, before.bytes);
+    cr_assert_eq(after.in_use, before.in_use);
+    cr_assert_eq(after.watermark, before.watermark);
+    cr_assert_gt(after.failed, before.failed, "the refused allocation is counted");
+    for (uint64_t k = 2990; k < 3000; k++)
+        cr_assert_eq(get_value(k), k);
+}
+
+Test(console, fill_too_large_is_refused_before_it_starts)
+{
+    big();
+    assert_ok(run("fill 10"), "fill");
+    struct stats3 before = stats();
+    /* 8 MiB of 144-byte buckets hold at most 465,800 keys. */
+    const char *a = run("fill 1000000");
+    assert_err(a, "fill 1000000");
+    cr_assert(strstr(a, "cannot fit"), "%s", a);
+    struct stats3 after = stats();
+    assert_same_stats(&before, &after, "a refused fill");
+    a = run("fill 0xffffffffffffffff");
+    assert_err(a, "fill max");
+    after = stats();
+    assert_same_stats(&before, &after, "a refused fill");
+}
+
+Test(console, fill_that_runs_out_keeps_what_went_in)
+{
+    /* 40 pages: 8000 keys pass the up-front ceiling (8872) but need a table
+     * of 72 pages. */
+    rig(40 * PAGE, true);
+    const char *a = run("fill 8000");
+    assert_err(a, "fill 8000 on 40 pages");
+    unsigned long long got = 0, of = 0, last = 0;
+    cr_assert_eq(sscanf(a, "ERR fill: out of pages after %llu of %llu keys (keys 0..%llu kept)",
+                        &got, &of, &last),
+                 3, "%s", a);
+    cr_assert_eq(of, 8000);
+    cr_assert_eq(last, got - 1);
+    struct stats3 s = stats();
+    cr_assert_eq(s.len, got, "says how many went in");
+    cr_assert_gt(s.failed, 0);
+    cr_assert_eq(get_value(got - 1), got - 1);
+    char line[64];
+    snprintf(line, sizeof line, "get %llu", got);
+    assert_err(run(line), "the key after the last");
+    /* The map still works, and delall removes what the fill put. */
+    assert_ok(run("delall"), "delall");
+    cr_assert_eq(stats().len, 0);
+    assert_ok(run("reset"), "reset");
+    cr_assert_eq(stats().in_use, 0);
+    assert_ok(run("fill 100"), "fill after reset");
+}
+
+Test(console, put_without_pages_changes_nothing)
+{
+    rig(2 * PAGE, true); /* bitmap + one page: room for the first bucket only */
+    assert_ok(run("put 1 1"), "first put");
+    struct stats3 before = stats();
+    int k = 2;
+    const char *a = NULL;
+    /* Fill the one bucket (8 slots) and go on until a put needs a page. */
+    for (; k < 100; k++) {
+        char line[32];
+        snprintf(line, sizeof line, "put %d %d", k, k);
+        a = run(line);
+        if (strcmp(a, "ok\n") != 0)
+            break;
+        before = stats();
+    }
+    cr_assert_lt(k, 100, "some put must run out of pages");
+    cr_assert_str_eq(a, "ERR put: out of pages (the map is unchanged)\n");
+    struct stats3 after = stats();
+    cr_assert_eq(after.len, before.len);
+    cr_assert_eq(after.bytes, before.bytes);
+    cr_assert_eq(after.in_use, before.in_use);
+    cr_assert_eq(after.failed, before.failed + 1);
+    cr_assert_eq(get_value(1), 1);
+}
+
+Test(console, demo_prints_the_experiment_table)
+{
+    big();
+    const char *a = run("demo");
+    char *first = strdup(a);
+    cr_assert(strstr(a, "seed experiment:"), "%s", a);
+    cr_assert(strstr(a, "check: ok"), "%s", a);
+    struct exp_figures f;
+    cr_assert(transcript_row(a, 0, "1.2", &f));
+    cr_assert_eq(f.bytes, 315392);
+    /* The demo runs on its own region: the console's figures stay. */
+    struct stats3 s = stats();
+    cr_assert_eq(s.in_use, 0);
+    cr_assert_eq(s.watermark, 0);
+    cr_assert_eq(s.allocs, 0);
+    /* And it reads the same every time. */
+    a = run("demo");
+    cr_assert_str_eq(a, first);
+    free(first);
+}
+
+Test(console, demo_without_region_is_an_error)
+{
+    rig(BIG_ARENA, false);
+    assert_err(run("demo"), "demo without region");
+}
+
+Test(console, exit_codes)
+{
+    big();
+    assert_err(run("exit 256"), "exit 256");
+    cr_assert(!console_exited(&R.con));
+    assert_err(run("exit -1"), "exit -1");
+    assert_err(run("exit 1 2"), "exit 1 2");
+    assert_err(run("exit x"), "exit x");
+    cr_assert(!console_exited(&R.con));
+    cr_assert_str_eq(run("exit 0xff"), "ok\n");
+    cr_assert(console_exited(&R.con));
+    cr_assert_eq(console_exit_code(&R.con), 255);
+    /* After exit: nothing more is read or printed. */
+    cr_assert_str_eq(sends("stats\n"), "");
+    cr_assert(!console_feed(&R.con, 'x'));
+    cr_assert(!console_run_line(&R.con, "stats", 5));
+    cr_assert_str_eq(R.out + R.mark, "");
+}
+
+Test(console, exit_default_is_zero)
+{
+    big();
+    cr_assert_str_eq(run("exit"), "ok\n");
+    cr_assert(console_exited(&R.con));
+    cr_assert_eq(console_exit_code(&R.con), 0);
+}
+
+Test(console, exit_one_and_decimal_255)
+{
+    big();
+    cr_assert_str_eq(run("exit 255"), "ok\n");
+    cr_assert_eq(console_exit_code(&R.con), 255);
+    big();
+    cr_assert_str_eq(run("exit 1"), "ok\n");
+    cr_assert_eq(console_exit_code(&R.con), 1);
+}
+
+Test(console, trap_calls_the_hook)
+{
+    big();
+    assert_ok(run("trap"), "trap");
+    assert_ok(run("trap illegal"), "trap illegal");
+    assert_ok(run("trap load"), "trap load");
+    assert_ok(run("trap ebreak"), "trap ebreak");
+    assert_ok(run("trap stack"), "trap stack");
+    assert_err(run("trap nothing"), "trap nothing");
+    assert_err(run("trap load 2"), "trap load 2");
+    cr_assert_eq(R.ntraps, 5);
+    cr_assert_eq(R.traps[0], CONSOLE_TRAP_ILLEGAL);
+    cr_assert_eq(R.traps[1], CONSOLE_TRAP_ILLEGAL);
+    cr_assert_eq(R.traps[2], CONSOLE_TRAP_LOAD);
+    cr_assert_eq(R.traps[3], CONSOLE_TRAP_EBREAK);
+    cr_assert_eq(R.traps[4], CONSOLE_TRAP_STACK);
+}
+
+Test(console, trap_is_unknown_without_a_hook)
+{
+    rig(BIG_ARENA, false);
+    cr_assert_str_eq(run("trap"), "ERR unknown command 'trap' (try help)\n");
+}
+
+/* --- bad input: one ERR, nothing changed --------------------------------- */
+
+/* Lines that must each answer one ERR and change nothing. */
+static const char *const bad_lines[] = {
+    "frobnicate",
+    "STATS",
+    "Put 1 2",
+    "put",
+    "put 1",
+    "put x 1",
+    "put 1 x",
+    "put 1 0x",
+    "put 0x 1",
+    "put -1 1",
+    "put 1 +2",
+    "put 18446744073709551616 1",
+    "put 1 18446744073709551616",
+    "put 1 2 3",
+    "get",
+    "get 1 2",
+    "get 0x1g",
+    "get 99999999999999999999",
+    "get 424242",
+    "del",
+    "del 424242",
+    "del 1 2",
+    "del 1.0",
+    "fill",
+    "fill x",
+    "fill -5",
+    "fill 1 2",
+    "fill 99999999999",
+    "fill 18446744073709551616",
+    "delall 1",
+    "clear 1",
+    "reset now",
+    "compact 1",
+    "demo 1",
+    "help me",
+    "stats 1",
+    "exit 256",
+    "exit 0x100",
+    "exit -1",
+    "exit 1 2",
+    "trap nothing",
+};
+
+Test(console, every_bad_line_answers_one_err_and_changes_nothing)
+{
+    big();
+    assert_ok(run("fill 1000"), "fill");
+    assert_ok(run("put 5000 7"), "put");
+    struct stats3 base = stats();
+    for (size_t i = 0; i < sizeof bad_lines / sizeof bad_lines[0]; i++) {
+        const char *a = run(bad_lines[i]);
+        assert_err(a, bad_lines[i]);
+        struct stats3 now = stats();
+        assert_same_stats(&base, &now, bad_lines[i]);
+        cr_assert(!console_exited(&R.con), "%s", bad_lines[i]);
+    }
+    /* The fill bookkeeping is intact too: delall still removes 0..999. */
+    assert_ok(run("delall"), "delall");
+    cr_assert_eq(stats().len, 1);
+}
+
+Test(console, err_messages_say_what_was_wrong)
+{
+    big();
+    cr_assert_str_eq(run("frobnicate"), "ERR unknown command 'frobnicate' (try help)\n");
+    cr_assert_str_eq(run("put 1"), "ERR put: missing argument (usage: put K V)\n");
+    cr_assert_str_eq(run("get 1 2"), "ERR get: too many arguments (usage: get K)\n");
+    cr_assert_str_eq(run("put x 1"),
+                     "ERR put: K 'x' is not a number (decimal, or hex after 0x)\n");
+    cr_assert_str_eq(run("put 1 18446744073709551616"),
+                     "ERR put: V '18446744073709551616' is out of range "
+                     "(0..18446744073709551615)\n");
+    cr_assert_str_eq(run("exit 256"), "ERR exit: CODE '256' is out of range (0..255)\n");
+    cr_assert_str_eq(run("stats now"), "ERR stats: too many arguments (usage: stats)\n");
+}
+
+/* Feed raw bytes as one line; expect exactly: no echo of the bad bytes, one
+ * ERR line, a prompt; and nothing changed. */
+static void bad_bytes_case(const char *bytes, size_t n, const char *want_err)
+{
+    struct stats3 base = stats();
+    const char *o = send(bytes, n);
+    char *copy = strdup(o);
+    const char *err = strstr(copy, "ERR ");
+    cr_assert(err, "no ERR for bad bytes: '%s'", copy);
+    cr_assert_eq(transcript_count(copy, "ERR "), 1, "exactly one ERR: '%s'", copy);
+    const char *nl = strchr(err, '\n');
+    cr_assert(nl && strcmp(nl + 1, "> ") == 0, "one ERR line, then the prompt: '%s'", copy);
+    if (want_err)
+        cr_assert(strncmp(err, want_err, strlen(want_err)) == 0, "got '%s' want '%s'", err,
+                  want_err);
+    for (const char *p = copy; *p; p++)
+        cr_assert((unsigned char)*p >= 0x20 || *p == '\n' || *p == '\b',
+                  "a bad byte was echoed: 0x%02x", (unsigned char)*p);
+    free(copy);
+    struct stats3 now = stats();
+    assert_same_stats(&base, &now, "bad bytes");
+}
+
+Test(console, control_and_non_ascii_bytes_reject_the_line)
+{
+    big();
+    assert_ok(run("fill 10"), "fill");
+    bad_bytes_case("sta\0ts\n", 7, "ERR line rejected: it held a NUL byte");
+    bad_bytes_case("\x01stats\n", 7, "ERR line rejected: it held control byte 0x01");
+    bad_bytes_case("put 1\t2\n", 8, "ERR line rejected: it held control byte 0x09");
+    bad_bytes_case("\x1b[A\n", 4, "ERR line rejected: it held control byte 0x1b");
+    bad_bytes_case("st\xc3\xa4ts\n", 7, "ERR line rejected: it held byte 0xc3, which is not ASCII");
+    bad_bytes_case("\xff\n", 2, "ERR line rejected: it held byte 0xff");
+    bad_bytes_case("\x80 reset\n", 8, "ERR line rejected: it held byte 0x80");
+    bad_bytes_case("reset\x7f\x7f\x7f\x7f\x7f\x03\n", 12, "ERR line rejected: it held control byte 0x03");
+    /* A bad byte is not taken back by backspace: the line stays rejected. */
+    bad_bytes_case("delall\x02\x08\n", 9, "ERR line rejected: it held control byte 0x02");
+    cr_assert_eq(stats().len, 10, "nothing ran");
+}
+
+Test(console, long_line_answers_once_and_is_discarded)
+{
+    big();
+    char line[1100];
+    memset(line, 'a', sizeof line);
+    /* "reset" then a long tail: must not reset anything. */
+    memcpy(line, "fill 5 ", 7);
+    line[sizeof line - 1] = '\n';
+    bad_bytes_case(line, sizeof line, "ERR line too long: more than 80 characters");
+    cr_assert_eq(stats().len, 0, "the long line's command did not run");
+    /* Backspaces after the overflow do not bring the line back. */
+    char l2[CONSOLE_LINE_MAX + 10];
+    memset(l2, 'b', sizeof l2);
+    memcpy(l2 + CONSOLE_LINE_MAX + 1, "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\n", 9);
+    bad_bytes_case(l2, sizeof l2, "ERR line too long");
+    /* The console keeps working. */
+    assert_ok(run("put 1 1"), "put after long lines");
+}
+
+Test(console, line_of_exactly_the_maximum_runs)
+{
+    big();
+    char line[CONSOLE_LINE_MAX + 1];
+    /* "put 1 " + zeros + "7" = 80 characters */
+    memset(line, '0', CONSOLE_LINE_MAX);
+    memcpy(line, "put 1 ", 6);
+    line[CONSOLE_LINE_MAX - 1] = '7';
+    line[CONSOLE_LINE_MAX] = '\0';
+    cr_assert_eq(strlen(line), CONSOLE_LINE_MAX);
+    assert_ok(run(line), "80-character line");
+    cr_assert_str_eq(run("get 1"), "7\n");
+    /* One more character is too long. */
+    char longer[CONSOLE_LINE_MAX + 3];
+    memcpy(longer, line, CONSOLE_LINE_MAX);
+    longer[CONSOLE_LINE_MAX] = '8';
+    longer[CONSOLE_LINE_MAX + 1] = '\n';
+    bad_bytes_case(longer, CONSOLE_LINE_MAX + 2, "ERR line too long");
+    cr_assert_str_eq(run("get 1"), "7\n");
+}
+
+/* --- line ends and editing ------------------------------------------------ */
+
+Test(console, cr_lf_and_crlf_each_end_one_line)
+{
+    big();
+    const char *o = sends("put 1 10\rput 2 20\nput 3 30\r\nstats\r\n");
+    char *copy = strdup(o);
+    cr_assert_eq(transcript_count(copy, "ok\n"), 3, "%s", copy);
+    cr_assert_eq(transcript_count(copy, "> "), 4, "one prompt per line, no empty command: %s",
+                 copy);
+    cr_assert_null(strstr(copy, "ERR"), "%s", copy);
+    struct stats3 s;
+    cr_assert(transcript_stats(copy, 0, &s));
+    cr_assert_eq(s.len, 3);
+    free(copy);
+    /* Echo: each line end is echoed as one "\n". */
+    o = sends("get 2\r\n");
+    cr_assert_str_eq(o, "get 2\n20\n> ");
+}
+
+Test(console, empty_lines_and_bare_line_ends_just_prompt)
+{
+    big();
+    cr_assert_str_eq(sends("\n"), "\n> ");
+    cr_assert_str_eq(sends("\r"), "\n> ");
+    cr_assert_str_eq(sends("\n"), "", "the LF of a CRLF split over two feeds is swallowed");
+    cr_assert_str_eq(sends("\r\r\n"), "\n> \n> ");
+    cr_assert_str_eq(sends("\n\r"), "\n> \n> ", "LF then CR is two line ends");
+    cr_assert_str_eq(sends("    \n"), "    \n> ");
+}
+
+Test(console, backspace_and_delete_erase)
+{
+    big();
+    assert_ok(run("put 4 44"), "put");
+    cr_assert_str_eq(sends("gex\bt 4\n"), "gex\b \bt 4\n44\n> ");
+    cr_assert_str_eq(sends("gex\x7ft 4\n"), "gex\b \bt 4\n44\n> ");
+    /* Backspace on an empty line prints nothing and erases nothing. */
+    cr_assert_str_eq(sends("\b\x7f\b"), "");
+    cr_assert_str_eq(sends("get 4\n"), "get 4\n44\n> ");
+    /* Erase a whole command and type another. */
+    cr_assert_str_eq(sends("reset\b\b\b\b\bget 4\n"),
+                     "reset\b \b\b \b\b \b\b \b\b \bget 4\n44\n> ");
+    cr_assert_eq(stats().len, 1);
+}
+
+Test(console, run_line_checks_like_feed)
+{
+    big();
+    R.mark = R.len;
+    cr_assert(console_run_line(&R.con, "put 9 99", 8));
+    cr_assert_str_eq(R.out + R.mark, "ok\n");
+    R.mark = R.len;
+    cr_assert(console_run_line(&R.con, "get\x01 9", 6));
+    cr_assert_str_eq(R.out + R.mark, "ERR line rejected: it held control byte 0x01\n");
+    char longl[CONSOLE_LINE_MAX + 1];
+    memset(longl, ' ', sizeof longl);
+    R.mark = R.len;
+    cr_assert(console_run_line(&R.con, longl, sizeof longl));
+    cr_assert(strncmp(R.out + R.mark, "ERR line too long", 17) == 0);
+    R.mark = R.len;
+    cr_assert(!console_run_line(&R.con, "exit 3", 6));
+    cr_assert_eq(console_exit_code(&R.con), 3);
+}
+
+Test(console, every_answer_is_ok_a_value_or_err)
+{
+    /* A run of every command: apart from help, stats and demo, each answer
+     * is one line, "ok", a number, or "ERR ...". */
+    big();
+    const char *lines[] = {"put 1 2", "get 1", "del 1", "get 1", "fill 300", "delall",
+                           "fill 10", "clear", "fill 10", "compact", "reset", "compact",
+                           "put 0x10 0x20", "get 16", "exit 300"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        const char *a = run(lines[i]);
+        const char *nl = strchr(a, '\n');
+        cr_assert(nl && nl[1] == '\0', "'%s' answered more than one line: '%s'", lines[i], a);
+        char *end;
+        (void)strtoull(a, &end, 10);
+        bool number = end != a && *end == '\n';
+        cr_assert(strcmp(a, "ok\n") == 0 || number || strncmp(a, "ERR ", 4) == 0,
+                  "'%s' answered '%s'", lines[i], a);
+    }
+}

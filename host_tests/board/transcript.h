@@ -1,0 +1,58 @@
+/*
+ * transcript.h - read a console transcript (what the console printed, its
+ * echo of the input included), as a script driving the firmware would.
+ *
+ * Shape of a transcript: a prompt "> ", the echo of a command line, "\n",
+ * the answer (zero or more lines), the next prompt, and so on.
+ */
+#ifndef TIDEMARK_TRANSCRIPT_H
+#define TIDEMARK_TRANSCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The three lines of `stats`. */
+struct stats3 {
+    size_t in_use, watermark, peak, capacity, page, allocs, frees, failed;
+    size_t len, B, buckets, overflow, bytes, growing;
+    size_t stack_used, stack_size;
+};
+
+/*
+ * Parse the nth (from 0) `arena in_use=` line of text and the two lines
+ * after it.  True only when all three lines are exactly in the documented
+ * format (re-printing the parsed figures gives back each line byte for
+ * byte), growing is 0 or 1, and the lines are consecutive.
+ */
+bool transcript_stats(const char *text, int nth, struct stats3 *s);
+
+/* How many `arena in_use=` lines text holds. */
+int transcript_count_stats(const char *text);
+
+/*
+ * The answer to the nth (from 0) occurrence of the command line cmd: the
+ * text after "> " cmd "\n" up to the next prompt "> " at the start of a
+ * line (or the end of text).  NULL when there is no such occurrence.
+ * The result is malloc'd.
+ */
+char *transcript_answer(const char *text, const char *cmd, int nth);
+
+/* Occurrences of needle in text (not overlapping). */
+int transcript_count(const char *text, const char *needle);
+
+/* Lines of text starting with prefix. */
+int transcript_count_lines(const char *text, const char *prefix);
+
+/* Figures of one experiment table row: the line starting with "<step> "
+ * (the nth table in text, from 0); its last four fields are len, bytes,
+ * in_use and watermark.  False when there is no such row. */
+struct exp_figures {
+    size_t len, bytes, in_use, watermark;
+};
+bool transcript_row(const char *text, int nth_table, const char *step, struct exp_figures *f);
+
+/* The nth (from 0) experiment table: from its "seed experiment:" line to
+ * its "check:" verdict's end (malloc'd), or NULL. */
+char *transcript_table(const char *text, int nth);
+
+#endif /* TIDEMARK_TRANSCRIPT_H */
