@@ -369,6 +369,9 @@ int hmap_put(struct hmap *m, const void *key, const void *val)
 {
     if (m == NULL || key == NULL || (val == NULL && m->val_size != 0))
         return HMAP_ERR_ARG;
+    static const uint8_t no_value[1];
+    if (val == NULL)
+        val = no_value; /* a set: 0 bytes copied, but memcpy wants a pointer */
     if (!begin_write(m))
         return HMAP_ERR_BUSY;
     uint64_t h = key_hash(m, key);
@@ -753,6 +756,6 @@ const char *hmap_strerror(int code)
     case HMAP_BROKEN_EVACUATED: return "broken: evacuation marks";
     case HMAP_BROKEN_OVERFLOW: return "broken: overflow count";
     case HMAP_BROKEN_PAGES: return "broken: pages held";
-    default: return "unknown error";
+    default: return "unknown";
     }
 }
