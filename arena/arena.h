@@ -49,8 +49,9 @@ enum {
 #define ARENA_MIN_PAGE_SIZE 64u
 
 /*
- * Build with -DARENA_POISON=1 to fill every freed page (and every page at
- * reset) with ARENA_POISON_BYTE, so a use after free reads garbage that is
+ * Build with -DARENA_POISON=1 to fill every freed page (and, at reset, every
+ * page below the watermark: all handed out since the last reset) with
+ * ARENA_POISON_BYTE, so a use after free reads garbage that is
  * easy to recognise instead of stale but plausible data.
  */
 #ifndef ARENA_POISON
