@@ -1,0 +1,249 @@
+/*
+ * hmap_testlib.c - helpers of the independent hmap suite (see the header).
+ * The formulas here are written from the contract's text, not from hmap.c,
+ * so a disagreement between them and the map is a finding, not a tautology.
+ */
+#include "hmap_testlib.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- arenas ------------------------------------------------------------- */
+
+/* The arena and the start of its region, so ta_free can release both. */
+struct owned_arena {
+    struct arena a; /* first: a struct arena * is a struct owned_arena * */
+    void *region;
+};
+
+/* The region is allocated page-aligned, so the bitmap sits at its start and
+ * the pages begin at the first page boundary after it: with the bitmap area
+ * rounded up to whole pages, exactly npages fit. */
+struct arena *ta_new(size_t npages, size_t page_size)
+{
+    size_t map_bytes = (npages + 63) / 64 * sizeof(uint64_t);
+    size_t map_area = (map_bytes + page_size - 1) / page_size * page_size;
+    size_t size = map_area + npages * page_size;
+    struct owned_arena *o = malloc(sizeof *o);
+    cr_assert(o != NULL, "test heap exhausted");
+    o->region = aligned_alloc(page_size, size);
+    cr_assert(o->region != NULL, "test heap exhausted");
+    cr_assert_eq(arena_init(&o->a, o->region, size, page_size), 0);
+    struct arena_stats s;
+    arena_get_stats(&o->a, &s);
+    cr_assert_eq(s.capacity, npages * page_size,
+                 "test arena: wanted %zu pages, got %zu bytes", npages,
+                 s.capacity);
+    return &o->a;
+}
+
+void ta_free(struct arena *a)
+{
+    if (a == NULL)
+        return;
+    struct owned_arena *o = (struct owned_arena *)(void *)a;
+    free(o->region);
+    free(o);
+}
+
+size_t ta_in_use(const struct arena *a)
+{
+    struct arena_stats s;
+    arena_get_stats(a, &s);
+    return s.in_use;
+}
+
+size_t ta_watermark(const struct arena *a)
+{
+    struct arena_stats s;
+    arena_get_stats(a, &s);
+    return s.watermark;
+}
+
+size_t ta_fill(struct arena *a, void **held, size_t max)
+{
+    size_t n = 0;
+    while (n < max) {
+        void *p = arena_alloc_pages(a, 1);
+        if (p == NULL)
+            break;
+        held[n++] = p;
+    }
+    cr_assert(n < max || arena_alloc_pages(a, 1) == NULL,
+              "ta_fill: room for more than %zu pages", max);
+    return n;
+}
+
+void ta_release(struct arena *a, void **held, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(arena_free_pages(a, held[i], 1), 0);
+}
+
+/* --- the contract's formulas ------------------------------------------- */
+
+unsigned expect_B(size_t hint)
+{
+    /* hint > 6.5 * 2^B, in doubles: exact for every hint below 2^53. */
+    unsigned B = 0;
+    while (hint > 8 && (double)hint > 6.5 * (double)((uint64_t)1 << B))
+        B++;
+    return B;
+}
+
+size_t expect_bucket_size(size_t key_size, size_t val_size)
+{
+    return 8 + 8 * key_size + 8 * val_size + 8;
+}
+
+size_t expect_array_buckets(unsigned B)
+{
+    size_t n = (size_t)1 << B;
+    if (B >= 4)
+        n += (size_t)1 << (B - 4);
+    return n;
+}
+
+size_t expect_array_bytes(unsigned B, size_t bucket_size, size_t page_size)
+{
+    size_t bytes = expect_array_buckets(B) * bucket_size;
+    return (bytes + page_size - 1) / page_size * page_size;
+}
+
+size_t expect_spare(unsigned B, size_t bucket_size, size_t page_size)
+{
+    return expect_array_bytes(B, bucket_size, page_size) / bucket_size -
+           ((size_t)1 << B);
+}
+
+bool over_load(size_t count, unsigned B)
+{
+    return count > 8 && 2 * count > 13 * ((size_t)1 << B);
+}
+
+/* --- hashing helpers ---------------------------------------------------- */
+
+uint64_t tmix(uint64_t x)
+{
+    /* xor-shift / odd-multiply rounds: each step is invertible. */
+    x ^= x >> 31;
+    x *= 0xd6e8feb86659fd93ull;
+    x ^= x >> 29;
+    x *= 0xcf3bd2a9c2e7b8f5ull;
+    x ^= x >> 32;
+    return x;
+}
+
+uint64_t load_u64(const void *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+void store_u64(void *p, uint64_t v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+uint64_t ctl_hash(const void *key, size_t len, uint64_t seed)
+{
+    (void)len;
+    (void)seed;
+    uint64_t k = load_u64(key);
+    return (tmix(k) & 0xffffffff00000000ull) | (k & 0xffffffffull);
+}
+
+uint64_t bucket0_hash(const void *key, size_t len, uint64_t seed)
+{
+    (void)len;
+    (void)seed;
+    return tmix(load_u64(key)) & 0xffffffff00000000ull;
+}
+
+uint64_t weak_hash(const void *key, size_t len, uint64_t seed)
+{
+    (void)len;
+    (void)seed;
+    return 0xab00000000000000ull | (load_u64(key) % 7);
+}
+
+/* --- random numbers ----------------------------------------------------- */
+
+void trng_seed(struct trng *r, uint64_t seed)
+{
+    r->s = seed ^ 0x5851f42d4c957f2dull;
+}
+
+uint64_t trng_next(struct trng *r)
+{
+    /* A Weyl sequence passed through the mixer: simple and full-period. */
+    r->s += 0x9e3779b97f4a7c15ull;
+    return tmix(r->s);
+}
+
+uint64_t trng_below(struct trng *r, uint64_t n)
+{
+    return trng_next(r) % n;
+}
+
+/* --- map helpers -------------------------------------------------------- */
+
+struct hmap_stats hstats(const struct hmap *m)
+{
+    struct hmap_stats s;
+    memset(&s, 0, sizeof s);
+    hmap_get_stats(m, &s);
+    return s;
+}
+
+struct hmap_type type_u64(uint64_t (*hash)(const void *, size_t, uint64_t))
+{
+    struct hmap_type t = {.key_size = 8, .val_size = 8, .hash = hash,
+                          .equal = NULL};
+    return t;
+}
+
+int put64(struct hmap *m, uint64_t k, uint64_t v)
+{
+    return hmap_put(m, &k, &v);
+}
+
+bool get64(struct hmap *m, uint64_t k, uint64_t *v)
+{
+    void *p = hmap_get(m, &k);
+    if (p == NULL)
+        return false;
+    if (v != NULL)
+        *v = load_u64(p);
+    return true;
+}
+
+bool del64(struct hmap *m, uint64_t k)
+{
+    return hmap_delete(m, &k);
+}
+
+size_t iter_count_u64(struct hmap *m, unsigned *visits, uint64_t range,
+                      size_t *stray, int *err)
+{
+    struct hmap_iter it;
+    const void *k;
+    void *v;
+    size_t n = 0, out = 0;
+    hmap_iter_init(&it, m);
+    while (hmap_iter_next(&it, &k, &v)) {
+        uint64_t key = load_u64(k);
+        if (key < range)
+            visits[key]++;
+        else
+            out++;
+        n++;
+    }
+    if (stray != NULL)
+        *stray = out;
+    if (err != NULL)
+        *err = hmap_iter_error(&it);
+    return n;
+}

@@ -1,0 +1,311 @@
+/*
+ * test_fast64.c - the 8-byte fast paths and the built-in hash.
+ *
+ * Rules (hmap.h): hmap_put_u64 / hmap_get_u64 / hmap_delete_u64 have the
+ * contracts of the generic calls, on maps with 8-byte keys and values and
+ * the built-in hash and equality; on any other map they return
+ * HMAP_ERR_SIZE / false.  The built-in hash is seeded and 64-bit, "a good
+ * hash, not a toy".
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "hmap_testlib.h"
+
+/* Generic and fast calls mixed at random on one map, against a model. */
+Test(fast64, agrees_with_generic)
+{
+    enum { RANGE = 2000, OPS = 300000 };
+    struct arena *a = ta_new(64, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(NULL);
+    cr_assert_eq(hmap_init(&m, &t, a, 0, 2024), 0);
+    static bool has[RANGE];
+    static uint64_t val[RANGE];
+    struct trng r;
+    trng_seed(&r, 17);
+    size_t count = 0, n_ops[6] = {0};
+    for (size_t op = 0; op < OPS; op++) {
+        uint64_t k = trng_below(&r, RANGE);
+        uint64_t v = trng_next(&r);
+        unsigned kind = (unsigned)trng_below(&r, 6);
+        n_ops[kind]++;
+        uint64_t got = 0;
+        switch (kind) {
+        case 0:
+            cr_assert_eq(hmap_put_u64(&m, k, v), 0);
+            count += !has[k];
+            has[k] = true;
+            val[k] = v;
+            break;
+        case 1:
+            cr_assert_eq(put64(&m, k, v), 0);
+            count += !has[k];
+            has[k] = true;
+            val[k] = v;
+            break;
+        case 2:
+            cr_assert_eq(hmap_get_u64(&m, k, &got), has[k], "op %zu", op);
+            if (has[k])
+                cr_assert_eq(got, val[k]);
+            break;
+        case 3:
+            cr_assert_eq(get64(&m, k, &got), has[k], "op %zu", op);
+            if (has[k])
+                cr_assert_eq(got, val[k]);
+            break;
+        case 4:
+            cr_assert_eq(hmap_delete_u64(&m, k), has[k], "op %zu", op);
+            count -= has[k];
+            has[k] = false;
+            break;
+        default:
+            cr_assert_eq(del64(&m, k), has[k], "op %zu", op);
+            count -= has[k];
+            has[k] = false;
+            break;
+        }
+        cr_assert_eq(hmap_len(&m), count);
+        if (op % 1000 == 999) {
+            cr_assert_eq(hmap_check(&m), 0, "op %zu", op);
+            cr_assert_eq(hstats(&m).bytes, ta_in_use(a));
+        }
+    }
+    for (uint64_t k = 0; k < RANGE; k++) {
+        uint64_t g1 = 0, g2 = 0;
+        cr_assert_eq(hmap_get_u64(&m, k, &g1), has[k]);
+        cr_assert_eq(get64(&m, k, &g2), has[k]);
+        if (has[k])
+            cr_assert(g1 == val[k] && g2 == val[k]);
+    }
+    cr_assert_eq(hmap_check(&m), 0);
+    TLOG("fast64: %d mixed ops: put_u64 %zu, put %zu, get_u64 %zu, get %zu, "
+         "delete_u64 %zu, delete %zu; final len %zu\n", OPS, n_ops[0],
+         n_ops[1], n_ops[2], n_ops[3], n_ops[4], n_ops[5], count);
+    ta_free(a);
+}
+
+/* The fast writes do the growth work of the generic ones; the fast read
+ * does none. */
+Test(fast64, growth_work)
+{
+    struct arena *a = ta_new(64, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(NULL);
+    cr_assert_eq(hmap_init(&m, &t, a, 0, 2024), 0);
+    uint64_t n = 0;
+    while (hstats(&m).B < 6 || !hstats(&m).growing) {
+        cr_assert_eq(hmap_put_u64(&m, n, n + 1), 0);
+        n++;
+    }
+    size_t writes = 1;
+    uint64_t del = 0;
+    while (hstats(&m).growing) {
+        size_t nev = hstats(&m).nevacuate;
+        for (uint64_t k = 0; k < n; k++) {
+            uint64_t v;
+            cr_assert_eq(hmap_get_u64(&m, k, &v), k >= del);
+            if (k >= del)
+                cr_assert_eq(v, k + 1);
+        }
+        cr_assert_eq(hstats(&m).nevacuate, nev, "get_u64 evacuated");
+        if (writes % 2) {
+            cr_assert_eq(hmap_put_u64(&m, n, n + 1), 0);
+            n++;
+        } else {
+            cr_assert(hmap_delete_u64(&m, del++));
+        }
+        writes++;
+        if (hstats(&m).growing)
+            cr_assert(hstats(&m).nevacuate > nev, "fast write %zu did not "
+                      "evacuate", writes);
+        cr_assert(writes <= 32);
+        cr_assert_eq(hmap_check(&m), 0);
+    }
+    cr_assert(writes >= 16, "32 old buckets moved in %zu writes", writes);
+    cr_assert_eq(hstats(&m).bytes, ta_in_use(a));
+    ta_free(a);
+}
+
+static void assert_refused(const struct hmap_type *t, const char *what)
+{
+    struct arena *a = ta_new(8, PAGE_4K);
+    struct hmap m;
+    cr_assert_eq(hmap_init(&m, t, a, 0, 1), 0);
+    uint8_t key[16] = {1}, val[16] = {2};
+    cr_assert_eq(hmap_put(&m, key, val), 0);
+    struct hmap_stats before = hstats(&m);
+    uint64_t out = 0x1234;
+    cr_assert_eq(hmap_put_u64(&m, 5, 6), HMAP_ERR_SIZE, "%s", what);
+    cr_assert(!hmap_get_u64(&m, 5, &out), "%s", what);
+    cr_assert_eq(out, 0x1234, "%s: get_u64 wrote *val", what);
+    uint64_t k1 = load_u64(key); /* key {1, 0...}: as a u64 it is 1 */
+    cr_assert(!hmap_get_u64(&m, k1, NULL), "%s", what);
+    cr_assert(!hmap_delete_u64(&m, k1), "%s", what);
+    struct hmap_stats s = hstats(&m);
+    cr_assert_eq(s.len, before.len);
+    cr_assert_eq(s.bytes, before.bytes);
+    cr_assert(hmap_get(&m, key) != NULL, "%s: entry gone", what);
+    ta_free(a);
+}
+
+static bool my_equal(const void *a, const void *b, size_t len)
+{
+    return memcmp(a, b, len) == 0;
+}
+
+Test(fast64, refused_on_other_maps)
+{
+    struct hmap_type t;
+    t = (struct hmap_type){.key_size = 4, .val_size = 8};
+    assert_refused(&t, "4/8");
+    t = (struct hmap_type){.key_size = 8, .val_size = 4};
+    assert_refused(&t, "8/4");
+    t = (struct hmap_type){.key_size = 8, .val_size = 0};
+    assert_refused(&t, "8/0");
+    t = (struct hmap_type){.key_size = 16, .val_size = 16};
+    assert_refused(&t, "16/16");
+    t = (struct hmap_type){.key_size = 8, .val_size = 8, .hash = ctl_hash};
+    assert_refused(&t, "8/8 custom hash");
+    t = (struct hmap_type){.key_size = 8, .val_size = 8, .equal = my_equal};
+    assert_refused(&t, "8/8 custom equal");
+}
+
+Test(fast64, nomem_and_null_val)
+{
+    struct arena *a = ta_new(1, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(NULL);
+    cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
+    for (uint64_t k = 0; k < 8; k++)
+        cr_assert_eq(hmap_put_u64(&m, k, k * 2), 0);
+    cr_assert_eq(hmap_put_u64(&m, 8, 16), HMAP_ERR_NOMEM);
+    cr_assert_eq(hmap_len(&m), 8);
+    cr_assert_eq(hstats(&m).bytes, PAGE_4K);
+    cr_assert(!hmap_get_u64(&m, 8, NULL));
+    for (uint64_t k = 0; k < 8; k++) {
+        uint64_t v;
+        cr_assert(hmap_get_u64(&m, k, &v));
+        cr_assert_eq(v, k * 2);
+        cr_assert(hmap_get_u64(&m, k, NULL));
+    }
+    /* An overwrite needs no page. */
+    cr_assert_eq(hmap_put_u64(&m, 3, 33), 0);
+    cr_assert_eq(hmap_check(&m), 0);
+    ta_free(a);
+}
+
+/* --- the built-in hash ------------------------------------------------------ */
+
+Test(hash, seeded_and_deterministic)
+{
+    uint64_t k = 12345;
+    cr_assert_eq(hmap_hash_bytes(&k, 8, 1), hmap_hash_bytes(&k, 8, 1));
+    cr_assert_neq(hmap_hash_bytes(&k, 8, 1), hmap_hash_bytes(&k, 8, 2));
+    const char s[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    /* Every length is its own input. */
+    for (size_t len = 1; len < sizeof s - 1; len++)
+        cr_assert_neq(hmap_hash_bytes(s, len, 7),
+                      hmap_hash_bytes(s, len + 1, 7), "len %zu", len);
+    /* A hash over a byte string must not depend on alignment. */
+    char buf[64];
+    for (size_t off = 0; off < 8; off++) {
+        memcpy(buf + off, s, 20);
+        cr_assert_eq(hmap_hash_bytes(buf + off, 20, 9),
+                     hmap_hash_bytes(s, 20, 9), "offset %zu", off);
+    }
+}
+
+/* Inputs that differ only in length (zero bytes) hash apart, and one
+ * flipped bit of a 3-, 16- or 128-byte key flips about half the output bits
+ * (the map's other key sizes take the same function). */
+Test(hash, lengths_and_avalanche)
+{
+    static const uint8_t zeros[64];
+    uint64_t h[65];
+    for (size_t len = 0; len <= 64; len++) {
+        h[len] = hmap_hash_bytes(zeros, len, 3);
+        for (size_t j = 0; j < len; j++)
+            cr_assert_neq(h[len], h[j], "zero keys of %zu and %zu bytes "
+                          "collide", j, len);
+    }
+    static const size_t lens[] = {3, 16, 128};
+    struct trng r;
+    trng_seed(&r, 8);
+    for (size_t li = 0; li < 3; li++) {
+        size_t len = lens[li];
+        uint8_t key[128];
+        double flips = 0;
+        int trials = 0;
+        for (int i = 0; i < 500; i++) {
+            for (size_t b = 0; b < len; b++)
+                key[b] = (uint8_t)trng_next(&r);
+            uint64_t base = hmap_hash_bytes(key, len, 11);
+            for (size_t bit = 0; bit < len * 8; bit += 5) {
+                key[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+                flips += __builtin_popcountll(base ^
+                                              hmap_hash_bytes(key, len, 11));
+                key[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+                trials++;
+            }
+        }
+        double avg = flips / trials;
+        TLOG("hash: %zu-byte keys: avalanche %.2f bits of 64\n", len, avg);
+        cr_assert(avg > 30.0 && avg < 34.0, "%zu-byte keys: avalanche %.2f",
+                  len, avg);
+    }
+}
+
+/* Sequential keys: no collision among 2^17 of them, top bytes and low bits
+ * spread evenly (chi-square well under what a skewed hash gives), and one
+ * flipped input bit flips about half the output bits. */
+Test(hash, quality)
+{
+    enum { N = 1 << 17 };
+    static uint64_t h[N];
+    static unsigned top[256], low[256];
+    for (uint64_t k = 0; k < N; k++) {
+        h[k] = hmap_hash_bytes(&k, 8, 0x1234);
+        top[h[k] >> 56]++;
+        low[h[k] & 255]++;
+    }
+    /* Collisions: sort-free check with a small open-addressing table. */
+    static uint64_t tab[N * 2];
+    static bool used[N * 2];
+    for (size_t i = 0; i < N; i++) {
+        size_t j = (size_t)(tmix(h[i]) & (N * 2 - 1));
+        while (used[j]) {
+            cr_assert_neq(tab[j], h[i], "hash collision among sequential "
+                          "keys");
+            j = (j + 1) & (N * 2 - 1);
+        }
+        used[j] = true;
+        tab[j] = h[i];
+    }
+    double expct = N / 256.0, chi_top = 0, chi_low = 0;
+    for (int i = 0; i < 256; i++) {
+        chi_top += (top[i] - expct) * (top[i] - expct) / expct;
+        chi_low += (low[i] - expct) * (low[i] - expct) / expct;
+    }
+    /* 255 degrees of freedom: mean 255, sd ~22.6; 400 is > 6 sd. */
+    cr_assert(chi_top < 400, "top byte chi-square %.1f", chi_top);
+    cr_assert(chi_low < 400, "low byte chi-square %.1f", chi_low);
+
+    double flips = 0;
+    int trials = 0;
+    struct trng r;
+    trng_seed(&r, 5);
+    for (int i = 0; i < 2000; i++) {
+        uint64_t k = trng_next(&r);
+        uint64_t base = hmap_hash_bytes(&k, 8, 77);
+        for (int b = 0; b < 64; b += 7) {
+            uint64_t k2 = k ^ (1ull << b);
+            flips += __builtin_popcountll(base ^ hmap_hash_bytes(&k2, 8, 77));
+            trials++;
+        }
+    }
+    double avg = flips / trials;
+    TLOG("hash: chi-square top byte %.1f, low byte %.1f (255 dof); "
+         "avalanche %.2f bits of 64\n", chi_top, chi_low, avg);
+    cr_assert(avg > 30.0 && avg < 34.0, "avalanche %.2f bits", avg);
+}

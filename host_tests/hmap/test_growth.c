@@ -1,0 +1,315 @@
+/*
+ * test_growth.c - when the map grows, how it evacuates, and when the old
+ * array's pages go back.
+ *
+ * Rules (issue 3): an insert of a new key, when not already growing, doubles
+ * the map if count+1 > 8 and count+1 > 6.5 * 2^B; it grows at the same size
+ * when noverflow >= 2^min(B,15).  Growth is incremental: each insert or
+ * delete during growth evacuates the old bucket it touches and the next
+ * unevacuated one, so each write moves at most two old buckets and at least
+ * the next one.  Reads never evacuate.  The old array's pages go back only
+ * when evacuation ends.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "hmap_testlib.h"
+
+/* Doubling: a map of B takes max(8, 6.5 * 2^B) entries, and the next new
+ * key starts a doubling.  Overwrites never do.  Built-in hash: without
+ * deletes a same-size growth is impossible (k overflow buckets in a chain
+ * need 8k+1 keys, so 2^B of them would need more than 6.5 * 2^B entries). */
+Test(growth, doubling_trigger_exact)
+{
+    struct hmap_type t = type_u64(NULL);
+    for (unsigned B = 0; B <= 7; B++) {
+        size_t limit = B == 0 ? 8 : (13u << B) / 2;
+        size_t hint = B == 0 ? 0 : limit;
+        cr_assert_eq(expect_B(hint), B);
+        struct arena *a = ta_new(64, PAGE_4K);
+        struct hmap m;
+        cr_assert_eq(hmap_init(&m, &t, a, hint, 1000 + B), 0);
+        for (uint64_t k = 0; k < limit; k++) {
+            cr_assert_eq(put64(&m, k, k + 1), 0);
+            struct hmap_stats s = hstats(&m);
+            cr_assert_eq(s.grows, 0, "B %u: grew at entry %lu", B,
+                         (unsigned long)k + 1);
+            cr_assert_eq(s.same_size_grows, 0);
+            cr_assert_eq(s.B, B);
+            cr_assert(!s.growing);
+            cr_assert(!over_load(s.len, B));
+        }
+        /* At the limit, an overwrite is not an insert: no growth. */
+        cr_assert_eq(put64(&m, 0, 12345), 0);
+        cr_assert_eq(hstats(&m).grows, 0, "B %u: an overwrite grew", B);
+        cr_assert_eq(hstats(&m).len, limit);
+
+        cr_assert(over_load(limit + 1, B));
+        cr_assert_eq(put64(&m, limit, 7), 0);
+        struct hmap_stats s = hstats(&m);
+        cr_assert_eq(s.grows, 1, "B %u: no doubling at entry %zu", B,
+                     limit + 1);
+        cr_assert_eq(s.same_size_grows, 0);
+        cr_assert_eq(s.B, B + 1);
+        cr_assert_eq(s.buckets, (size_t)2 << B);
+        cr_assert_eq(s.len, limit + 1);
+        if (B >= 2) {
+            /* At most 2 of 2^B >= 4 old buckets move per write. */
+            cr_assert(s.growing, "B %u: growth not incremental", B);
+            cr_assert_eq(s.old_buckets, (size_t)1 << B);
+        }
+        for (uint64_t k = 0; k <= limit; k++) {
+            uint64_t v;
+            cr_assert(get64(&m, k, &v), "B %u: key %lu lost", B,
+                      (unsigned long)k);
+            cr_assert_eq(v, k == 0 ? 12345 : k == limit ? 7 : k + 1);
+        }
+        cr_assert_eq(hmap_check(&m), 0);
+        hmap_reset(&m);
+        ta_free(a);
+    }
+}
+
+/* A map observed mid-growth: every entry readable, iteration exact, each
+ * write moves the evacuation forward, reads do not; the old array's pages
+ * stay until the last evacuation and then all go back at once.  ctl_hash
+ * spreads keys k over buckets k mod 2^B, so no overflow bucket is needed and
+ * the byte figures are exact. */
+Test(growth, incremental_evacuation)
+{
+    enum { RANGE = 400 };
+    struct arena *a = ta_new(16, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(ctl_hash);
+    cr_assert_eq(hmap_init(&m, &t, a, 104, 5), 0);
+    bool live[RANGE] = {false};
+    for (uint64_t k = 0; k < 104; k++) {
+        cr_assert_eq(put64(&m, k, k * 10), 0);
+        live[k] = true;
+    }
+    struct hmap_stats s = hstats(&m);
+    cr_assert_eq(s.B, 4);
+    cr_assert_eq(s.overflow, 0);
+    cr_assert_eq(s.bytes, PAGE_4K);
+
+    /* The 105th entry starts the doubling. */
+    cr_assert_eq(put64(&m, 104, 1040), 0);
+    live[104] = true;
+    s = hstats(&m);
+    size_t both = PAGE_4K + expect_array_bytes(5, 144, PAGE_4K);
+    TLOG("growth: mid-growth B=%u buckets=%zu old_buckets=%zu nevacuate=%zu "
+         "bytes=%zu (old 1 page + new %zu pages)\n",
+         s.B, s.buckets, s.old_buckets, s.nevacuate, s.bytes,
+         expect_array_bytes(5, 144, PAGE_4K) / PAGE_4K);
+    cr_assert(s.growing);
+    cr_assert_eq(s.grows, 1);
+    cr_assert_eq(s.B, 5);
+    cr_assert_eq(s.buckets, 32);
+    cr_assert_eq(s.old_buckets, 16);
+    cr_assert_eq(s.bytes, both);
+    cr_assert_eq(ta_in_use(a), both);
+    cr_assert(s.nevacuate >= 1 && s.nevacuate < 16, "nevacuate %zu",
+              s.nevacuate);
+
+    size_t writes = 1; /* the insert that started the growth */
+    uint64_t next_new = 105, next_del = 3;
+    while (hstats(&m).growing) {
+        size_t nev = hstats(&m).nevacuate;
+        /* Every live entry readable, none of the deleted ones. */
+        for (uint64_t k = 0; k < RANGE; k++) {
+            uint64_t v;
+            bool found = get64(&m, k, &v);
+            cr_assert_eq(found, live[k], "mid-growth key %lu",
+                         (unsigned long)k);
+            if (found)
+                cr_assert_eq(v, k * 10);
+        }
+        cr_assert_eq(hstats(&m).nevacuate, nev, "a read evacuated");
+        unsigned visits[RANGE] = {0};
+        size_t stray = 0;
+        int err = 1;
+        size_t n = iter_count_u64(&m, visits, RANGE, &stray, &err);
+        cr_assert_eq(err, 0);
+        cr_assert_eq(stray, 0);
+        cr_assert_eq(n, hmap_len(&m));
+        for (uint64_t k = 0; k < RANGE; k++)
+            cr_assert_eq(visits[k], live[k] ? 1u : 0u, "key %lu visited %u",
+                         (unsigned long)k, visits[k]);
+        cr_assert_eq(hstats(&m).nevacuate, nev, "iteration evacuated");
+        cr_assert_eq(hmap_check(&m), 0);
+        cr_assert_eq(hstats(&m).bytes, both, "pages returned mid-growth");
+        cr_assert_eq(ta_in_use(a), both);
+
+        /* Alternate inserts of new keys and deletes of live ones. */
+        if (writes % 2 == 1) {
+            cr_assert_eq(put64(&m, next_new, next_new * 10), 0);
+            live[next_new++] = true;
+        } else {
+            while (!live[next_del])
+                next_del++;
+            cr_assert(del64(&m, next_del));
+            live[next_del] = false;
+        }
+        writes++;
+        s = hstats(&m);
+        cr_assert_eq(s.grows, 1, "a second growth started during growth");
+        if (s.growing)
+            cr_assert(s.nevacuate > nev, "write %zu: nevacuate %zu -> %zu",
+                      writes, nev, s.nevacuate);
+        cr_assert(writes <= 16, "growth not over after %zu writes", writes);
+    }
+    s = hstats(&m);
+    TLOG("growth: evacuation over after %zu writes (16 old buckets): "
+         "bytes %zu -> %zu, arena in_use %zu\n",
+         writes, both, s.bytes, ta_in_use(a));
+    /* Each write moves at most two old buckets. */
+    cr_assert(writes >= 8, "16 old buckets evacuated in %zu writes", writes);
+    cr_assert_eq(s.bytes, expect_array_bytes(5, 144, PAGE_4K));
+    cr_assert_eq(ta_in_use(a), s.bytes);
+    cr_assert_eq(s.old_buckets, 0);
+    cr_assert_eq(s.B, 5);
+    for (uint64_t k = 0; k < RANGE; k++) {
+        uint64_t v;
+        cr_assert_eq(get64(&m, k, &v), live[k]);
+    }
+    cr_assert_eq(hmap_check(&m), 0);
+    ta_free(a);
+}
+
+/* Same-size growth: with every key of bucket i at k = i + 16j (ctl_hash),
+ * 9 keys give bucket i one overflow bucket; deleting 8 of them keeps it
+ * linked.  After 16 such rounds noverflow = 16 = 2^B with 16 entries, far
+ * below the load factor, and the next new key starts a same-size growth.
+ * When it ends the chains are compact and every old page is back. */
+Test(growth, same_size_trigger_and_compaction)
+{
+    struct arena *a = ta_new(32, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(ctl_hash);
+    cr_assert_eq(hmap_init(&m, &t, a, 104, 5), 0);
+    cr_assert_eq(hstats(&m).B, 4);
+    for (uint64_t i = 0; i < 16; i++) {
+        for (uint64_t j = 0; j <= 8; j++) {
+            cr_assert_eq(put64(&m, i + 16 * j, j), 0);
+            struct hmap_stats s = hstats(&m);
+            cr_assert_eq(s.same_size_grows, 0,
+                         "same-size growth with noverflow %zu < 16",
+                         s.overflow);
+            cr_assert_eq(s.grows, 0);
+            cr_assert(!s.growing);
+        }
+        cr_assert_eq(hstats(&m).overflow, i + 1);
+        for (uint64_t j = 0; j < 8; j++)
+            cr_assert(del64(&m, i + 16 * j));
+        struct hmap_stats s = hstats(&m);
+        cr_assert_eq(s.overflow, i + 1, "a delete unlinked an overflow");
+        cr_assert_eq(s.len, i + 1);
+        cr_assert_eq(hmap_check(&m), 0);
+    }
+    struct hmap_stats s = hstats(&m);
+    cr_assert_eq(s.overflow, 16);
+    TLOG("growth: before same-size growth: len=%zu B=%u overflow=%zu "
+         "spare=%zu bytes=%zu\n", s.len, s.B, s.overflow, s.spare_overflow,
+         s.bytes);
+
+    cr_assert_eq(put64(&m, 144, 9), 0); /* bucket 0 */
+    s = hstats(&m);
+    cr_assert_eq(s.same_size_grows, 1, "no same-size growth at noverflow 16");
+    cr_assert_eq(s.grows, 0);
+    cr_assert_eq(s.B, 4);
+    cr_assert_eq(s.buckets, 16);
+    cr_assert(s.growing);
+    cr_assert_eq(s.old_buckets, 16);
+
+    size_t writes = 1;
+    uint64_t next = 145;
+    while (hstats(&m).growing) {
+        for (uint64_t i = 0; i < 16; i++) {
+            uint64_t v;
+            cr_assert(get64(&m, i + 128, &v));
+            cr_assert_eq(v, 8);
+        }
+        /* Iteration mid-way through a same-size growth: exactly once. */
+        enum { R = 256 };
+        unsigned visits[R] = {0};
+        size_t stray = 0;
+        int err = 1;
+        size_t n = iter_count_u64(&m, visits, R, &stray, &err);
+        cr_assert(err == 0 && stray == 0 && n == hmap_len(&m));
+        for (uint64_t k = 0; k < R; k++) {
+            bool live = (k >= 128 && k < 145) || (k >= 145 && k < next);
+            cr_assert_eq(visits[k], live ? 1u : 0u, "key %lu visited %u",
+                         (unsigned long)k, visits[k]);
+        }
+        cr_assert_eq(hmap_check(&m), 0);
+        cr_assert_eq(put64(&m, next, 1), 0);
+        next++;
+        writes++;
+        cr_assert(writes <= 16);
+    }
+    s = hstats(&m);
+    TLOG("growth: same-size growth over after %zu writes: len=%zu B=%u "
+         "overflow=%zu bytes=%zu arena in_use=%zu\n",
+         writes, s.len, s.B, s.overflow, s.bytes, ta_in_use(a));
+    cr_assert(writes >= 8);
+    cr_assert_eq(s.same_size_grows, 1);
+    cr_assert_eq(s.B, 4);
+    cr_assert_eq(s.overflow, 0, "chains not compacted: %zu", s.overflow);
+    cr_assert_eq(s.bytes, PAGE_4K, "old array or chunks kept: %zu", s.bytes);
+    cr_assert_eq(ta_in_use(a), PAGE_4K);
+    for (uint64_t i = 0; i < 16; i++)
+        cr_assert(get64(&m, i + 128, NULL));
+    cr_assert(get64(&m, 144, NULL));
+    for (uint64_t k = 145; k < next; k++)
+        cr_assert(get64(&m, k, NULL));
+    cr_assert_eq(hmap_len(&m), 17 + (next - 145));
+    cr_assert_eq(hmap_check(&m), 0);
+    ta_free(a);
+}
+
+/* Built-in hash, no hint: insert 3000 keys and, whenever a growth is under
+ * way, read every key so far.  Bytes only fall when a growth ends, and then
+ * by the old array. */
+Test(growth, readable_throughout_builtin_hash)
+{
+    enum { N = 3000 };
+    struct arena *a = ta_new(128, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(NULL);
+    cr_assert_eq(hmap_init(&m, &t, a, 0, 77), 0);
+    size_t prev_bytes = 0, growths_seen = 0;
+    bool was_growing = false;
+    for (uint64_t k = 0; k < N; k++) {
+        cr_assert_eq(put64(&m, k * 7919, k), 0);
+        struct hmap_stats s = hstats(&m);
+        cr_assert_eq(s.bytes, ta_in_use(a));
+        if (s.bytes < prev_bytes) {
+            /* Pages came back: only when a growth has just ended. */
+            cr_assert(was_growing && !s.growing,
+                      "bytes fell %zu -> %zu outside the end of a growth",
+                      prev_bytes, s.bytes);
+            growths_seen++;
+        }
+        if (s.growing) {
+            for (uint64_t j = 0; j <= k; j++) {
+                uint64_t v;
+                cr_assert(get64(&m, j * 7919, &v), "key %lu lost mid-growth",
+                          (unsigned long)j);
+                cr_assert_eq(v, j);
+            }
+            cr_assert_eq(hmap_check(&m), 0);
+        }
+        was_growing = s.growing;
+        prev_bytes = s.bytes;
+    }
+    struct hmap_stats s = hstats(&m);
+    TLOG("growth: 3000 inserts from hint 0: B=%u grows=%zu (%zu ended with "
+         "pages back) bytes=%zu\n", s.B, s.grows, growths_seen, s.bytes);
+    cr_assert_eq(s.B, expect_B(N));
+    cr_assert_eq(s.grows, expect_B(N));
+    /* Doublings from B >= 2 onward end after the insert that starts them. */
+    cr_assert(growths_seen >= s.grows - 2, "%zu of %zu", growths_seen,
+              s.grows);
+    cr_assert_eq(hmap_check(&m), 0);
+    ta_free(a);
+}
