@@ -85,6 +85,11 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
 {
     uint64_t k64 = u64 ? load64(key) : 0;
     uint64_t want = top * ONES;
+    /* A bucket spans three cache lines; the key and the value the tophash
+     * leads to are on different ones: start fetching them now (no-op where
+     * there is no prefetch instruction, as on rv64imac). */
+    __builtin_prefetch(b + 64);
+    __builtin_prefetch(b + 128);
     if (ins != NULL)
         *ins = (struct slot){NULL, 0};
     for (;;) {
@@ -95,7 +100,7 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
             cand &= cand - 1;
             if (b[i] != top)
                 continue;
-            const uint8_t *k = bucket_key(m, b, i);
+            const uint8_t *k = key_of(m, b, i, u64);
             if (u64 ? load64(k) == k64 : key_equal(m, k, key))
                 return (struct slot){b, i};
         }
@@ -107,7 +112,7 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
         }
         if (zero_bytes(tops) != 0) /* an EMPTY_REST: nothing live later */
             break;
-        uint8_t *next = bucket_overflow(m, b);
+        uint8_t *next = next_of(m, b, u64);
         if (next == NULL)
             break;
         b = next;
@@ -118,32 +123,50 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
 }
 
 /* The bucket a hash selects for reading: the old one while not evacuated. */
-static inline uint8_t *read_bucket(const struct hmap *m, uint64_t h)
+static inline uint8_t *read_bucket(const struct hmap *m, uint64_t h, bool u64)
 {
     if (growing(m)) {
-        uint8_t *ob = bucket_at(m, &m->old, h & bucket_mask(m->old.B));
+        uint8_t *ob = bucket_of(m, &m->old, h & bucket_mask(m->old.B), u64);
         if (!evacuated(ob))
             return ob;
     }
-    return bucket_at(m, &m->cur, h & bucket_mask(m->cur.B));
+    return bucket_of(m, &m->cur, h & bucket_mask(m->cur.B), u64);
 }
 
 /* --- evacuation ------------------------------------------------------------ */
 
-/* Where an old bucket's entries go: new bucket X = i, Y = i + old count. */
-static bool goes_to_y(const struct hmap *m, const void *key)
+/* The hash of a key stored in a bucket (8-byte aligned when fast64). */
+static inline uint64_t entry_hash(const struct hmap *m, const uint8_t *k)
 {
-    return !m->same_size && (key_hash(m, key) & old_nbuckets(m)) != 0;
+    return m->fast64 ? hash_u64(load64(k), m->seed) : key_hash(m, k);
 }
 
-/* Count the live entries of old bucket i going to X and to Y. */
-static void evac_plan(const struct hmap *m, size_t i, size_t *nx, size_t *ny)
+/*
+ * Where old bucket i's live entries go: X = new bucket i, Y = i + old count,
+ * by the hash bit the doubling added (all to X in a same-size growth).
+ * ybits has bit n set when the n-th slot of the chain goes to Y (n < 64), so
+ * evacuate need not hash those entries again.
+ */
+struct evac_plan {
+    size_t nx, ny;
+    uint64_t ybits;
+};
+
+static struct evac_plan plan_evacuation(const struct hmap *m, size_t i)
 {
-    *nx = *ny = 0;
+    struct evac_plan p = {0, 0, 0};
+    unsigned n = 0;
     for (uint8_t *b = bucket_at(m, &m->old, i); b; b = bucket_overflow(m, b))
-        for (unsigned s = 0; s < SLOTS; s++)
-            if (!is_empty(b[s]))
-                (goes_to_y(m, bucket_key(m, b, s)) ? ny : nx)[0]++;
+        for (unsigned s = 0; s < SLOTS; s++, n++) {
+            if (is_empty(b[s]))
+                continue;
+            bool y = !m->same_size &&
+                     (entry_hash(m, bucket_key(m, b, s)) & old_nbuckets(m)) != 0;
+            if (y && n < 64)
+                p.ybits |= 1ull << n;
+            *(y ? &p.ny : &p.nx) += 1;
+        }
+    return p;
 }
 
 /* Go's advanceEvacuationMark: move nevacuate past evacuated buckets (at most
@@ -164,27 +187,43 @@ static void advance_evacuation_mark(struct hmap *m)
     }
 }
 
+/* Copy one entry between slots; 8-byte keys and values without memcpy. */
+static inline void copy_entry(const struct hmap *m, uint8_t *db, unsigned di,
+                              uint8_t *sb, unsigned si)
+{
+    if (m->fast64) {
+        store64(bucket_key(m, db, di), load64(bucket_key(m, sb, si)));
+        store64(bucket_val(m, db, di), load64(bucket_val(m, sb, si)));
+    } else {
+        memcpy(bucket_key(m, db, di), bucket_key(m, sb, si), m->key_size);
+        memcpy(bucket_val(m, db, di), bucket_val(m, sb, si), m->val_size);
+    }
+}
+
 /*
- * Move old bucket i into the new array.  The caller reserved the overflow
- * buckets the move needs (evac_plan), so it cannot fail.  The new buckets X
- * and Y are empty: only this bucket's entries ever go there, and writes to
- * them evacuate first.
+ * Move old bucket i into the new array, as planned.  The caller reserved the
+ * overflow buckets the move needs, so it cannot fail.  The new buckets X and
+ * Y are empty: only this bucket's entries ever go there, and writes to them
+ * evacuate first.
  */
-static void evacuate(struct hmap *m, size_t i)
+static void evacuate(struct hmap *m, size_t i, const struct evac_plan *p)
 {
     struct slot dst[2] = {
         {bucket_at(m, &m->cur, i), 0},
         {m->same_size ? NULL : bucket_at(m, &m->cur, i + old_nbuckets(m)), 0},
     };
+    unsigned n = 0;
     for (uint8_t *b = bucket_at(m, &m->old, i); b; b = bucket_overflow(m, b)) {
-        for (unsigned s = 0; s < SLOTS; s++) {
+        for (unsigned s = 0; s < SLOTS; s++, n++) {
             uint8_t top = b[s];
             if (is_empty(top)) {
                 b[s] = HMAP_EVACUATED_EMPTY;
                 continue;
             }
-            const uint8_t *k = bucket_key(m, b, s);
-            unsigned y = goes_to_y(m, k);
+            unsigned y = n < 64 ? (unsigned)(p->ybits >> n) & 1
+                                : !m->same_size &&
+                                      (entry_hash(m, bucket_key(m, b, s)) &
+                                       old_nbuckets(m)) != 0;
             b[s] = (uint8_t)(HMAP_EVACUATED_X + y);
             struct slot *d = &dst[y];
             if (d->i == SLOTS) {
@@ -192,8 +231,7 @@ static void evacuate(struct hmap *m, size_t i)
                 d->i = 0;
             }
             d->b[d->i] = top;
-            memcpy(bucket_key(m, d->b, d->i), k, m->key_size);
-            memcpy(bucket_val(m, d->b, d->i), bucket_val(m, b, s), m->val_size);
+            copy_entry(m, d->b, d->i, b, s);
             d->i++;
         }
     }
@@ -201,18 +239,24 @@ static void evacuate(struct hmap *m, size_t i)
         advance_evacuation_mark(m);
 }
 
-/* Evacuate old bucket i if it is not yet, reserving what it needs plus
- * `extra` more overflow buckets in the same allocation.  0 or NOMEM (then
- * nothing changed). */
-static int evacuate_reserved(struct hmap *m, size_t i, size_t extra)
+/*
+ * Evacuate old bucket i (not evacuated yet), reserving the overflow buckets
+ * it needs in one allocation, plus one more when a new key with hash h is to
+ * go in afterwards (h_new) and its destination will be full: a packed chain
+ * is full exactly when its entries are a nonzero multiple of 8.
+ * 0 or NOMEM (then nothing changed).
+ */
+static int evacuate_reserved(struct hmap *m, size_t i, bool insert, uint64_t h)
 {
-    if (evacuated(bucket_at(m, &m->old, i)))
-        return table_reserve(m, &m->cur, extra);
-    size_t nx, ny;
-    evac_plan(m, i, &nx, &ny);
-    int rc = table_reserve(m, &m->cur, overflow_for(nx) + overflow_for(ny) + extra);
+    struct evac_plan p = plan_evacuation(m, i);
+    size_t need = overflow_for(p.nx) + overflow_for(p.ny);
+    if (insert) {
+        size_t n = !m->same_size && (h & old_nbuckets(m)) ? p.ny : p.nx;
+        need += n > 0 && n % SLOTS == 0;
+    }
+    int rc = table_reserve(m, &m->cur, need);
     if (rc == HMAP_OK)
-        evacuate(m, i);
+        evacuate(m, i, &p);
     return rc;
 }
 
@@ -225,7 +269,7 @@ static void evacuate_next(struct hmap *m)
     if (evacuated(bucket_at(m, &m->old, m->nevacuate)))
         advance_evacuation_mark(m); /* it stopped at its 1024 limit */
     else
-        (void)evacuate_reserved(m, m->nevacuate, 0);
+        (void)evacuate_reserved(m, m->nevacuate, false, 0);
 }
 
 /* Start growing: a doubling, or same size when only overflow is the problem.
@@ -265,21 +309,6 @@ static void undo_grow(struct hmap *m)
 
 /* --- insert ----------------------------------------------------------------- */
 
-/*
- * How many overflow buckets inserting a new key into old bucket i's
- * destination will need once i is evacuated: the destination chain then
- * holds its entries packed, so it is full exactly when their number is a
- * nonzero multiple of 8.
- */
-static size_t insert_need_after_evac(const struct hmap *m, size_t i,
-                                     const void *key)
-{
-    size_t nx, ny;
-    evac_plan(m, i, &nx, &ny);
-    size_t n = goes_to_y(m, key) ? ny : nx;
-    return n > 0 && n % SLOTS == 0 ? 1 : 0;
-}
-
 static inline __attribute__((always_inline)) int
 put_locked(struct hmap *m, const void *key, const void *val, uint64_t h,
            bool u64)
@@ -298,8 +327,7 @@ again:
         if (!evacuated(ob)) {
             /* The key may live in ob: then no new slot is needed. */
             struct slot s = chain_find(m, ob, key, top, u64, NULL, NULL);
-            size_t extra = s.b ? 0 : insert_need_after_evac(m, oi, key);
-            int rc = evacuate_reserved(m, oi, extra);
+            int rc = evacuate_reserved(m, oi, s.b == NULL, h);
             if (rc != HMAP_OK) {
                 if (grew)
                     undo_grow(m);
@@ -308,12 +336,15 @@ again:
         }
     }
 
-    uint8_t *b = bucket_at(m, &m->cur, h & bucket_mask(m->cur.B));
+    uint8_t *b = bucket_of(m, &m->cur, h & bucket_mask(m->cur.B), u64);
     struct slot ins;
     uint8_t *last = b;
     struct slot s = chain_find(m, b, key, top, u64, &ins, &last);
     if (s.b != NULL) {
-        memcpy(bucket_val(m, s.b, s.i), val, m->val_size);
+        if (u64)
+            store64(val_of(m, s.b, s.i, true), load64(val));
+        else
+            memcpy(bucket_val(m, s.b, s.i), val, m->val_size);
         evacuate_next(m);
         return HMAP_OK;
     }
@@ -338,8 +369,13 @@ again:
         ins = (struct slot){table_new_overflow(m, &m->cur, last), 0};
     }
     ins.b[ins.i] = top;
-    memcpy(bucket_key(m, ins.b, ins.i), key, m->key_size);
-    memcpy(bucket_val(m, ins.b, ins.i), val, m->val_size);
+    if (u64) {
+        store64(key_of(m, ins.b, ins.i, true), load64(key));
+        store64(val_of(m, ins.b, ins.i, true), load64(val));
+    } else {
+        memcpy(bucket_key(m, ins.b, ins.i), key, m->key_size);
+        memcpy(bucket_val(m, ins.b, ins.i), val, m->val_size);
+    }
     m->count++;
     m->ops_since_resize++;
     if (m->count > m->peak_since_resize)
@@ -404,7 +440,7 @@ void *hmap_get(struct hmap *m, const void *key)
         return NULL;
     }
     uint64_t h = key_hash(m, key);
-    struct slot s = chain_find(m, read_bucket(m, h), key, tophash(h), false,
+    struct slot s = chain_find(m, read_bucket(m, h, false), key, tophash(h), false,
                                NULL, NULL);
     return s.b ? bucket_val(m, s.b, s.i) : NULL;
 }
@@ -418,12 +454,12 @@ bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
         return false;
     }
     uint64_t h = hash_u64(key, m->seed);
-    struct slot s = chain_find(m, read_bucket(m, h), &key, tophash(h), true,
+    struct slot s = chain_find(m, read_bucket(m, h, true), &key, tophash(h), true,
                                NULL, NULL);
     if (s.b == NULL)
         return false;
     if (val != NULL)
-        *val = load64(bucket_val(m, s.b, s.i));
+        *val = load64(val_of(m, s.b, s.i, true));
     return true;
 }
 
@@ -475,16 +511,22 @@ delete_locked(struct hmap *m, const void *key, uint64_t h, bool u64)
         /* Grow work, if its pages can be had; else delete in place (an old
          * bucket not evacuated is where lookups read the key anyway). */
         size_t oi = h & bucket_mask(m->old.B);
-        (void)evacuate_reserved(m, oi, 0);
+        if (!evacuated(bucket_at(m, &m->old, oi)))
+            (void)evacuate_reserved(m, oi, false, 0);
     }
-    uint8_t *first = read_bucket(m, h);
+    uint8_t *first = read_bucket(m, h, u64);
     struct slot s = chain_find(m, first, key, tophash(h), u64, NULL, NULL);
     if (s.b == NULL) {
         evacuate_next(m);
         return false;
     }
-    memset(bucket_key(m, s.b, s.i), 0, m->key_size);
-    memset(bucket_val(m, s.b, s.i), 0, m->val_size);
+    if (u64) {
+        store64(key_of(m, s.b, s.i, true), 0);
+        store64(val_of(m, s.b, s.i, true), 0);
+    } else {
+        memset(bucket_key(m, s.b, s.i), 0, m->key_size);
+        memset(bucket_val(m, s.b, s.i), 0, m->val_size);
+    }
     s.b[s.i] = HMAP_EMPTY_ONE;
     mark_empty_rest(m, first, s.b, s.i);
     m->count--;

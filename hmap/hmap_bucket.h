@@ -74,6 +74,45 @@ static inline uint8_t *bucket_at(const struct hmap *m, const struct hmap_table *
     return t->buckets + i * m->bucket_size;
 }
 
+/*
+ * The same accessors for code that takes a constant u64 flag: with u64 the
+ * sizes are the 8-byte layout's constants (144-byte buckets), so the fast
+ * paths do no multiply by a size loaded from the map.
+ */
+#define U64_BUCKET_SIZE (SLOTS + SLOTS * 8 + SLOTS * 8 + 8)
+
+static inline size_t bucket_size_of(const struct hmap *m, bool u64)
+{
+    return u64 ? U64_BUCKET_SIZE : m->bucket_size;
+}
+
+static inline uint8_t *key_of(const struct hmap *m, uint8_t *b, unsigned i,
+                              bool u64)
+{
+    return u64 ? b + SLOTS + 8 * i : bucket_key(m, b, i);
+}
+
+static inline uint8_t *val_of(const struct hmap *m, uint8_t *b, unsigned i,
+                              bool u64)
+{
+    return u64 ? b + SLOTS + SLOTS * 8 + 8 * i : bucket_val(m, b, i);
+}
+
+static inline uint8_t *next_of(const struct hmap *m, const uint8_t *b, bool u64)
+{
+    uint8_t *next;
+    memcpy(&next,
+           __builtin_assume_aligned(b + bucket_size_of(m, u64) - sizeof next, 8),
+           sizeof next);
+    return next;
+}
+
+static inline uint8_t *bucket_of(const struct hmap *m, const struct hmap_table *t,
+                                 size_t i, bool u64)
+{
+    return t->buckets + i * bucket_size_of(m, u64);
+}
+
 static inline bool is_empty(uint8_t top)
 {
     return top <= HMAP_EMPTY_ONE;
