@@ -31,13 +31,13 @@
 
 /* --- small helpers -------------------------------------------------------- */
 
-static bool growing(const struct hmap *m)
+HOT bool growing(const struct hmap *m)
 {
     return m->old.buckets != NULL;
 }
 
 /* Number of buckets in the old array (Go's noldbuckets). */
-static size_t old_nbuckets(const struct hmap *m)
+HOT size_t old_nbuckets(const struct hmap *m)
 {
     return (size_t)1 << m->old.B;
 }
@@ -45,6 +45,8 @@ static size_t old_nbuckets(const struct hmap *m)
 static void reseed(struct hmap *m)
 {
     m->seed = mix64(m->seed ^ HASH_K2, HASH_K1) + 1;
+    m->hash_key = hash_key_of(m->seed);
+    m->hash_mul = hash_mul_of(m->hash_key);
 }
 
 /* A position in a chain: bucket and slot. */
@@ -59,14 +61,14 @@ struct slot {
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
-static inline uint64_t zero_bytes(uint64_t x)
+HOT uint64_t zero_bytes(uint64_t x)
 {
     return (x - ONES) & ~x & HIGHS;
 }
 
 /* Index of the lowest flagged byte of a nonzero byte-mask, without a
  * count-trailing-zeros instruction (rv64imac has none). */
-static inline unsigned lowest_byte(uint64_t mask)
+HOT unsigned lowest_byte(uint64_t mask)
 {
     uint64_t low = (mask & -mask) >> 7; /* 1 << (8 * index) */
     return (unsigned)((low * 0x0001020304050607ull) >> 56);
@@ -79,7 +81,7 @@ static inline unsigned lowest_byte(uint64_t mask)
  * u64 selects the 8-byte compare; the caller passes a constant, so each use
  * compiles to its own loop with no indirect call.
  */
-static inline __attribute__((always_inline)) struct slot
+HOT struct slot
 chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
            bool u64, struct slot *ins, uint8_t **last)
 {
@@ -123,22 +125,22 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
 }
 
 /* The bucket a hash selects for reading: the old one while not evacuated. */
-static inline uint8_t *read_bucket(const struct hmap *m, uint64_t h, bool u64)
+HOT uint8_t *read_bucket(const struct hmap *m, uint64_t h, bool u64)
 {
     if (growing(m)) {
-        uint8_t *ob = bucket_of(m, &m->old, h & bucket_mask(m->old.B), u64);
+        uint8_t *ob = bucket_of(m, &m->old, h & m->old.mask, u64);
         if (!evacuated(ob))
             return ob;
     }
-    return bucket_of(m, &m->cur, h & bucket_mask(m->cur.B), u64);
+    return bucket_of(m, &m->cur, h & m->cur.mask, u64);
 }
 
 /* --- evacuation ------------------------------------------------------------ */
 
 /* The hash of a key stored in a bucket (8-byte aligned when fast64). */
-static inline uint64_t entry_hash(const struct hmap *m, const uint8_t *k)
+HOT uint64_t entry_hash(const struct hmap *m, const uint8_t *k)
 {
-    return m->fast64 ? hash_u64(load64(k), m->seed) : key_hash(m, k);
+    return m->fast64 ? hash_u64_keyed(load64(k), m->hash_key, m->hash_mul) : key_hash(m, k);
 }
 
 /*
@@ -188,7 +190,7 @@ static void advance_evacuation_mark(struct hmap *m)
 }
 
 /* Copy one entry between slots; 8-byte keys and values without memcpy. */
-static inline void copy_entry(const struct hmap *m, uint8_t *db, unsigned di,
+HOT void copy_entry(const struct hmap *m, uint8_t *db, unsigned di,
                               uint8_t *sb, unsigned si)
 {
     if (m->fast64) {
@@ -309,7 +311,7 @@ static void undo_grow(struct hmap *m)
 
 /* --- insert ----------------------------------------------------------------- */
 
-static inline __attribute__((always_inline)) int
+HOT int
 put_locked(struct hmap *m, const void *key, const void *val, uint64_t h,
            bool u64)
 {
@@ -336,7 +338,7 @@ again:
         }
     }
 
-    uint8_t *b = bucket_of(m, &m->cur, h & bucket_mask(m->cur.B), u64);
+    uint8_t *b = bucket_of(m, &m->cur, h & m->cur.mask, u64);
     struct slot ins;
     uint8_t *last = b;
     struct slot s = chain_find(m, b, key, top, u64, &ins, &last);
@@ -392,6 +394,7 @@ static bool begin_write(struct hmap *m)
         return false;
     }
     m->writing = true;
+    m->fast_ready = false;
     m->writes++;
     return true;
 }
@@ -399,6 +402,7 @@ static bool begin_write(struct hmap *m)
 static void end_write(struct hmap *m)
 {
     m->writing = false;
+    m->fast_ready = m->fast64;
 }
 
 int hmap_put(struct hmap *m, const void *key, const void *val)
@@ -424,7 +428,7 @@ int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
         return HMAP_ERR_SIZE;
     if (!begin_write(m))
         return HMAP_ERR_BUSY;
-    int rc = put_locked(m, &key, &val, hash_u64(key, m->seed), true);
+    int rc = put_locked(m, &key, &val, hash_u64_keyed(key, m->hash_key, m->hash_mul), true);
     end_write(m);
     return rc;
 }
@@ -447,13 +451,16 @@ void *hmap_get(struct hmap *m, const void *key)
 
 bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
 {
-    if (m == NULL || !m->fast64 || m->count == 0)
+    if (m == NULL)
         return false;
-    if (m->writing) {
-        m->misuse++;
+    if (!m->fast_ready) { /* not an 8-byte map, or read from inside a write */
+        if (m->fast64)
+            m->misuse++;
         return false;
     }
-    uint64_t h = hash_u64(key, m->seed);
+    if (m->count == 0)
+        return false;
+    uint64_t h = hash_u64_keyed(key, m->hash_key, m->hash_mul);
     struct slot s = chain_find(m, read_bucket(m, h, true), &key, tophash(h), true,
                                NULL, NULL);
     if (s.b == NULL)
@@ -502,7 +509,7 @@ static void mark_empty_rest(const struct hmap *m, uint8_t *first, uint8_t *b,
 
 static void maybe_shrink(struct hmap *m);
 
-static inline __attribute__((always_inline)) bool
+HOT bool
 delete_locked(struct hmap *m, const void *key, uint64_t h, bool u64)
 {
     if (m->cur.buckets == NULL || m->count == 0)
@@ -557,7 +564,7 @@ bool hmap_delete_u64(struct hmap *m, uint64_t key)
         return false;
     if (!begin_write(m))
         return false;
-    bool found = delete_locked(m, &key, hash_u64(key, m->seed), true);
+    bool found = delete_locked(m, &key, hash_u64_keyed(key, m->hash_key, m->hash_mul), true);
     end_write(m);
     return found;
 }
@@ -574,9 +581,12 @@ int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
         .hash = t->hash,
         .equal = t->equal,
         .seed = seed,
+        .hash_key = hash_key_of(seed),
+        .hash_mul = hash_mul_of(hash_key_of(seed)),
         .fast64 = t->key_size == 8 && t->val_size == 8 && t->hash == NULL &&
                   t->equal == NULL,
     };
+    fresh.fast_ready = fresh.fast64;
     int rc = hmap_layout(&fresh, t->key_size, t->val_size);
     if (rc != HMAP_OK)
         return rc;

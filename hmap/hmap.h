@@ -102,6 +102,8 @@ struct hmap_table {
     size_t nfree_ovf;     /* how many are on that list                      */
     size_t noverflow;     /* overflow buckets linked into chains            */
     unsigned B;           /* log2 of the bucket count                       */
+    size_t mask;          /* 2^B - 1 when buckets is set (the hot paths'
+                             bucket index), else 0                          */
 };
 
 /*
@@ -114,6 +116,10 @@ struct hmap {
     bool (*equal)(const void *a, const void *b, size_t len);
     size_t key_size, val_size;
     bool fast64;          /* 8-byte keys and values, built-in hash and equal */
+    bool fast_ready;      /* fast64 and no write in progress: the one byte
+                             the 8-byte lookups test                        */
+    uint64_t hash_key;    /* the seed, premixed for the built-in hash       */
+    uint64_t hash_mul;    /* and its multiplier                             */
     size_t bucket_size;   /* 8 + 8*key_size + 8*val_size + 8                */
     size_t chunk_pages;   /* pages per overflow chunk                       */
     uint64_t seed;        /* current hash seed (reseeded when len hits 0)   */

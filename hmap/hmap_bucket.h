@@ -32,29 +32,33 @@
 
 #define SLOTS HMAP_BUCKET_SLOTS
 
-static inline uint64_t load64(const void *p)
+/* For the few-instruction helpers of the hot paths: inlined even at -Os,
+ * where GCC would otherwise call them. */
+#define HOT static inline __attribute__((always_inline))
+
+HOT uint64_t load64(const void *p)
 {
     uint64_t v;
     memcpy(&v, __builtin_assume_aligned(p, 8), sizeof v);
     return v;
 }
 
-static inline void store64(void *p, uint64_t v)
+HOT void store64(void *p, uint64_t v)
 {
     memcpy(__builtin_assume_aligned(p, 8), &v, sizeof v);
 }
 
-static inline uint8_t *bucket_key(const struct hmap *m, uint8_t *b, unsigned i)
+HOT uint8_t *bucket_key(const struct hmap *m, uint8_t *b, unsigned i)
 {
     return b + SLOTS + i * m->key_size;
 }
 
-static inline uint8_t *bucket_val(const struct hmap *m, uint8_t *b, unsigned i)
+HOT uint8_t *bucket_val(const struct hmap *m, uint8_t *b, unsigned i)
 {
     return b + SLOTS + SLOTS * m->key_size + i * m->val_size;
 }
 
-static inline uint8_t *bucket_overflow(const struct hmap *m, const uint8_t *b)
+HOT uint8_t *bucket_overflow(const struct hmap *m, const uint8_t *b)
 {
     uint8_t *next;
     memcpy(&next, __builtin_assume_aligned(b + m->bucket_size - sizeof next, 8),
@@ -62,13 +66,13 @@ static inline uint8_t *bucket_overflow(const struct hmap *m, const uint8_t *b)
     return next;
 }
 
-static inline void set_overflow(const struct hmap *m, uint8_t *b, uint8_t *next)
+HOT void set_overflow(const struct hmap *m, uint8_t *b, uint8_t *next)
 {
     memcpy(__builtin_assume_aligned(b + m->bucket_size - sizeof next, 8), &next,
            sizeof next);
 }
 
-static inline uint8_t *bucket_at(const struct hmap *m, const struct hmap_table *t,
+HOT uint8_t *bucket_at(const struct hmap *m, const struct hmap_table *t,
                                  size_t i)
 {
     return t->buckets + i * m->bucket_size;
@@ -81,24 +85,24 @@ static inline uint8_t *bucket_at(const struct hmap *m, const struct hmap_table *
  */
 #define U64_BUCKET_SIZE (SLOTS + SLOTS * 8 + SLOTS * 8 + 8)
 
-static inline size_t bucket_size_of(const struct hmap *m, bool u64)
+HOT size_t bucket_size_of(const struct hmap *m, bool u64)
 {
     return u64 ? U64_BUCKET_SIZE : m->bucket_size;
 }
 
-static inline uint8_t *key_of(const struct hmap *m, uint8_t *b, unsigned i,
+HOT uint8_t *key_of(const struct hmap *m, uint8_t *b, unsigned i,
                               bool u64)
 {
     return u64 ? b + SLOTS + 8 * i : bucket_key(m, b, i);
 }
 
-static inline uint8_t *val_of(const struct hmap *m, uint8_t *b, unsigned i,
+HOT uint8_t *val_of(const struct hmap *m, uint8_t *b, unsigned i,
                               bool u64)
 {
     return u64 ? b + SLOTS + SLOTS * 8 + 8 * i : bucket_val(m, b, i);
 }
 
-static inline uint8_t *next_of(const struct hmap *m, const uint8_t *b, bool u64)
+HOT uint8_t *next_of(const struct hmap *m, const uint8_t *b, bool u64)
 {
     uint8_t *next;
     memcpy(&next,
@@ -107,43 +111,43 @@ static inline uint8_t *next_of(const struct hmap *m, const uint8_t *b, bool u64)
     return next;
 }
 
-static inline uint8_t *bucket_of(const struct hmap *m, const struct hmap_table *t,
+HOT uint8_t *bucket_of(const struct hmap *m, const struct hmap_table *t,
                                  size_t i, bool u64)
 {
     return t->buckets + i * bucket_size_of(m, u64);
 }
 
-static inline bool is_empty(uint8_t top)
+HOT bool is_empty(uint8_t top)
 {
     return top <= HMAP_EMPTY_ONE;
 }
 
 /* Go's evacuated(b): the bucket's entries have moved to the new array. */
-static inline bool evacuated(const uint8_t *b)
+HOT bool evacuated(const uint8_t *b)
 {
     return b[0] > HMAP_EMPTY_ONE && b[0] < HMAP_MIN_TOPHASH;
 }
 
-static inline uint8_t tophash(uint64_t h)
+HOT uint8_t tophash(uint64_t h)
 {
     uint8_t top = (uint8_t)(h >> 56);
     return top < HMAP_MIN_TOPHASH ? (uint8_t)(top + HMAP_MIN_TOPHASH) : top;
 }
 
-static inline size_t bucket_mask(unsigned B)
+HOT size_t bucket_mask(unsigned B)
 {
     return ((size_t)1 << B) - 1;
 }
 
 /* Go's overLoadFactor: would count entries overload 2^B buckets? */
-static inline bool over_load_factor(size_t count, unsigned B)
+HOT bool over_load_factor(size_t count, unsigned B)
 {
     return count > SLOTS &&
            count > HMAP_LOAD_NUM * (((size_t)1 << B) / HMAP_LOAD_DEN);
 }
 
 /* Go's tooManyOverflowBuckets: about as many overflow buckets as regular. */
-static inline bool too_many_overflow(size_t noverflow, unsigned B)
+HOT bool too_many_overflow(size_t noverflow, unsigned B)
 {
     return noverflow >= (size_t)1 << (B < 15 ? B : 15);
 }
@@ -157,7 +161,7 @@ static inline size_t overflow_for(size_t n)
 /* --- the hash (hmap_hash.c) -------------------------------------------- */
 
 /* 64x64 -> 128-bit multiply, folded: the mixing step of the hash. */
-static inline uint64_t mix64(uint64_t a, uint64_t b)
+HOT uint64_t mix64(uint64_t a, uint64_t b)
 {
     __extension__ unsigned __int128 r = (unsigned __int128)a * b;
     return (uint64_t)r ^ (uint64_t)(r >> 64);
@@ -168,12 +172,33 @@ static inline uint64_t mix64(uint64_t a, uint64_t b)
 #define HASH_K2 0x94d049bb133111ebull
 #define HASH_K3 0xd6e8feb86659fd93ull
 
-/* The built-in hash of one 8-byte key: two multiply-fold rounds.  The same
- * value hmap_hash_bytes gives for those 8 bytes, so the fast and the generic
- * paths agree on one map. */
-static inline uint64_t hash_u64(uint64_t key, uint64_t seed)
+/* The per-map key of the built-in hash, from its seed: mixed once, at init
+ * and at every reseed, so that no seed (0, 1, ...) leaves keys unmixed. */
+HOT uint64_t hash_key_of(uint64_t seed)
 {
-    return mix64(mix64(key ^ seed ^ HASH_K0, HASH_K1) ^ HASH_K2, HASH_K3 ^ seed);
+    return mix64(seed ^ HASH_K0, HASH_K1);
+}
+
+/* The multiplier that goes with a hash key: odd, and seeded too. */
+HOT uint64_t hash_mul_of(uint64_t hash_key)
+{
+    return (HASH_K2 ^ (hash_key << 1)) | 1;
+}
+
+/* The built-in hash of one 8-byte key: one multiply-fold round, keyed and
+ * with a multiplier both derived from the map's seed.  The fold (high ^ low
+ * half of the 128-bit product) carries every key bit into the low bits (the
+ * bucket index) and the top byte (the tophash).  hmap_hash_bytes gives the
+ * same value for those 8 bytes, so the fast and generic paths agree. */
+HOT uint64_t hash_u64_keyed(uint64_t key, uint64_t hash_key, uint64_t hash_mul)
+{
+    return mix64(key ^ hash_key, hash_mul);
+}
+
+HOT uint64_t hash_u64(uint64_t key, uint64_t seed)
+{
+    uint64_t k = hash_key_of(seed);
+    return hash_u64_keyed(key, k, hash_mul_of(k));
 }
 
 static inline uint64_t key_hash(const struct hmap *m, const void *key)

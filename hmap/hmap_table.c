@@ -80,7 +80,8 @@ int table_make(const struct hmap *m, struct hmap_table *t, unsigned B)
     if (p == NULL)
         return HMAP_ERR_NOMEM;
 
-    struct hmap_table fresh = {.buckets = p, .array_pages = pages, .B = B};
+    struct hmap_table fresh = {
+        .buckets = p, .array_pages = pages, .B = B, .mask = bucket_mask(B)};
     memset(p, 0, nb * m->bucket_size);
     push_free(m, &fresh, bucket_at(m, &fresh, nb),
               table_array_capacity(m, &fresh) - nb);
