@@ -68,22 +68,25 @@ static size_t next_used(const struct arena *a, size_t i, size_t limit)
     return r < limit ? r : limit;
 }
 
+/* The bits of pages [i, end) that lie in page i's bitmap word; *next is the
+ * first page of the word after it (or end). */
+static uint64_t span_mask(size_t i, size_t end, size_t *next)
+{
+    size_t base = i / WORD_BITS * WORD_BITS;
+    unsigned hi = end - base >= WORD_BITS ? WORD_BITS : (unsigned)(end - base);
+    *next = base + hi;
+    return bit_mask((unsigned)(i - base), hi);
+}
+
 /* Set (value != 0) or clear the bits of pages [i, i + n). */
 static void set_range(struct arena *a, size_t i, size_t n, int value)
 {
-    size_t end = i + n;
-    while (i < end) {
-        size_t w = i / WORD_BITS;
-        unsigned lo = (unsigned)(i % WORD_BITS);
-        unsigned hi = end - w * WORD_BITS >= WORD_BITS
-                          ? WORD_BITS
-                          : (unsigned)(end - w * WORD_BITS);
-        uint64_t m = bit_mask(lo, hi);
+    for (size_t end = i + n, next; i < end; i = next) {
+        uint64_t m = span_mask(i, end, &next);
         if (value)
-            a->map[w] |= m;
+            a->map[i / WORD_BITS] |= m;
         else
-            a->map[w] &= ~m;
-        i = w * WORD_BITS + hi;
+            a->map[i / WORD_BITS] &= ~m;
     }
 }
 
@@ -199,17 +202,10 @@ found:
 /* Are all pages [i, i + n) handed out?  Caller checked i + n <= npages. */
 static int range_all_used(const struct arena *a, size_t i, size_t n)
 {
-    size_t end = i + n;
-    while (i < end) {
-        size_t w = i / WORD_BITS;
-        unsigned lo = (unsigned)(i % WORD_BITS);
-        unsigned hi = end - w * WORD_BITS >= WORD_BITS
-                          ? WORD_BITS
-                          : (unsigned)(end - w * WORD_BITS);
-        uint64_t m = bit_mask(lo, hi);
-        if ((a->map[w] & m) != m)
+    for (size_t end = i + n, next; i < end; i = next) {
+        uint64_t m = span_mask(i, end, &next);
+        if ((a->map[i / WORD_BITS] & m) != m)
             return 0;
-        i = w * WORD_BITS + hi;
     }
     return 1;
 }
