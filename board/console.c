@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench.h"
 #include "experiment.h"
 
 #define MAX_WORDS 4 /* a command and at most three arguments */
@@ -293,6 +294,51 @@ static void cmd_demo(struct console *c, const struct word *w, int nargs)
     experiment_print(&demo_result, experiment_write, c);
 }
 
+static void bench_write(void *ctx, const char *s, size_t n)
+{
+    write_raw(ctx, s, n);
+}
+
+static uint64_t bench_instret(void *ctx)
+{
+    struct console *c = ctx;
+    return c->cfg.instret(c->cfg.ctx);
+}
+
+/* The figures `stats` shows of a map, and its growth state: equal when the
+ * map was not touched.  (Field by field: struct padding is not compared.) */
+static bool same_map_figures(const struct hmap_stats *a, const struct hmap_stats *b)
+{
+    return a->len == b->len && a->B == b->B && a->buckets == b->buckets &&
+           a->overflow == b->overflow && a->bytes == b->bytes && a->growing == b->growing &&
+           a->old_buckets == b->old_buckets && a->nevacuate == b->nevacuate &&
+           a->spare_overflow == b->spare_overflow;
+}
+
+static void cmd_bench(struct console *c, const struct word *w, int nargs)
+{
+    (void)w;
+    (void)nargs;
+    if (!c->cfg.instret) {
+        say(c, "ERR bench: no instruction counter\n");
+        return;
+    }
+    struct arena_stats before_a, after_a;
+    struct hmap_stats before_m, after_m;
+    arena_get_stats(c->cfg.arena, &before_a);
+    hmap_get_stats(&c->map, &before_m);
+    const struct bench_io io = {bench_instret, bench_write, c};
+    if (bench_run(c->cfg.arena, &io) != BENCH_OK)
+        return; /* bench_run printed the ERR line */
+    arena_get_stats(c->cfg.arena, &after_a);
+    hmap_get_stats(&c->map, &after_m);
+    /* `ok` promises the map and in_use are untouched: check, do not assume. */
+    if (after_a.in_use != before_a.in_use || !same_map_figures(&after_m, &before_m))
+        say(c, "ERR bench: the console's map or the arena's in_use changed\n");
+    else
+        say(c, "ok\n");
+}
+
 static void cmd_exit(struct console *c, const struct word *w, int nargs)
 {
     uint64_t code = 0;
@@ -343,6 +389,7 @@ static const struct command commands[] = {
     {"reset", "", 0, 0, false, cmd_reset, "give all the map's pages back to the arena"},
     {"compact", "", 0, 0, false, cmd_compact, "rebuild the map at the smallest size"},
     {"demo", "", 0, 0, false, cmd_demo, "run the seed experiment again"},
+    {"bench", "", 0, 0, false, cmd_bench, "instructions per map operation and page pair"},
     {"exit", "[CODE]", 0, 1, false, cmd_exit, "end with exit status CODE (0..255, default 0)"},
     {"trap", "[KIND]", 0, 1, true, cmd_trap, "trap on purpose: illegal, load, ebreak, stack"},
 };

@@ -39,6 +39,22 @@
  *                   scratch result, so one console at a time may run it
  *   exit [CODE]     ok, then console_feed returns false; CODE 0..255,
  *                   default 0
+ *   bench           the target benchmark (bench.h): workloads (2)-(5) of
+ *                   issue 5 at N = 10000 and 100000 and an arena page
+ *                   alloc/free pair, nine lines in bench.h's format:
+ *                     bench n=<N> op=<op> instret_per_op=<x.y>
+ *                     bench op=page_pair instret_per_op=<x.y>
+ *                   then `ok`, which says the console's map and the arena's
+ *                   in_use are exactly as before (the bench works in a
+ *                   scratch arena over a run of BENCH_REGION_BYTES it takes
+ *                   from the arena and gives back; the arena counts one
+ *                   more alloc and free, and its peak and watermark may
+ *                   rise).  Needs cfg->instret, else
+ *                   `ERR bench: no instruction counter`; with no free run
+ *                   that large, `ERR bench: needs <bytes> bytes of free
+ *                   contiguous arena pages` (counted in `failed`).  The
+ *                   figures are exact only where the counter is (QEMU:
+ *                   -icount shift=0)
  *   trap [KIND]     hidden (not in help; only when a trap hook is given):
  *                   KIND illegal (default), load, ebreak or stack; calls the
  *                   hook, which on the board does not return
@@ -91,6 +107,10 @@ struct console_config {
     struct arena *arena;     /* required: the map's arena, initialised      */
     /* Optional: the stack figures for `stats`; NULL prints used=0 size=0. */
     void (*stack)(void *ctx, size_t *used, size_t *size);
+    /* Optional: the instruction counter for `bench` (minstret on the
+     * board), read before and after each measured loop; NULL makes `bench`
+     * answer `ERR bench: no instruction counter`. */
+    uint64_t (*instret)(void *ctx);
     /* Optional: the hidden `trap` command; NULL makes `trap` unknown. */
     void (*trap)(void *ctx, enum console_trap kind);
     /* Optional: the experiment's own region for `demo` (see experiment.h);

@@ -59,6 +59,17 @@ static void stack_figures(void *ctx, size_t *used, size_t *size)
     *size = board_stack_size();
 }
 
+/* The instruction counter for `bench`: minstret counts retired instructions
+ * (exactly one each under QEMU's -icount shift=0).  Machine mode may read it;
+ * -misa-spec=2.2 keeps csrr in the base ISA (see cmake/riscv64-virt.cmake). */
+static uint64_t read_instret(void *ctx)
+{
+    (void)ctx;
+    uint64_t n;
+    __asm__ volatile("csrr %0, minstret" : "=r"(n));
+    return n;
+}
+
 static void deliberate_trap(void *ctx, enum console_trap kind)
 {
     (void)ctx;
@@ -141,6 +152,7 @@ int main(void)
         .ctx = NULL,
         .arena = &arena,
         .stack = stack_figures,
+        .instret = read_instret,
         .trap = deliberate_trap,
         .demo_region = experiment_region,
         .demo_size = sizeof experiment_region,

@@ -97,11 +97,20 @@ int qemu_run(const struct qemu_opts *o, const char *input, size_t n, struct qemu
     char mem[32], smp[32];
     snprintf(mem, sizeof mem, "%uM", ram);
     snprintf(smp, sizeof smp, "%u", harts);
-    char *const argv[] = {
+    char *argv[18 + QEMU_RUN_MAX_EXTRA + 1] = {
         (char *)qemu, "-M", "virt", "-m", mem, "-smp", smp, "-bios", "none",
         "-display", "none", "-serial", "stdio", "-monitor", "none",
-        "-kernel", (char *)elf, NULL,
+        "-kernel", (char *)elf,
     };
+    size_t argc = 17;
+    for (size_t i = 0; o->extra && o->extra[i]; i++) {
+        if (i == QEMU_RUN_MAX_EXTRA) {
+            errno = EINVAL;
+            return -1;
+        }
+        argv[argc++] = (char *)o->extra[i];
+    }
+    argv[argc] = NULL;
 
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe(in_pipe) != 0)

@@ -5,7 +5,7 @@
  *
  * QEMU runs as
  *   <qemu> -M virt -m <ram>M -smp <harts> -bios none -display none
- *          -serial stdio -monitor none -kernel <elf>
+ *          -serial stdio -monitor none -kernel <elf> [extra...]
  * so the UART is the child's stdin/stdout; QEMU's own messages go to its
  * stderr, collected apart.
  */
@@ -21,7 +21,12 @@ struct qemu_opts {
     unsigned ram_mb;       /* 0: TIDEMARK_RAM_MB                            */
     unsigned harts;        /* 0: 1                                          */
     double timeout_s;      /* 0: QEMU_RUN_DEFAULT_TIMEOUT                   */
+    /* More QEMU arguments after the others (e.g. "-icount", "shift=0"),
+     * NULL-terminated; NULL: none.  At most QEMU_RUN_MAX_EXTRA. */
+    const char *const *extra;
 };
+
+#define QEMU_RUN_MAX_EXTRA 8
 
 #define QEMU_RUN_DEFAULT_TIMEOUT 20.0
 
@@ -38,9 +43,12 @@ struct qemu_result {
 
 /*
  * Boot, write input (n bytes) to the UART, close stdin, and wait for QEMU
- * to end or for the timeout (then kill it).  Returns 0 when QEMU ran (look
- * at *r for how it ended), -1 when it could not be started (errno set; *r
- * has an explanation in err).  Free *r with qemu_result_free.
+ * to end or for the timeout (then kill it).  Input is written as fast as
+ * QEMU reads it: with its UART's FIFO off, QEMU takes a byte from the pipe
+ * only when the firmware has read the previous one, so the pipe holds the
+ * rest and nothing is dropped.  Returns 0 when QEMU ran (look at *r for how
+ * it ended), -1 when it could not be started (errno set; EINVAL for more
+ * than QEMU_RUN_MAX_EXTRA extra arguments).  Free *r with qemu_result_free.
  */
 int qemu_run(const struct qemu_opts *o, const char *input, size_t n, struct qemu_result *r);
 

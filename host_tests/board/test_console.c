@@ -266,7 +266,7 @@ Test(console, help_lists_the_commands_but_not_trap)
     big();
     const char *a = run("help");
     const char *names[] = {"help", "stats", "put K V", "get K", "del K", "fill N", "delall",
-                           "clear", "reset", "compact", "demo", "exit [CODE]"};
+                           "clear", "reset", "compact", "demo", "bench", "exit [CODE]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char want[32];
         snprintf(want, sizeof want, "\n  %s ", names[i]);
@@ -274,6 +274,19 @@ Test(console, help_lists_the_commands_but_not_trap)
     }
     cr_assert_null(strstr(a, "trap"), "trap is hidden");
     cr_assert_eq(transcript_count_lines(a, "ERR"), 0, "help is not an error");
+}
+
+Test(console, bench_without_a_counter_is_an_error)
+{
+    /* This rig gives no instruction counter (test_bench.c covers bench with
+     * one). */
+    big();
+    cr_assert_str_eq(run("fill 50"), "ok\n");
+    struct stats3 before = stats();
+    cr_assert_str_eq(run("bench"), "ERR bench: no instruction counter\n");
+    cr_assert_str_eq(run("bench now"), "ERR bench: too many arguments (usage: bench)\n");
+    struct stats3 after = stats();
+    assert_same_stats(&before, &after, "bench without a counter");
 }
 
 Test(console, stats_lines_exact)

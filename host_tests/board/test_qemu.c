@@ -261,7 +261,7 @@ Test(qemu, every_command, .timeout = 60)
     cr_assert_eq(r.status, 0);
     char *help = answer(&r, "help", 0);
     const char *names[] = {"help", "stats", "put K V", "get K", "del K", "fill N", "delall",
-                           "clear", "reset", "compact", "demo", "exit [CODE]"};
+                           "clear", "reset", "compact", "demo", "bench", "exit [CODE]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char want[32];
         snprintf(want, sizeof want, "  %s ", names[i]);

@@ -1,0 +1,95 @@
+/*
+ * bench.h - the target benchmark behind the console's `bench` command:
+ * instructions per map operation and per page allocation, counted by an
+ * instruction counter the caller supplies (minstret on the board).
+ *
+ * Workloads (the numbering is issue 5's), for N = 10,000 and 100,000, on a
+ * map of 8-byte keys and values made with a hint of N:
+ *   insert_hint  (2) hmap_put_u64 of N keys, value = ~key;
+ *   lookup_hit   (3) hmap_get_u64 of all N keys, in a shuffled order;
+ *   lookup_miss  (4) hmap_get_u64 of N keys that are not in the map;
+ *   delete       (5) hmap_delete_u64 of all N keys, in the shuffled order;
+ * and, once:
+ *   page_pair    arena_alloc_pages(a, 1) then arena_free_pages(a, p, 1), in
+ *                a half-full, fragmented arena: every page handed out, then
+ *                every other one (the 2nd, 4th, ...) given back.
+ *
+ * Keys: the present keys are draws 0..N-1 of splitmix64 from BENCH_KEYS_SEED,
+ * the absent ones draws N..2N-1 (splitmix64's outputs over a stream never
+ * repeat, so absent keys are never present); the order of lookups and
+ * deletes is a Fisher-Yates shuffle of the present keys driven by a second
+ * splitmix64 stream at BENCH_SHUFFLE_SEED (for i = N-1 down to 1: j = draw
+ * mod (i+1), swap).  Same generator, seeds and shuffle as the host benchmark
+ * (bench/keys.h), so both measure the same key sets.  The keys are made
+ * before the measured loops: only the map's work is counted.
+ *
+ * Counting: the counter is read just before and after each measured loop.
+ * The same loop with the call replaced by an empty asm statement taking the
+ * same arguments (so the key loads, the loop test and the result
+ * accumulation remain) is counted too, and its count subtracted: what is
+ * left is the call, argument set-up included, and everything it does.  Both
+ * counts include two reads of the counter, which cancel.  Under
+ * `qemu-system-riscv64 -icount shift=0` minstret counts one per instruction
+ * and the figures are the same on every run.
+ *
+ * Memory: everything happens in a scratch arena laid over one run of
+ * BENCH_REGION_BYTES taken from the caller's arena and given back at the
+ * end, so the figures do not depend on what the caller's arena holds, and
+ * its in_use (and anything on it, like the console's map) is as it was.  The
+ * caller's arena counts one more allocation and one more free, and its peak
+ * and watermark may rise.
+ */
+#ifndef TIDEMARK_BENCH_H
+#define TIDEMARK_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+/* The key streams and the map's hash seed: the host benchmark's. */
+#define BENCH_KEYS_SEED 0x7469646d61726b31ULL
+#define BENCH_SHUFFLE_SEED 0x73687566666c6532ULL
+#define BENCH_MAP_SEED 0x62656e6368736565ULL
+
+/* Bytes taken from the caller's arena for the run (one contiguous run).
+ * N = 100,000 needs 1.6 MB of keys and about 2.6 MB of map. */
+#define BENCH_REGION_BYTES (8u * 1024u * 1024u)
+
+/* alloc/free pairs measured for page_pair. */
+#define BENCH_PAGE_PAIRS 1000u
+
+/* Results of bench_run. */
+enum {
+    BENCH_OK = 0,
+    BENCH_ERR_NOMEM = -1, /* no free run of BENCH_REGION_BYTES in the arena  */
+    BENCH_ERR_WRONG = -2  /* a workload gave a wrong answer (a bug)          */
+};
+
+struct bench_io {
+    uint64_t (*instret)(void *ctx);                    /* the counter: required */
+    void (*write)(void *ctx, const char *s, size_t n); /* output: required     */
+    void *ctx;                                         /* passed to both       */
+};
+
+/*
+ * Run every workload and print one line per measurement, in this order and
+ * format (x.y: instructions per operation, rounded to one decimal):
+ *   bench n=10000 op=insert_hint instret_per_op=x.y
+ *   bench n=10000 op=lookup_hit instret_per_op=x.y
+ *   bench n=10000 op=lookup_miss instret_per_op=x.y
+ *   bench n=10000 op=delete instret_per_op=x.y
+ *   (the same four for n=100000)
+ *   bench op=page_pair instret_per_op=x.y
+ *
+ * Returns BENCH_OK after all nine lines.  BENCH_ERR_NOMEM when a has no free
+ * run of BENCH_REGION_BYTES: then it printed one line
+ *   ERR bench: needs <bytes> bytes of free contiguous arena pages
+ * and changed nothing but a's count of failed allocations.  BENCH_ERR_WRONG
+ * when a workload returned a wrong answer (a map that loses keys): the lines
+ * before it, then one `ERR bench: ...` line saying which; the run is given
+ * back to a all the same.
+ */
+int bench_run(struct arena *a, const struct bench_io *io);
+
+#endif /* TIDEMARK_BENCH_H */
