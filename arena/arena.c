@@ -16,6 +16,10 @@
 
 #define WORD_BITS 64u
 
+/* The small helpers are inlined even at -Os: an alloc/free pair is a few
+ * dozen instructions, and a call with its register saves would double it. */
+#define INLINE static inline __attribute__((always_inline))
+
 static size_t words_for(size_t npages)
 {
     return (npages + WORD_BITS - 1) / WORD_BITS;
@@ -26,20 +30,52 @@ static uintptr_t align_up(uintptr_t x, uintptr_t align)
     return (x + align - 1) & ~(align - 1);
 }
 
-static unsigned ctz64(uint64_t x)
+/*
+ * Count trailing zeros of a nonzero word.  Where the ISA has no instruction
+ * for it (rv64imac: no Zbb), GCC's __builtin_ctzll calls libgcc, which loops;
+ * a de Bruijn multiply finds the lowest set bit in a handful of instructions.
+ */
+#ifndef ARENA_SOFT_CTZ /* the host tests set it to check this path too */
+#if defined(__riscv) && !defined(__riscv_zbb)
+#define ARENA_SOFT_CTZ 1
+#else
+#define ARENA_SOFT_CTZ 0
+#endif
+#endif
+
+#if ARENA_SOFT_CTZ
+static const uint8_t debruijn_index[64] = {
+    0, 1, 2, 53, 3, 7, 54, 27, 4, 38, 41, 8, 34, 55, 48, 28,
+    62, 5, 39, 46, 44, 42, 22, 9, 24, 35, 59, 56, 49, 18, 29, 11,
+    63, 52, 6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+    51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12};
+
+/* The index of the one set bit of bit (a power of two). */
+INLINE unsigned bit_index(uint64_t bit)
 {
-    return (unsigned)__builtin_ctzll(x);
+    return debruijn_index[(bit * 0x022fdd63cc95386dull) >> 58];
+}
+#else
+INLINE unsigned bit_index(uint64_t bit)
+{
+    return (unsigned)__builtin_ctzll(bit);
+}
+#endif
+
+INLINE unsigned ctz64(uint64_t x)
+{
+    return bit_index(x & -x);
 }
 
 /* Mask of bits [lo, hi) within one word, 0 <= lo < hi <= 64. */
-static uint64_t bit_mask(unsigned lo, unsigned hi)
+INLINE uint64_t bit_mask(unsigned lo, unsigned hi)
 {
     uint64_t upper = hi == WORD_BITS ? ~0ull : ((1ull << hi) - 1);
     return upper & (~0ull << lo);
 }
 
 /* Index of the first free page at or after i, or npages if there is none. */
-static size_t next_free(const struct arena *a, size_t i)
+INLINE size_t next_free(const struct arena *a, size_t i)
 {
     size_t nw = words_for(a->npages);
     size_t w = i / WORD_BITS;
@@ -55,7 +91,7 @@ static size_t next_free(const struct arena *a, size_t i)
 }
 
 /* Index of the first handed-out page in [i, limit), or limit if none. */
-static size_t next_used(const struct arena *a, size_t i, size_t limit)
+INLINE size_t next_used(const struct arena *a, size_t i, size_t limit)
 {
     size_t w = i / WORD_BITS;
     uint64_t used_bits = a->map[w] & (~0ull << (i % WORD_BITS));
@@ -70,7 +106,7 @@ static size_t next_used(const struct arena *a, size_t i, size_t limit)
 
 /* The bits of pages [i, end) that lie in page i's bitmap word; *next is the
  * first page of the word after it (or end). */
-static uint64_t span_mask(size_t i, size_t end, size_t *next)
+INLINE uint64_t span_mask(size_t i, size_t end, size_t *next)
 {
     size_t base = i / WORD_BITS * WORD_BITS;
     unsigned hi = end - base >= WORD_BITS ? WORD_BITS : (unsigned)(end - base);
@@ -79,7 +115,7 @@ static uint64_t span_mask(size_t i, size_t end, size_t *next)
 }
 
 /* Set (value != 0) or clear the bits of pages [i, i + n). */
-static void set_range(struct arena *a, size_t i, size_t n, int value)
+INLINE void set_range(struct arena *a, size_t i, size_t n, int value)
 {
     for (size_t end = i + n, next; i < end; i = next) {
         uint64_t m = span_mask(i, end, &next);
@@ -174,12 +210,35 @@ void *arena_alloc_pages(struct arena *a, size_t npages)
     if (npages == 0 || npages > a->npages - a->used_pages)
         goto fail;
 
+    size_t i;
+    if (npages == 1) {
+        /*
+         * One page, the common case: the first free page at or after
+         * first_free is the first fit.  The arena is not full and no page
+         * below first_free is free, so the scan finds one before the bitmap
+         * ends (the bits past the last page are set): no bound to test.
+         * Every page below the one taken is then handed out.
+         */
+        size_t w = a->first_free / WORD_BITS;
+        uint64_t free_bits = ~a->map[w] & (~0ull << (a->first_free % WORD_BITS));
+        while (free_bits == 0)
+            free_bits = ~a->map[++w];
+        uint64_t bit = free_bits & -free_bits;
+        a->map[w] |= bit;
+        i = w * WORD_BITS + bit_index(bit);
+        a->first_free = i + 1;
+        goto found;
+    }
     /* First fit: walk free runs from the lowest possibly free page. */
-    size_t i = next_free(a, a->first_free);
+    i = next_free(a, a->first_free);
     while (npages <= a->npages - i) {
         size_t stop = next_used(a, i, i + npages);
-        if (stop == i + npages)
+        if (stop == i + npages) {
+            set_range(a, i, npages, 1);
+            if (i == a->first_free)
+                a->first_free = i + npages;
             goto found;
+        }
         i = next_free(a, stop);
     }
 fail:
@@ -187,9 +246,6 @@ fail:
     return NULL;
 
 found:
-    set_range(a, i, npages, 1);
-    if (i == a->first_free)
-        a->first_free = i + npages;
     a->used_pages += npages;
     if (a->used_pages > a->peak_pages)
         a->peak_pages = a->used_pages;
@@ -200,7 +256,7 @@ found:
 }
 
 /* Are all pages [i, i + n) handed out?  Caller checked i + n <= npages. */
-static int range_all_used(const struct arena *a, size_t i, size_t n)
+INLINE int range_all_used(const struct arena *a, size_t i, size_t n)
 {
     for (size_t end = i + n, next; i < end; i = next) {
         uint64_t m = span_mask(i, end, &next);
@@ -221,13 +277,18 @@ int arena_free_pages(struct arena *a, void *pages, size_t npages)
         return ARENA_ERR_NOT_IN_ARENA;
     if (npages == 0 || npages > a->npages - i)
         return ARENA_ERR_BAD_COUNT;
-    if (!range_all_used(a, i, npages))
+    uint64_t *word = &a->map[i / WORD_BITS];
+    uint64_t bit = 1ull << (i % WORD_BITS);
+    if (npages == 1 ? (*word & bit) == 0 : !range_all_used(a, i, npages))
         return ARENA_ERR_NOT_ALLOCATED;
 
 #if ARENA_POISON
     memset(pages, ARENA_POISON_BYTE, npages << a->page_shift);
 #endif
-    set_range(a, i, npages, 0);
+    if (npages == 1)
+        *word &= ~bit; /* one page, the common case */
+    else
+        set_range(a, i, npages, 0);
     if (i < a->first_free)
         a->first_free = i;
     a->used_pages -= npages;
