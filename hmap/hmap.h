@@ -104,6 +104,10 @@ struct hmap_table {
     unsigned B;           /* log2 of the bucket count                       */
     size_t mask;          /* 2^B - 1 when buckets is set (the hot paths'
                              bucket index), else 0                          */
+    size_t fill_limit;    /* inserting at count >= this would overload the
+                             table (Go's overLoadFactor), precomputed       */
+    size_t overflow_limit;/* noverflow at which Go's tooManyOverflowBuckets
+                             says grow at the same size                     */
 };
 
 /*

@@ -80,8 +80,15 @@ int table_make(const struct hmap *m, struct hmap_table *t, unsigned B)
     if (p == NULL)
         return HMAP_ERR_NOMEM;
 
+    size_t fill = HMAP_LOAD_NUM * (nb / HMAP_LOAD_DEN);
     struct hmap_table fresh = {
-        .buckets = p, .array_pages = pages, .B = B, .mask = bucket_mask(B)};
+        .buckets = p,
+        .array_pages = pages,
+        .B = B,
+        .mask = bucket_mask(B),
+        .fill_limit = fill > SLOTS ? fill : SLOTS,
+        .overflow_limit = (size_t)1 << (B < 15 ? B : 15),
+    };
     memset(p, 0, nb * m->bucket_size);
     push_free(m, &fresh, bucket_at(m, &fresh, nb),
               table_array_capacity(m, &fresh) - nb);
