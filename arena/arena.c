@@ -114,6 +114,19 @@ INLINE uint64_t span_mask(size_t i, size_t end, size_t *next)
     return bit_mask((unsigned)(i - base), hi);
 }
 
+/* Out-of-line copies for arena_check, which need not be fast. */
+static __attribute__((noinline)) size_t next_free_call(const struct arena *a,
+                                                       size_t i)
+{
+    return next_free(a, i);
+}
+
+static __attribute__((noinline)) size_t next_used_call(const struct arena *a,
+                                                       size_t i, size_t limit)
+{
+    return next_used(a, i, limit);
+}
+
 /* Set (value != 0) or clear the bits of pages [i, i + n). */
 INLINE void set_range(struct arena *a, size_t i, size_t n, int value)
 {
@@ -200,6 +213,37 @@ int arena_init(struct arena *a, void *base, size_t size, size_t page_size)
     return ARENA_OK;
 }
 
+/* Count a successful allocation of pages [i, i + npages) and return it. */
+INLINE void *handed_out(struct arena *a, size_t i, size_t npages)
+{
+    a->used_pages += npages;
+    if (a->used_pages > a->peak_pages)
+        a->peak_pages = a->used_pages;
+    if (i + npages > a->high_pages)
+        a->high_pages = i + npages;
+    a->allocs++;
+    return a->pages + (i << a->page_shift);
+}
+
+/* First fit for a run of npages >= 2: walk the free runs from the lowest
+ * possibly free page.  Out of line, so the one-page path makes no call. */
+static __attribute__((noinline)) void *alloc_run(struct arena *a, size_t npages)
+{
+    size_t i = next_free(a, a->first_free);
+    while (npages <= a->npages - i) {
+        size_t stop = next_used(a, i, i + npages);
+        if (stop == i + npages) {
+            set_range(a, i, npages, 1);
+            if (i == a->first_free)
+                a->first_free = i + npages;
+            return handed_out(a, i, npages);
+        }
+        i = next_free(a, stop);
+    }
+    a->failed_allocs++;
+    return NULL;
+}
+
 void *arena_alloc_pages(struct arena *a, size_t npages)
 {
     if (a->fail_countdown != 0 && --a->fail_countdown == 0) {
@@ -209,50 +253,29 @@ void *arena_alloc_pages(struct arena *a, size_t npages)
     }
     if (npages == 0 || npages > a->npages - a->used_pages)
         goto fail;
+    if (npages > 1)
+        return alloc_run(a, npages);
 
-    size_t i;
-    if (npages == 1) {
-        /*
-         * One page, the common case: the first free page at or after
-         * first_free is the first fit.  The arena is not full and no page
-         * below first_free is free, so the scan finds one before the bitmap
-         * ends (the bits past the last page are set): no bound to test.
-         * Every page below the one taken is then handed out.
-         */
-        size_t w = a->first_free / WORD_BITS;
-        uint64_t free_bits = ~a->map[w] & (~0ull << (a->first_free % WORD_BITS));
-        while (free_bits == 0)
-            free_bits = ~a->map[++w];
-        uint64_t bit = free_bits & -free_bits;
-        a->map[w] |= bit;
-        i = w * WORD_BITS + bit_index(bit);
-        a->first_free = i + 1;
-        goto found;
-    }
-    /* First fit: walk free runs from the lowest possibly free page. */
-    i = next_free(a, a->first_free);
-    while (npages <= a->npages - i) {
-        size_t stop = next_used(a, i, i + npages);
-        if (stop == i + npages) {
-            set_range(a, i, npages, 1);
-            if (i == a->first_free)
-                a->first_free = i + npages;
-            goto found;
-        }
-        i = next_free(a, stop);
-    }
+    /*
+     * One page, the common case: the first free page at or after first_free
+     * is the first fit.  The arena is not full and no page below first_free
+     * is free, so the scan finds one before the bitmap ends (the bits past
+     * the last page are set): no bound to test.  Every page below the one
+     * taken is then handed out.
+     */
+    size_t w = a->first_free / WORD_BITS;
+    uint64_t free_bits = ~a->map[w] & (~0ull << (a->first_free % WORD_BITS));
+    while (free_bits == 0)
+        free_bits = ~a->map[++w];
+    uint64_t bit = free_bits & -free_bits;
+    a->map[w] |= bit;
+    size_t i = w * WORD_BITS + bit_index(bit);
+    a->first_free = i + 1;
+    return handed_out(a, i, 1);
+
 fail:
     a->failed_allocs++;
     return NULL;
-
-found:
-    a->used_pages += npages;
-    if (a->used_pages > a->peak_pages)
-        a->peak_pages = a->used_pages;
-    if (i + npages > a->high_pages)
-        a->high_pages = i + npages;
-    a->allocs++;
-    return a->pages + (i << a->page_shift);
 }
 
 /* Are all pages [i, i + n) handed out?  Caller checked i + n <= npages. */
@@ -358,9 +381,9 @@ int arena_check(const struct arena *a)
     if (used != a->used_pages)
         return ARENA_BROKEN_COUNT;
     if (a->high_pages < a->npages &&
-        next_used(a, a->high_pages, a->npages) != a->npages)
+        next_used_call(a, a->high_pages, a->npages) != a->npages)
         return ARENA_BROKEN_WATERMARK;
-    if (a->first_free > 0 && next_free(a, 0) < a->first_free)
+    if (a->first_free > 0 && next_free_call(a, 0) < a->first_free)
         return ARENA_BROKEN_FIRST_FREE;
     if (a->peak_pages < a->used_pages)
         return ARENA_BROKEN_PEAK;

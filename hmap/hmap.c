@@ -145,6 +145,15 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
     return (struct slot){NULL, 0};
 }
 
+/* chain_find for the general paths (any key size, u64 decided at run time):
+ * one out-of-line copy, where the 8-byte fast paths inline their own. */
+static __attribute__((noinline)) struct slot
+chain_find_any(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
+               bool u64, struct slot *ins, uint8_t **last)
+{
+    return chain_find(m, b, key, top, u64, ins, last);
+}
+
 /* The bucket a hash selects for reading: the old one while not evacuated. */
 HOT uint8_t *read_bucket(const struct hmap *m, uint64_t h, bool u64)
 {
@@ -355,7 +364,7 @@ again:
         uint8_t *ob = bucket_at(m, &m->old, oi);
         if (!evacuated(ob)) {
             /* The key may live in ob: then no new slot is needed. */
-            struct slot s = chain_find(m, ob, key, top, u64, NULL, NULL);
+            struct slot s = chain_find_any(m, ob, key, top, u64, NULL, NULL);
             int rc = evacuate_reserved(m, oi, s.b == NULL, h);
             if (rc != HMAP_OK) {
                 if (grew)
@@ -368,7 +377,7 @@ again:
     uint8_t *b = bucket_of(m, &m->cur, h & m->cur.mask, u64);
     struct slot ins;
     uint8_t *last = b;
-    struct slot s = chain_find(m, b, key, top, u64, &ins, &last);
+    struct slot s = chain_find_any(m, b, key, top, u64, &ins, &last);
     if (s.b != NULL) {
         if (u64)
             store64(val_of(m, s.b, s.i, true), load64(val));
@@ -503,7 +512,7 @@ void *hmap_get(struct hmap *m, const void *key)
         return NULL;
     }
     uint64_t h = key_hash(m, key);
-    struct slot s = chain_find(m, read_bucket(m, h, false), key, tophash(h), false,
+    struct slot s = chain_find_any(m, read_bucket(m, h, false), key, tophash(h), false,
                                NULL, NULL);
     return s.b ? bucket_val(m, s.b, s.i) : NULL;
 }
@@ -609,7 +618,7 @@ delete_general(struct hmap *m, const void *key, uint64_t h, bool u64)
             (void)evacuate_reserved(m, oi, false, 0);
     }
     uint8_t *first = read_bucket(m, h, u64);
-    struct slot s = chain_find(m, first, key, tophash(h), u64, NULL, NULL);
+    struct slot s = chain_find_any(m, first, key, tophash(h), u64, NULL, NULL);
     if (s.b == NULL) {
         evacuate_next(m);
         return false;
