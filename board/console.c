@@ -186,10 +186,14 @@ static void cmd_del(struct console *c, const struct word *w, int nargs)
     uint64_t k;
     if (!arg_number(c, "del", "K", &w[1], UINT64_MAX, &k))
         return;
-    if (hmap_delete_u64(&c->map, k))
-        say(c, "ok\n");
-    else
+    /* Look first: a delete of an absent key still does a step of any
+     * growth under way (as Go's does), and an ERR must change nothing. */
+    if (!hmap_get_u64(&c->map, k, NULL)) {
         say(c, "ERR del: no such key %" PRIu64 "\n", (uint64_t)k);
+        return;
+    }
+    (void)hmap_delete_u64(&c->map, k);
+    say(c, "ok\n");
 }
 
 /* The most entries the arena could hold even if every bucket were full:

@@ -328,6 +328,28 @@ Test(console, put_get_del)
     cr_assert_eq(stats().len, 2);
 }
 
+/*
+ * Found by fuzz_console: a `del` of an absent key during a growth used to do
+ * a step of evacuation (as Go's delete does) and so changed the map's
+ * figures while answering ERR.  An ERR must change nothing.
+ */
+Test(console, del_absent_key_mid_growth_changes_nothing)
+{
+    big();
+    assert_ok(run("fill 833"), "fill"); /* 833 > 6.5 * 128: a doubling starts */
+    struct hmap_stats before, after;
+    hmap_get_stats(console_map(&R.con), &before);
+    cr_assert(before.growing, "fill 833 should leave a growth under way");
+    cr_assert_str_eq(run("del 100000"), "ERR del: no such key 100000\n");
+    hmap_get_stats(console_map(&R.con), &after);
+    cr_assert_eq(after.nevacuate, before.nevacuate, "ERR del did grow work");
+    cr_assert_eq(after.growing, before.growing);
+    cr_assert_eq(after.bytes, before.bytes);
+    cr_assert_eq(after.len, before.len);
+    assert_ok(run("del 5"), "a present key still goes");
+    cr_assert_eq(stats().len, 832);
+}
+
 Test(console, spaces_around_words)
 {
     big();
