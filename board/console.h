@@ -63,9 +63,14 @@
  * by spaces.
  *
  * Errors: every failure answers one line starting with `ERR ` and saying
- * what was wrong, and changes nothing (map, arena and fill bookkeeping as
- * they were), with two exceptions that still tell the truth:
- *   - an arena allocation that failed counts in the arena's `failed`;
+ * what was wrong, and changes nothing (the map, the arena's in_use and the
+ * fill bookkeeping as they were), with two exceptions that still tell the
+ * truth:
+ *   - the arena's counters record what was tried: a refused allocation
+ *     counts in `failed`, and a put that started a growth and then could not
+ *     get the overflow pages the growth needed gave the new array back, which
+ *     shows in `allocs`, `frees`, `peak` and `watermark` (the pages were
+ *     handed out, for a moment);
  *   - a fill that runs out of pages midway keeps the keys it put and says
  *     how many: `ERR fill: out of pages after <i> of <N> keys (keys 0..<i-1>
  *     kept)`.  A fill that could never fit (more than 8 keys per bucket in

@@ -8,8 +8,10 @@
  * checked: `help`, `stats` and `demo` print their own blocks (`stats` exactly
  * its three lines); every other command answers exactly one line, `ok`, a
  * decimal value or `ERR ...`, and an `ERR` from anything but `fill` leaves
- * the map and the arena as they were.  In both modes the map and the arena
- * pass their checks after every step.  The arena is small, so fills run out.
+ * the map and the arena as they were (console.h: after "out of pages" the
+ * arena's counters, peak and watermark may record the attempt).  In both
+ * modes the map and the arena pass their checks after every step.  The
+ * arena is small, so fills run out.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -111,6 +113,12 @@ static void run_checked(struct console *c, struct arena *a, const char *line,
     if (starts(out, "ERR ")) {
         REQUIRE(strchr(out, '\n') == out + out_len - 1); /* one line */
         take(c, a, &after);
+        if (strstr(out, "out of pages") != NULL && !IS("fill")) {
+            /* console.h: the map and in_use as they were; the arena's
+             * counters (and peak, watermark) may record the attempt. */
+            before.peak = after.peak, before.watermark = after.watermark;
+            before.allocs = after.allocs, before.frees = after.frees;
+        }
         if (!IS("fill"))
             REQUIRE(memcmp(&before, &after, sizeof before) == 0);
         return;

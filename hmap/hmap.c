@@ -326,9 +326,12 @@ static int hash_grow(struct hmap *m)
     return HMAP_OK;
 }
 
-/* Take back a hash_grow that nothing has used yet. */
-static void undo_grow(struct hmap *m)
+/* Take back a hash_grow that nothing has used yet; ops and peak are the
+ * shrink policy's counters as they were before it. */
+static void undo_grow(struct hmap *m, size_t ops, size_t peak)
 {
+    m->ops_since_resize = ops;
+    m->peak_since_resize = peak;
     table_free(m, &m->cur);
     m->cur = m->old;
     m->old = (struct hmap_table){0};
@@ -352,6 +355,7 @@ put_general(struct hmap *m, const void *key, const void *val, uint64_t h,
             bool u64)
 {
     bool grew = false;
+    size_t ops = m->ops_since_resize, peak = m->peak_since_resize;
     uint8_t top = tophash(h);
     if (m->cur.buckets == NULL) {
         int rc = table_make(m, &m->cur, m->cur.B);
@@ -368,7 +372,7 @@ again:
             int rc = evacuate_reserved(m, oi, s.b == NULL, h);
             if (rc != HMAP_OK) {
                 if (grew)
-                    undo_grow(m);
+                    undo_grow(m, ops, peak);
                 return rc;
             }
         }
@@ -401,7 +405,7 @@ again:
         int rc = table_reserve(m, &m->cur, 1);
         if (rc != HMAP_OK) {
             if (grew)
-                undo_grow(m);
+                undo_grow(m, ops, peak);
             return rc;
         }
         ins = (struct slot){table_new_overflow(m, &m->cur, last), 0};

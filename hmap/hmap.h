@@ -220,8 +220,11 @@ int hmap_put(struct hmap *m, const void *key, const void *val);
 void *hmap_get(struct hmap *m, const void *key);
 
 /*
- * Delete key.  Returns true when the key was there.  Frees no memory: the
- * slot is marked empty and stays allocated.  Never fails for lack of pages:
+ * Delete key.  Returns true when the key was there.  Frees nothing of its
+ * own: the slot is marked empty and stays allocated.  Like every write it
+ * does a step of any growth under way (present key or not), and the step
+ * that ends a growth gives the old array back; with auto-shrink on, a
+ * delete may compact the map.  Never fails for lack of pages:
  * if the growth step it would do cannot get a page, it deletes in place.
  * Returns false, changing nothing, when called from inside a write.
  */
