@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "hmap.h"
+#include "out.h"
 
 /* The scratch arenas' page size: the board's, whatever the caller's is. */
 #define BENCH_PAGE_SIZE 4096u
@@ -33,14 +34,10 @@ static void say(const struct bench_io *io, const char *fmt, ...)
 
 static void say(const struct bench_io *io, const char *fmt, ...)
 {
-    char buf[160];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    out_vprintf(io->write, io->ctx, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    io->write(io->ctx, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 static uint64_t count(const struct bench_io *io)

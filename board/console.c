@@ -17,6 +17,7 @@
 
 #include "bench.h"
 #include "experiment.h"
+#include "out.h"
 
 #define MAX_WORDS 4 /* a command and at most three arguments */
 
@@ -29,18 +30,13 @@ static void write_raw(struct console *c, const char *s, size_t n)
 
 static void say(struct console *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Print one formatted piece.  Every answer is far below the buffer; a longer
- * one would be cut, never overrun. */
+/* Print one formatted piece (out.h: cut at OUT_PIECE_MAX, never overrun). */
 static void say(struct console *c, const char *fmt, ...)
 {
-    char buf[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    out_vprintf(c->cfg.write, c->cfg.ctx, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    write_raw(c, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 static void experiment_write(void *ctx, const char *s, size_t n)

@@ -19,6 +19,7 @@
 
 #include "arena.h"
 #include "hmap.h"
+#include "out.h"
 
 struct step {
     const char *id;
@@ -233,54 +234,37 @@ const char *experiment_check(const struct experiment_result *r)
 
 /* --- printing ------------------------------------------------------------ */
 
-typedef void (*write_fn)(void *ctx, const char *s, size_t n);
-
-static void out(write_fn write, void *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void out(write_fn write, void *ctx, const char *fmt, ...)
-{
-    char buf[192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    size_t len = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
-    write(ctx, buf, len);
-}
 
 #define ROW_FMT "%-4s %-30s %-29s %5s %7s %7s %9s\n"
 #define NUM_FMT "%-4s %-30s %-29s %5zu %7zu %7zu %9zu\n"
 
-void experiment_print(const struct experiment_result *r, write_fn write, void *ctx)
+void experiment_print(const struct experiment_result *r, out_write_fn write, void *ctx)
 {
-    out(write, ctx,
+    out_printf(write, ctx,
         "seed experiment: n = %u keys 0..%u (value = key), hint n, 8-byte keys and values,\n"
         "%u-byte pages, on an arena of its own; figures after each step, in bytes\n",
         (unsigned)EXPERIMENT_KEYS, (unsigned)EXPERIMENT_KEYS - 1, (unsigned)EXPERIMENT_PAGE_SIZE);
-    out(write, ctx, ROW_FMT, "step", "Go", "C", "len", "bytes", "in_use", "watermark");
+    out_printf(write, ctx, ROW_FMT, "step", "Go", "C", "len", "bytes", "in_use", "watermark");
 
     int scenario = 0;
     for (size_t i = 0; i < r->nrows; i++) {
         const struct experiment_row *row = &r->rows[i];
         if (row->scenario != scenario) {
             scenario = row->scenario;
-            out(write, ctx, "%d    %s\n", scenario, experiment_scenario_title(scenario));
+            out_printf(write, ctx, "%d    %s\n", scenario, experiment_scenario_title(scenario));
         }
-        out(write, ctx, NUM_FMT, row->step, row->go, row->c, row->len, row->bytes, row->in_use,
+        out_printf(write, ctx, NUM_FMT, row->step, row->go, row->c, row->len, row->bytes, row->in_use,
             row->watermark);
     }
     if (r->err != 0)
-        out(write, ctx, "ERR experiment: step %s failed: %s\n",
+        out_printf(write, ctx, "ERR experiment: step %s failed: %s\n",
             r->failed_step ? r->failed_step : "?", r->err_text ? r->err_text : "?");
 
     const char *bad = experiment_check(r);
     if (bad)
-        out(write, ctx, "check: FAILED: %s\n", bad);
+        out_printf(write, ctx, "check: FAILED: %s\n", bad);
     else
-        out(write, ctx, "check: ok: deleting every key left bytes, in_use and watermark as they "
+        out_printf(write, ctx, "check: ok: deleting every key left bytes, in_use and watermark as they "
                         "were;\n"
                         "       only hmap_reset lowered in_use; the watermark never fell\n");
 }
