@@ -19,7 +19,6 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "hmap.h"
 #include "out.h"

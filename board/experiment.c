@@ -13,9 +13,7 @@
  */
 #include "experiment.h"
 
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "arena.h"
 #include "hmap.h"
