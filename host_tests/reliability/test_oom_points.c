@@ -1,7 +1,9 @@
 /*
  * test_oom_points.c - out of memory at every point.
  *
- * Each workload below is first run with pages to spare, counting the arena
+ * Each workload below (fills with and without a hint, and with a hash that
+ * loads buckets as random keys would; same-size churn; compact; auto-shrink;
+ * clear then refill) is first run with pages to spare, counting the arena
  * allocations it makes (K).  Then it is run K more times on a fresh arena,
  * the k-th allocation failing (arena_fail_after), for every k in 1..K.  At
  * the failure:
@@ -53,7 +55,22 @@ static uint64_t slide_hash(const void *key, size_t len, uint64_t seed)
     return ((k >> 4) | (k << 56)) ^ (seed & 0xff00000000000000ull);
 }
 
+/* splitmix64's finalizer: keys 0..n land in buckets as random ones would
+ * (Poisson loads, so many overflow buckets), where the built-in hash spreads
+ * consecutive keys almost evenly. */
+static uint64_t random_like_hash(const void *key, size_t len, uint64_t seed)
+{
+    uint64_t z;
+    (void)len;
+    memcpy(&z, key, sizeof z);
+    z += seed + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
 static const struct hmap_type u64_type = {8, 8, NULL, NULL};
+static const struct hmap_type random_type = {8, 8, random_like_hash, NULL};
 static const struct hmap_type slide_type = {8, 8, slide_hash, NULL};
 
 static size_t failed_allocs(const struct run *r)
@@ -189,6 +206,15 @@ static void fill_no_hint(struct run *r)
     cr_assert_geq(stats_of(r).grows, 9);
 }
 
+static void fill_random_like(struct run *r)
+{
+    init(r, &random_type, 0);
+    for (uint64_t k = 0; k < 4000; k++) /* B 0 -> 10, overflow all along */
+        put(r, k, ~k);
+    cr_assert_geq(stats_of(r).grows, 10);
+    cr_assert_gt(stats_of(r).overflow, 0);
+}
+
 static void fill_hint(struct run *r)
 {
     init(r, &u64_type, 1000);
@@ -301,6 +327,7 @@ static void every_point(const char *name, void (*workload)(struct run *))
 }
 
 Test(oom_points, fill_without_hint) { every_point("fill without hint", fill_no_hint); }
+Test(oom_points, fill_random_like_hash) { every_point("fill, random-like hash", fill_random_like); }
 Test(oom_points, fill_with_hint) { every_point("fill with hint", fill_hint); }
 Test(oom_points, churn_same_size_growth) { every_point("same-size churn", churn_same_size); }
 Test(oom_points, compact) { every_point("compact", compact_after_deletes); }
