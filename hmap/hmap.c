@@ -426,16 +426,22 @@ again:
     return HMAP_OK;
 }
 
+/* put_fast_u64 / delete_fast_u64's answer when the case needs the general
+ * path (not an HMAP_* code, never returned to a caller). */
+#define TAKE_SLOW_PATH 1
+
 /*
  * The 8-byte insert when nothing special is going on (Go's mapassign_fast64
  * fast path): an array, no growth under way, and either the key is there or
- * the chain has a free slot and the insert would not start a growth.
- * Anything else goes to put_general, which looks again from the start.
+ * the chain has a free slot and the insert would not start a growth.  It
+ * calls nothing (built-in hash and equality: nothing can re-enter), so it
+ * needs no hashWriting bracket; it only bumps the write count iterators
+ * watch.  Anything else answers TAKE_SLOW_PATH, having changed nothing.
  */
 HOT int put_fast_u64(struct hmap *m, uint64_t key, uint64_t val, uint64_t h)
 {
     if (m->cur.buckets == NULL || growing(m))
-        return put_general(m, &key, &val, h, true);
+        return TAKE_SLOW_PATH;
     uint8_t top = tophash(h);
     uint8_t *b = bucket_of(m, &m->cur, h & m->cur.mask, true);
     struct slot ins;
@@ -443,11 +449,12 @@ HOT int put_fast_u64(struct hmap *m, uint64_t key, uint64_t val, uint64_t h)
     struct slot s = chain_find(m, b, &key, top, true, &ins, &last);
     if (s.b != NULL) {
         store64(val_of(m, s.b, s.i, true), val);
+        m->writes++;
         return HMAP_OK;
     }
     if (ins.b == NULL || m->count >= m->cur.fill_limit ||
         m->cur.noverflow >= m->cur.overflow_limit)
-        return put_general(m, &key, &val, h, true);
+        return TAKE_SLOW_PATH;
     ins.b[ins.i] = top;
     store64(key_of(m, ins.b, ins.i, true), key);
     store64(val_of(m, ins.b, ins.i, true), val);
@@ -455,6 +462,7 @@ HOT int put_fast_u64(struct hmap *m, uint64_t key, uint64_t val, uint64_t h)
     m->ops_since_resize++;
     if (m->count > m->peak_since_resize)
         m->peak_since_resize = m->count;
+    m->writes++;
     return HMAP_OK;
 }
 
@@ -492,17 +500,32 @@ int hmap_put(struct hmap *m, const void *key, const void *val)
     return rc;
 }
 
-int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
+/* Every 8-byte put the fast path does not take: the general path, inside
+ * the hashWriting bracket.  Out of line, so the fast path calls nothing. */
+static __attribute__((noinline)) int put_u64_slow(struct hmap *m, uint64_t key,
+                                                  uint64_t val)
 {
-    if (m == NULL)
-        return HMAP_ERR_ARG;
     if (!m->fast64)
         return HMAP_ERR_SIZE;
     if (!begin_write(m))
         return HMAP_ERR_BUSY;
-    int rc = put_fast_u64(m, key, val, hash_u64_keyed(key, m->hash_key, m->hash_mul));
+    int rc = put_general(m, &key, &val,
+                         hash_u64_keyed(key, m->hash_key, m->hash_mul), true);
     end_write(m);
     return rc;
+}
+
+int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
+{
+    if (m == NULL)
+        return HMAP_ERR_ARG;
+    if (m->fast_ready) { /* an 8-byte map, and no write in progress */
+        int rc = put_fast_u64(m, key, val,
+                              hash_u64_keyed(key, m->hash_key, m->hash_mul));
+        if (rc != TAKE_SLOW_PATH)
+            return rc;
+    }
+    return put_u64_slow(m, key, val);
 }
 
 /* --- lookup ----------------------------------------------------------------- */
@@ -648,15 +671,20 @@ delete_general(struct hmap *m, const void *key, uint64_t h, bool u64)
 }
 
 /* The 8-byte delete when no growth is under way and auto-shrink is off (Go's
- * mapdelete_fast64); anything else goes to delete_general. */
-HOT bool delete_fast_u64(struct hmap *m, uint64_t key, uint64_t h)
+ * mapdelete_fast64): 1 deleted, 0 absent, DELETE_SLOW for anything else,
+ * having changed nothing.  Like put_fast_u64 it calls nothing that could
+ * re-enter, so it needs no hashWriting bracket. */
+#define DELETE_SLOW (-1)
+
+HOT int delete_fast_u64(struct hmap *m, uint64_t key, uint64_t h)
 {
     if (m->cur.buckets == NULL || m->count == 0 || growing(m) || m->auto_shrink)
-        return delete_general(m, &key, h, true);
+        return DELETE_SLOW;
     uint8_t *first = bucket_of(m, &m->cur, h & m->cur.mask, true);
     struct slot s = chain_find(m, first, &key, tophash(h), true, NULL, NULL);
+    m->writes++; /* a delete is a write, found or not (iterators end) */
     if (s.b == NULL)
-        return false;
+        return 0;
     store64(key_of(m, s.b, s.i, true), 0);
     store64(val_of(m, s.b, s.i, true), 0);
     s.b[s.i] = HMAP_EMPTY_ONE;
@@ -665,7 +693,7 @@ HOT bool delete_fast_u64(struct hmap *m, uint64_t key, uint64_t h)
     m->ops_since_resize++;
     if (m->count == 0)
         reseed(m); /* Go 1.21, as in delete_general */
-    return true;
+    return 1;
 }
 
 bool hmap_delete(struct hmap *m, const void *key)
@@ -679,15 +707,28 @@ bool hmap_delete(struct hmap *m, const void *key)
     return found;
 }
 
-bool hmap_delete_u64(struct hmap *m, uint64_t key)
+/* Every 8-byte delete the fast path does not take, inside the bracket. */
+static __attribute__((noinline)) bool delete_u64_slow(struct hmap *m, uint64_t key)
 {
-    if (m == NULL || !m->fast64)
+    if (!m->fast64 || !begin_write(m))
         return false;
-    if (!begin_write(m))
-        return false;
-    bool found = delete_fast_u64(m, key, hash_u64_keyed(key, m->hash_key, m->hash_mul));
+    bool found = delete_general(m, &key,
+                                hash_u64_keyed(key, m->hash_key, m->hash_mul), true);
     end_write(m);
     return found;
+}
+
+bool hmap_delete_u64(struct hmap *m, uint64_t key)
+{
+    if (m == NULL)
+        return false;
+    if (m->fast_ready) { /* an 8-byte map, and no write in progress */
+        int found = delete_fast_u64(m, key,
+                                    hash_u64_keyed(key, m->hash_key, m->hash_mul));
+        if (found != DELETE_SLOW)
+            return found;
+    }
+    return delete_u64_slow(m, key);
 }
 
 /* --- init, clear, reset ------------------------------------------------------ */
