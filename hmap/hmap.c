@@ -78,19 +78,12 @@ HOT uint64_t swar_ones(void)
     return ones;
 }
 
-/* Index of the lowest flagged byte of a nonzero byte-mask, without a
- * count-trailing-zeros instruction (rv64imac has none). */
-HOT unsigned lowest_byte(uint64_t mask)
-{
-    uint64_t low = (mask & -mask) >> 7; /* 1 << (8 * index) */
-    return (unsigned)((low * 0x0001020304050607ull) >> 56);
-}
-
-/* 8 * the index of the lowest flagged byte: the offset of that slot's key
- * (or value) from the first, for 8-byte keys. */
+/* 8 * the index of the lowest flagged byte of a nonzero byte-mask (the
+ * offset of that slot's key or value from the first, for 8-byte keys),
+ * without a count-trailing-zeros instruction (rv64imac has none). */
 HOT unsigned lowest_byte_offset(uint64_t mask)
 {
-    uint64_t low = (mask & -mask) >> 7;
+    uint64_t low = (mask & -mask) >> 7; /* 1 << (8 * index) */
     return (unsigned)((low * 0x0008101820283038ull) >> 56);
 }
 
@@ -131,7 +124,7 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
             /* Empty slots: bytes 0 or 1, i.e. zero once the low bit is off. */
             uint64_t empty = zero_bytes_with(tops & ~ones, ones);
             if (empty != 0)
-                *ins = (struct slot){b, lowest_byte(empty)};
+                *ins = (struct slot){b, lowest_byte_offset(empty) / 8};
         }
         if (zero_bytes_with(tops, ones) != 0) /* an EMPTY_REST: nothing live later */
             break;
@@ -308,7 +301,7 @@ static void evacuate_next(struct hmap *m)
  * Allocates the new array only; 0 or NOMEM (nothing changed). */
 static int hash_grow(struct hmap *m)
 {
-    bool same = !over_load_factor(m->count + 1, m->cur.B);
+    bool same = m->count < m->cur.fill_limit; /* only chains are the problem */
     struct hmap_table fresh;
     int rc = table_make(m, &fresh, m->cur.B + (same ? 0 : 1));
     if (rc != HMAP_OK)
@@ -393,8 +386,8 @@ again:
 
     /* A new key.  Grow first if the map is full or too chained (Go checks
      * this only when not already growing), then look again. */
-    if (!growing(m) && (over_load_factor(m->count + 1, m->cur.B) ||
-                        too_many_overflow(m->cur.noverflow, m->cur.B))) {
+    if (!growing(m) && (m->count >= m->cur.fill_limit ||
+                        m->cur.noverflow >= m->cur.overflow_limit)) {
         int rc = hash_grow(m);
         if (rc != HMAP_OK)
             return rc;
@@ -927,11 +920,6 @@ static void maybe_shrink(struct hmap *m)
 
 /* --- figures ----------------------------------------------------------------- */
 
-static size_t spare_overflow(const struct hmap_table *t)
-{
-    return t->nfree_ovf;
-}
-
 void hmap_get_stats(const struct hmap *m, struct hmap_stats *out)
 {
     size_t page = arena_page_size(m->arena);
@@ -945,7 +933,7 @@ void hmap_get_stats(const struct hmap *m, struct hmap_stats *out)
         .bucket_size = m->bucket_size,
         .old_buckets = growing(m) ? old_nbuckets(m) : 0,
         .nevacuate = m->nevacuate,
-        .spare_overflow = spare_overflow(&m->cur),
+        .spare_overflow = m->cur.nfree_ovf,
         .grows = m->grows,
         .same_size_grows = m->same_size_grows,
         .shrinks = m->shrinks,

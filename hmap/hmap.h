@@ -105,7 +105,7 @@ struct hmap_table {
     size_t mask;          /* 2^B - 1 when buckets is set (the hot paths'
                              bucket index), else 0                          */
     size_t fill_limit;    /* inserting at count >= this would overload the
-                             table (Go's overLoadFactor), precomputed       */
+                             table (Go's overLoadFactor): load_limit(B)     */
     size_t overflow_limit;/* noverflow at which Go's tooManyOverflowBuckets
                              says grow at the same size                     */
 };

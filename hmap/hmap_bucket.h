@@ -139,17 +139,24 @@ HOT size_t bucket_mask(unsigned B)
     return ((size_t)1 << B) - 1;
 }
 
-/* Go's overLoadFactor: would count entries overload 2^B buckets? */
-HOT bool over_load_factor(size_t count, unsigned B)
+/* The most entries 2^B buckets hold without overloading: Go's
+ * overLoadFactor(count, B) is count > load_limit(B). */
+HOT size_t load_limit(unsigned B)
 {
-    return count > SLOTS &&
-           count > HMAP_LOAD_NUM * (((size_t)1 << B) / HMAP_LOAD_DEN);
+    size_t fill = HMAP_LOAD_NUM * (((size_t)1 << B) / HMAP_LOAD_DEN);
+    return fill > SLOTS ? fill : SLOTS;
 }
 
-/* Go's tooManyOverflowBuckets: about as many overflow buckets as regular. */
-HOT bool too_many_overflow(size_t noverflow, unsigned B)
+HOT bool over_load_factor(size_t count, unsigned B)
 {
-    return noverflow >= (size_t)1 << (B < 15 ? B : 15);
+    return count > load_limit(B);
+}
+
+/* Go's tooManyOverflowBuckets(noverflow, B) is noverflow >= this: about as
+ * many overflow buckets as regular ones (counted up to 2^15). */
+HOT size_t overflow_limit(unsigned B)
+{
+    return (size_t)1 << (B < 15 ? B : 15);
 }
 
 /* Overflow buckets a packed chain of n entries needs (0 for n <= 8). */

@@ -80,14 +80,13 @@ int table_make(const struct hmap *m, struct hmap_table *t, unsigned B)
     if (p == NULL)
         return HMAP_ERR_NOMEM;
 
-    size_t fill = HMAP_LOAD_NUM * (nb / HMAP_LOAD_DEN);
     struct hmap_table fresh = {
         .buckets = p,
         .array_pages = pages,
         .B = B,
         .mask = bucket_mask(B),
-        .fill_limit = fill > SLOTS ? fill : SLOTS,
-        .overflow_limit = (size_t)1 << (B < 15 ? B : 15),
+        .fill_limit = load_limit(B),
+        .overflow_limit = overflow_limit(B),
     };
     memset(p, 0, nb * m->bucket_size);
     push_free(m, &fresh, bucket_at(m, &fresh, nb),
