@@ -78,6 +78,17 @@ HOT uint64_t swar_ones(void)
     return ones;
 }
 
+/*
+ * The chain ends in this bucket when its last slot is EMPTY_REST: a slot
+ * after an EMPTY_REST is EMPTY_REST too (hmap_check verifies it), so the
+ * last slot is EMPTY_REST exactly when some slot is.  One shift instead of
+ * a SWAR zero-byte test.  (Little-endian: slot 7 is the word's top byte.)
+ */
+HOT bool chain_ends_here(uint64_t tops)
+{
+    return (tops >> 56) == HMAP_EMPTY_REST;
+}
+
 /* 8 * the index of the lowest flagged byte of a nonzero byte-mask (the
  * offset of that slot's key or value from the first, for 8-byte keys),
  * without a count-trailing-zeros instruction (rv64imac has none). */
@@ -93,6 +104,13 @@ HOT unsigned lowest_byte_offset(uint64_t mask)
  * chain ({NULL} if none) and *last the chain's last bucket.
  * u64 selects the 8-byte compare; the caller passes a constant, so each use
  * compiles to its own loop with no indirect call.
+ *
+ * The 8-byte compare does not confirm the candidate's tophash byte, although
+ * the SWAR match can flag a byte falsely: a falsely flagged byte is always
+ * top ^ 1 (a 0x01 just above a true match), which is no empty state (top is
+ * at least MIN_TOPHASH) and no evacuation mark (chains searched here have
+ * none), so it is a live slot whose hash differs from key's: it holds another
+ * key, because a key is stored in one slot only, with its own tophash.
  */
 HOT struct slot
 chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
@@ -113,8 +131,8 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
         uint64_t cand = zero_bytes_with(tops ^ want, ones);
         for (; cand != 0; cand &= cand - 1) {
             unsigned off = lowest_byte_offset(cand), i = off / 8;
-            if (u64) { /* the cheap compare first, the byte when it matched */
-                if (load64(b + SLOTS + off) == k64 && b[i] == top)
+            if (u64) {
+                if (load64(b + SLOTS + off) == k64)
                     return (struct slot){b, i};
             } else if (b[i] == top && key_equal(m, bucket_key(m, b, i), key)) {
                 return (struct slot){b, i};
@@ -126,7 +144,7 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
             if (empty != 0)
                 *ins = (struct slot){b, lowest_byte_offset(empty) / 8};
         }
-        if (zero_bytes_with(tops, ones) != 0) /* an EMPTY_REST: nothing live later */
+        if (chain_ends_here(tops))
             break;
         uint8_t *next = next_of(m, b, u64);
         if (next == NULL)
@@ -425,16 +443,16 @@ again:
 
 /*
  * The 8-byte insert when nothing special is going on (Go's mapassign_fast64
- * fast path): an array, no growth under way, and either the key is there or
- * the chain has a free slot and the insert would not start a growth.  It
- * calls nothing (built-in hash and equality: nothing can re-enter), so it
- * needs no hashWriting bracket; it only bumps the write count iterators
- * watch.  Anything else answers TAKE_SLOW_PATH, having changed nothing.
+ * fast path), for a map whose fast_write is set (an array, no growth under
+ * way, no auto-shrink): the key is there, or the chain has a free slot and
+ * the insert would not start a growth.  It calls nothing (built-in hash and
+ * equality: nothing can re-enter), so it needs no hashWriting bracket; it
+ * only bumps the write count iterators watch.  Anything else answers
+ * TAKE_SLOW_PATH, having changed nothing.  With auto-shrink off, the shrink
+ * policy's counters are not kept (hmap_set_auto_shrink restarts them).
  */
 HOT int put_fast_u64(struct hmap *m, uint64_t key, uint64_t val, uint64_t h)
 {
-    if (m->cur.buckets == NULL || growing(m))
-        return TAKE_SLOW_PATH;
     uint8_t top = tophash(h);
     uint8_t *b = bucket_of(m, &m->cur, h & m->cur.mask, true);
     struct slot ins;
@@ -452,11 +470,20 @@ HOT int put_fast_u64(struct hmap *m, uint64_t key, uint64_t val, uint64_t h)
     store64(key_of(m, ins.b, ins.i, true), key);
     store64(val_of(m, ins.b, ins.i, true), val);
     m->count++;
-    m->ops_since_resize++;
-    if (m->count > m->peak_since_resize)
-        m->peak_since_resize = m->count;
     m->writes++;
     return HMAP_OK;
+}
+
+/*
+ * fast_ready and fast_write from what they summarise (hmap.h).  Their
+ * conditions change only inside bracketed writes (and hmap_init,
+ * hmap_set_auto_shrink), which call this last; the fast paths themselves
+ * never start or end a growth, allocate or drop the array.
+ */
+static void refresh_fast(struct hmap *m)
+{
+    m->fast_ready = m->fast64 && !m->writing && m->cur.buckets != NULL && !growing(m);
+    m->fast_write = m->fast_ready && !m->auto_shrink;
 }
 
 /* Enter a write: refuse (and count) one that re-enters another. */
@@ -468,6 +495,7 @@ HOT bool begin_write(struct hmap *m)
     }
     m->writing = true;
     m->fast_ready = false;
+    m->fast_write = false;
     m->writes++;
     return true;
 }
@@ -475,7 +503,7 @@ HOT bool begin_write(struct hmap *m)
 HOT void end_write(struct hmap *m)
 {
     m->writing = false;
-    m->fast_ready = m->fast64;
+    refresh_fast(m);
 }
 
 int hmap_put(struct hmap *m, const void *key, const void *val)
@@ -512,7 +540,7 @@ int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
 {
     if (m == NULL)
         return HMAP_ERR_ARG;
-    if (m->fast_ready) { /* an 8-byte map, and no write in progress */
+    if (m->fast_write) {
         int rc = put_fast_u64(m, key, val,
                               hash_u64_keyed(key, m->hash_key, m->hash_mul));
         if (rc != TAKE_SLOW_PATH)
@@ -537,44 +565,61 @@ void *hmap_get(struct hmap *m, const void *key)
     return s.b ? bucket_val(m, s.b, s.i) : NULL;
 }
 
-/*
- * The 8-byte lookup, Go's mapaccess2_fast64, written out on its own: the
- * hottest path of all.  Candidates come from the SWAR match; the candidate
- * mask gives the key's offset directly (8 * slot), and the tophash byte is
- * compared only once a key matched (a borrow can flag a byte falsely).
- */
-bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
+/* hmap_get_u64 whenever the fast path may not run: a growth under way, no
+ * array, not an 8-byte map, or a read from inside a write. */
+static __attribute__((noinline)) bool get_u64_slow(struct hmap *m, uint64_t key,
+                                                   uint64_t *val)
 {
-    if (m == NULL)
+    if (!m->fast64)
         return false;
-    if (!m->fast_ready) { /* not an 8-byte map, or read from inside a write */
-        if (m->fast64)
-            m->misuse++;
+    if (m->writing) {
+        m->misuse++;
         return false;
     }
     if (m->count == 0)
         return false;
     uint64_t h = hash_u64_keyed(key, m->hash_key, m->hash_mul);
-    uint8_t *b = read_bucket(m, h, true);
-    uint8_t top = tophash(h);
+    struct slot s =
+        chain_find_any(m, read_bucket(m, h, true), &key, tophash(h), true, NULL, NULL);
+    if (s.b != NULL && val != NULL)
+        *val = load64(val_of(m, s.b, s.i, true));
+    return s.b != NULL;
+}
+
+/*
+ * The 8-byte lookup, Go's mapaccess2_fast64, written out on its own: the
+ * hottest path of all.  Candidates come from the SWAR match; the candidate
+ * mask gives the key's offset directly (8 * slot), and a key that matches is
+ * the one (chain_find says why no tophash byte need be confirmed).  An empty
+ * array is searched like any other: no count test.
+ */
+bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
+{
+    if (m == NULL)
+        return false;
+    if (!m->fast_ready)
+        return get_u64_slow(m, key, val);
+    uint64_t h = hash_u64_keyed(key, m->hash_key, m->hash_mul);
+    uint8_t *b = bucket_of(m, &m->cur, h & m->cur.mask, true);
     uint64_t ones = swar_ones();
-    uint64_t want = top * ones;
-    do {
+    uint64_t want = tophash(h) * ones;
+    for (;;) {
         uint64_t tops = load64(b);
         for (uint64_t cand = zero_bytes_with(tops ^ want, ones); cand != 0;
              cand &= cand - 1) {
             unsigned off = lowest_byte_offset(cand);
-            if (load64(b + SLOTS + off) == key && b[off / 8] == top) {
+            if (load64(b + SLOTS + off) == key) {
                 if (val != NULL)
                     *val = load64(b + SLOTS + SLOTS * 8 + off);
                 return true;
             }
         }
-        if (zero_bytes_with(tops, ones) != 0) /* EMPTY_REST: nothing live later */
+        if (chain_ends_here(tops))
             return false;
         b = next_of(m, b, true);
-    } while (b != NULL);
-    return false;
+        if (b == NULL)
+            return false;
+    }
 }
 
 /* --- delete ----------------------------------------------------------------- */
@@ -663,30 +708,23 @@ delete_general(struct hmap *m, const void *key, uint64_t h, bool u64)
     return true;
 }
 
-/* The 8-byte delete when no growth is under way and auto-shrink is off (Go's
- * mapdelete_fast64): 1 deleted, 0 absent, DELETE_SLOW for anything else,
- * having changed nothing.  Like put_fast_u64 it calls nothing that could
- * re-enter, so it needs no hashWriting bracket. */
-#define DELETE_SLOW (-1)
-
-HOT int delete_fast_u64(struct hmap *m, uint64_t key, uint64_t h)
+/* The 8-byte delete for a map whose fast_write is set (Go's
+ * mapdelete_fast64): true deleted, false absent.  Like put_fast_u64 it calls
+ * nothing that could re-enter, so it needs no hashWriting bracket. */
+HOT bool delete_fast_u64(struct hmap *m, uint64_t key, uint64_t h)
 {
-    if (m->cur.buckets == NULL || m->count == 0 || growing(m) || m->auto_shrink)
-        return DELETE_SLOW;
     uint8_t *first = bucket_of(m, &m->cur, h & m->cur.mask, true);
     struct slot s = chain_find(m, first, &key, tophash(h), true, NULL, NULL);
     m->writes++; /* a delete is a write, found or not (iterators end) */
     if (s.b == NULL)
-        return 0;
+        return false;
     store64(key_of(m, s.b, s.i, true), 0);
     store64(val_of(m, s.b, s.i, true), 0);
     s.b[s.i] = HMAP_EMPTY_ONE;
     mark_empty_rest(m, first, s.b, s.i, true);
-    m->count--;
-    m->ops_since_resize++;
-    if (m->count == 0)
+    if (--m->count == 0)
         reseed(m); /* Go 1.21, as in delete_general */
-    return 1;
+    return true;
 }
 
 bool hmap_delete(struct hmap *m, const void *key)
@@ -715,11 +753,8 @@ bool hmap_delete_u64(struct hmap *m, uint64_t key)
 {
     if (m == NULL)
         return false;
-    if (m->fast_ready) { /* an 8-byte map, and no write in progress */
-        int found = delete_fast_u64(m, key,
-                                    hash_u64_keyed(key, m->hash_key, m->hash_mul));
-        if (found != DELETE_SLOW)
-            return found;
+    if (m->fast_write) {
+        return delete_fast_u64(m, key, hash_u64_keyed(key, m->hash_key, m->hash_mul));
     }
     return delete_u64_slow(m, key);
 }
@@ -741,7 +776,6 @@ int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
         .fast64 = t->key_size == 8 && t->val_size == 8 && t->hash == NULL &&
                   t->equal == NULL,
     };
-    fresh.fast_ready = fresh.fast64;
     int rc = hmap_layout(&fresh, t->key_size, t->val_size);
     if (rc != HMAP_OK)
         return rc;
@@ -757,6 +791,7 @@ int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
         if (rc != HMAP_OK)
             return rc;
     }
+    refresh_fast(&fresh);
     *m = fresh;
     return HMAP_OK;
 }
@@ -900,8 +935,15 @@ int hmap_compact(struct hmap *m)
 
 void hmap_set_auto_shrink(struct hmap *m, bool on)
 {
-    if (m != NULL)
-        m->auto_shrink = on;
+    if (m == NULL)
+        return;
+    if (on && !m->auto_shrink) {
+        /* Writes on the fast paths did not count while it was off. */
+        m->ops_since_resize = 0;
+        m->peak_since_resize = m->count;
+    }
+    m->auto_shrink = on;
+    refresh_fast(m);
 }
 
 /* The shrink policy (hmap.h): four times too big, above the hint, and 2N
@@ -953,7 +995,7 @@ const char *hmap_strerror(int code)
     case HMAP_BROKEN_COUNT: return "broken: count";
     case HMAP_BROKEN_TOPHASH: return "broken: tophash";
     case HMAP_BROKEN_PLACEMENT: return "broken: key in wrong bucket";
-    case HMAP_BROKEN_EMPTY_REST: return "broken: live slot after emptyRest";
+    case HMAP_BROKEN_EMPTY_REST: return "broken: slot after emptyRest not emptyRest";
     case HMAP_BROKEN_DUPLICATE: return "broken: duplicate key";
     case HMAP_BROKEN_EVACUATED: return "broken: evacuation marks";
     case HMAP_BROKEN_OVERFLOW: return "broken: overflow count";

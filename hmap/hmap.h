@@ -51,7 +51,7 @@ enum {
                                     key's hash, or is below HMAP_MIN_TOPHASH */
     HMAP_BROKEN_PLACEMENT = -22, /* a key sits in a bucket its hash does not
                                     select                                   */
-    HMAP_BROKEN_EMPTY_REST = -23,/* a slot after an emptyRest is not empty   */
+    HMAP_BROKEN_EMPTY_REST = -23,/* a slot after an emptyRest is not one    */
     HMAP_BROKEN_DUPLICATE = -24, /* a key is stored twice                    */
     HMAP_BROKEN_EVACUATED = -25, /* evacuation marks disagree with nevacuate,
                                     or an evacuated mark outside growth      */
@@ -120,8 +120,10 @@ struct hmap {
     bool (*equal)(const void *a, const void *b, size_t len);
     size_t key_size, val_size;
     bool fast64;          /* 8-byte keys and values, built-in hash and equal */
-    bool fast_ready;      /* fast64 and no write in progress: the one byte
-                             the 8-byte lookups test                        */
+    bool fast_ready;      /* fast64, no write in progress, an array and no
+                             growth: the one byte hmap_get_u64 tests        */
+    bool fast_write;      /* fast_ready and not auto_shrink: the one byte
+                             the 8-byte put and delete test                 */
     uint64_t hash_key;    /* the seed, premixed for the built-in hash       */
     uint64_t hash_mul;    /* and its multiplier                             */
     size_t bucket_size;   /* 8 + 8*key_size + 8*val_size + 8                */
@@ -265,9 +267,11 @@ int hmap_compact(struct hmap *m);
  * Opt in (on = true) to shrinking by itself: after a delete, when the entries
  * would fit in a table at least four times smaller, the B is above the init
  * hint's, and there were at least 2N inserts and deletes since the table last
- * changed size (N: the most entries it held since), the map compacts.  So N
- * deletes followed by N inserts never shrink.  Off by default, as Go.  A
- * shrink that cannot get pages is skipped; the delete still succeeds.
+ * changed size or the policy was turned on (N: the most entries it held
+ * since), the map compacts.  So N deletes followed by N inserts never
+ * shrink.  Off by default, as Go.  A shrink that cannot get pages is
+ * skipped; the delete still succeeds.  While it is on, the 8-byte puts and
+ * deletes take the general path (they keep the policy's counts).
  */
 void hmap_set_auto_shrink(struct hmap *m, bool on);
 
@@ -294,8 +298,8 @@ int hmap_iter_error(const struct hmap_iter *it);
 
 /*
  * Check every invariant: count, tophash of each live slot, each key in the
- * bucket its hash selects (old or new table), no live slot after an
- * emptyRest, no key twice, evacuation marks, overflow counts, pages held.
+ * bucket its hash selects (old or new table), nothing but emptyRest after
+ * an emptyRest, no key twice, evacuation marks, overflow counts, pages held.
  * Returns 0 or the HMAP_BROKEN_* code of the first that broke.  Changes
  * nothing; costs a pass over every slot and a hash per key, so it is for
  * tests and debugging.

@@ -21,12 +21,14 @@ static int check_chain(const struct hmap *m, uint8_t *b, size_t index,
             bool mark = top > HMAP_EMPTY_ONE && top < HMAP_MIN_TOPHASH;
             if (mark != evac)
                 return HMAP_BROKEN_EVACUATED; /* all marks or none */
+            /* After an emptyRest every slot of the chain is emptyRest: the
+             * lookups end a chain by its bucket's last slot alone. */
+            if (rest && !mark && top != HMAP_EMPTY_REST)
+                return HMAP_BROKEN_EMPTY_REST;
             if (mark || is_empty(top)) {
                 rest = rest || top == HMAP_EMPTY_REST;
                 continue;
             }
-            if (rest)
-                return HMAP_BROKEN_EMPTY_REST;
             const uint8_t *k = bucket_key(m, b, s);
             uint64_t h = key_hash(m, k);
             if (tophash(h) != top)

@@ -337,6 +337,71 @@ Test(check, live_after_empty_rest)
     ta_free(a);
 }
 
+/* The lookups end a chain at a bucket whose last slot is emptyRest, so an
+ * emptyOne after an emptyRest is as broken as a live slot there. */
+Test(check, empty_one_after_empty_rest)
+{
+    struct arena *a;
+    uint8_t *arr = setup_small(&a);
+    cr_assert_eq(arr[5], HMAP_EMPTY_REST);
+    arr[5] = HMAP_EMPTY_ONE;
+    cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_EMPTY_REST);
+    ta_free(a);
+}
+
+/*
+ * The SWAR tophash match can flag a byte that does not match: the byte just
+ * above a true match, when it is top ^ 1.  The 8-byte paths compare the key
+ * of every flagged slot without confirming its tophash byte; build that case
+ * in the one bucket of a B = 0 map (slot 0: key a, tophash T; slot 1: key b,
+ * tophash T ^ 1) and look up, insert and delete a key c with tophash T.
+ */
+Test(layout, swar_false_candidate)
+{
+    struct arena *a = ta_new(4, PAGE_4K);
+    uint8_t *b0 = first_page(a);
+    struct hmap m;
+    struct hmap_type t = type_u64(NULL);
+    cr_assert_eq(hmap_init(&m, &t, a, 0, 77), 0);
+    cr_assert_eq(hmap_put_u64(&m, 1, 101), 0);
+    uint8_t top = b0[0];
+    uint64_t kb = 2, kc;
+    /* Try keys in slot 1 until one has tophash T ^ 1 (the map never empties,
+     * so its seed, and so every key's tophash, stays). */
+    for (;; kb++) {
+        cr_assert(kb < 100000);
+        cr_assert_eq(hmap_put_u64(&m, kb, kb + 100), 0);
+        if (b0[1] == (top ^ 1))
+            break;
+        cr_assert(hmap_delete_u64(&m, kb));
+    }
+    for (kc = kb + 1;; kc++) {
+        cr_assert(kc < 200000);
+        cr_assert_eq(hmap_put_u64(&m, kc, kc + 100), 0);
+        bool same = b0[2] == top;
+        cr_assert(hmap_delete_u64(&m, kc));
+        if (same)
+            break;
+    }
+    cr_assert_eq(b0[2], HMAP_EMPTY_REST);
+    uint64_t v = 0;
+    cr_assert(!hmap_get_u64(&m, kc, &v), "c found through the false candidate");
+    cr_assert(!hmap_delete_u64(&m, kc));
+    cr_assert(hmap_get_u64(&m, 1, &v) && v == 101);
+    cr_assert(hmap_get_u64(&m, kb, &v) && v == kb + 100);
+    cr_assert_eq(hmap_put_u64(&m, kc, 7), 0);
+    cr_assert_eq(b0[2], top);
+    cr_assert_eq(load_u64(key_at(b0, 2)), kc);
+    cr_assert(hmap_get_u64(&m, kc, &v) && v == 7);
+    cr_assert_eq(hmap_put_u64(&m, kb, 8), 0); /* an overwrite, not a new slot */
+    cr_assert_eq(hmap_len(&m), 3);
+    cr_assert(hmap_get_u64(&m, kb, &v) && v == 8);
+    cr_assert(hmap_delete_u64(&m, kc));
+    cr_assert(!hmap_get_u64(&m, kc, NULL));
+    cr_assert_eq(hmap_check(&m), 0);
+    ta_free(a);
+}
+
 Test(check, evacuated_mark_outside_growth)
 {
     struct arena *a;
