@@ -89,13 +89,25 @@ HOT bool chain_ends_here(uint64_t tops)
     return (tops >> 56) == HMAP_EMPTY_REST;
 }
 
-/* 8 * the index of the lowest flagged byte of a nonzero byte-mask (the
- * offset of that slot's key or value from the first, for 8-byte keys),
- * without a count-trailing-zeros instruction (rv64imac has none). */
-HOT unsigned lowest_byte_offset(uint64_t mask)
+/*
+ * For the lowest flagged slot i of a nonzero byte-mask: 8 * (i + 1), the
+ * offset of its key from the bucket in the 8-byte layout.  rv64imac has no
+ * count-trailing-zeros instruction; instead, keep a 0x01 in each byte up to
+ * and including byte i, and let a multiply by ONES sum them into the top
+ * byte: i + 1.  The byte below holds at most 7, so its top three bits are
+ * clear and one shift by 53 gives the sum times 8.  Uses only the ONES the
+ * caller holds: no constant to load.
+ */
+HOT unsigned lowest_key_offset(uint64_t mask, uint64_t ones)
 {
-    uint64_t low = (mask & -mask) >> 7; /* 1 << (8 * index) */
-    return (unsigned)((low * 0x0008101820283038ull) >> 56);
+    uint64_t upto = ((mask & -mask) - 1) & ones; /* 0x01 in bytes 0..i */
+    return (unsigned)((upto * ones) >> 53);
+}
+
+/* The index of the lowest flagged slot of a nonzero byte-mask. */
+HOT unsigned lowest_slot(uint64_t mask, uint64_t ones)
+{
+    return lowest_key_offset(mask, ones) / 8 - 1;
 }
 
 /*
@@ -130,19 +142,21 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
         uint64_t tops = load64(b);
         uint64_t cand = zero_bytes_with(tops ^ want, ones);
         for (; cand != 0; cand &= cand - 1) {
-            unsigned off = lowest_byte_offset(cand), i = off / 8;
             if (u64) {
-                if (load64(b + SLOTS + off) == k64)
+                unsigned off = lowest_key_offset(cand, ones);
+                if (load64(b + off) == k64)
+                    return (struct slot){b, off / 8 - 1};
+            } else {
+                unsigned i = lowest_slot(cand, ones);
+                if (b[i] == top && key_equal(m, bucket_key(m, b, i), key))
                     return (struct slot){b, i};
-            } else if (b[i] == top && key_equal(m, bucket_key(m, b, i), key)) {
-                return (struct slot){b, i};
             }
         }
         if (ins != NULL && ins->b == NULL) {
             /* Empty slots: bytes 0 or 1, i.e. zero once the low bit is off. */
             uint64_t empty = zero_bytes_with(tops & ~ones, ones);
             if (empty != 0)
-                *ins = (struct slot){b, lowest_byte_offset(empty) / 8};
+                *ins = (struct slot){b, lowest_slot(empty, ones)};
         }
         if (chain_ends_here(tops))
             break;
@@ -163,6 +177,53 @@ chain_find_any(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
                bool u64, struct slot *ins, uint8_t **last)
 {
     return chain_find(m, b, key, top, u64, ins, last);
+}
+
+/* --- the 8-byte fast paths' shared parts ------------------------------------ */
+
+HOT uint8_t *next_u64(const uint8_t *b)
+{
+    uint8_t *next;
+    memcpy(&next, __builtin_assume_aligned(b + U64_BUCKET_SIZE - sizeof next, 8),
+           sizeof next);
+    return next;
+}
+
+/* Where an 8-byte fast path starts: the key's bucket in the current array
+ * (no growth under way) and its tophash in every byte of want. */
+struct probe {
+    uint8_t *b;
+    uint64_t want;
+};
+
+HOT struct probe probe_u64(const struct hmap *m, uint64_t key, uint64_t ones)
+{
+    uint64_t h = hash_u64_keyed(key, m->hash_key, m->hash_mul);
+    return (struct probe){bucket_of(m, &m->cur, h & m->cur.mask, true),
+                          tophash(h) * ones};
+}
+
+/* The key in the 8-byte chain that starts at *bp: a pointer to its key
+ * slot, with *bp set to its bucket; NULL when absent.  chain_find's compare
+ * (no tophash confirm) and end of chain. */
+HOT uint8_t *find_u64(uint8_t **bp, uint64_t key, uint64_t want, uint64_t ones)
+{
+    uint8_t *b = *bp;
+    do {
+        uint64_t tops = load64(b);
+        for (uint64_t cand = zero_bytes_with(tops ^ want, ones); cand != 0;
+             cand &= cand - 1) {
+            uint8_t *k = b + lowest_key_offset(cand, ones);
+            if (load64(k) == key) {
+                *bp = b;
+                return k;
+            }
+        }
+        if (chain_ends_here(tops))
+            break;
+        b = next_u64(b);
+    } while (b != NULL);
+    return NULL;
 }
 
 /* The bucket a hash selects for reading: the old one while not evacuated. */
@@ -437,43 +498,6 @@ again:
     return HMAP_OK;
 }
 
-/* put_fast_u64 / delete_fast_u64's answer when the case needs the general
- * path (not an HMAP_* code, never returned to a caller). */
-#define TAKE_SLOW_PATH 1
-
-/*
- * The 8-byte insert when nothing special is going on (Go's mapassign_fast64
- * fast path), for a map whose fast_write is set (an array, no growth under
- * way, no auto-shrink): the key is there, or the chain has a free slot and
- * the insert would not start a growth.  It calls nothing (built-in hash and
- * equality: nothing can re-enter), so it needs no hashWriting bracket; it
- * only bumps the write count iterators watch.  Anything else answers
- * TAKE_SLOW_PATH, having changed nothing.  With auto-shrink off, the shrink
- * policy's counters are not kept (hmap_set_auto_shrink restarts them).
- */
-HOT int put_fast_u64(struct hmap *m, uint64_t key, uint64_t val, uint64_t h)
-{
-    uint8_t top = tophash(h);
-    uint8_t *b = bucket_of(m, &m->cur, h & m->cur.mask, true);
-    struct slot ins;
-    uint8_t *last = b;
-    struct slot s = chain_find(m, b, &key, top, true, &ins, &last);
-    if (s.b != NULL) {
-        store64(val_of(m, s.b, s.i, true), val);
-        m->writes++;
-        return HMAP_OK;
-    }
-    if (ins.b == NULL || m->count >= m->cur.fill_limit ||
-        m->cur.noverflow >= m->cur.overflow_limit)
-        return TAKE_SLOW_PATH;
-    ins.b[ins.i] = top;
-    store64(key_of(m, ins.b, ins.i, true), key);
-    store64(val_of(m, ins.b, ins.i, true), val);
-    m->count++;
-    m->writes++;
-    return HMAP_OK;
-}
-
 /*
  * fast_ready and fast_write from what they summarise (hmap.h).  Their
  * conditions change only inside bracketed writes (and hmap_init,
@@ -484,6 +508,7 @@ static void refresh_fast(struct hmap *m)
 {
     m->fast_ready = m->fast64 && !m->writing && m->cur.buckets != NULL && !growing(m);
     m->fast_write = m->fast_ready && !m->auto_shrink;
+    m->insert_limit = m->cur.noverflow >= m->cur.overflow_limit ? 0 : m->cur.fill_limit;
 }
 
 /* Enter a write: refuse (and count) one that re-enters another. */
@@ -536,17 +561,85 @@ static __attribute__((noinline)) int put_u64_slow(struct hmap *m, uint64_t key,
     return rc;
 }
 
+/*
+ * The 8-byte insert whose chain is full: link a spare overflow bucket and
+ * put the entry in its first slot (put_general's case, without the bracket:
+ * nothing here can re-enter or fail).  With no spare bucket left, the general
+ * path allocates.  Out of line, so that the fast path stays a leaf.
+ */
+static __attribute__((noinline)) int put_u64_chain(struct hmap *m, uint8_t *last,
+                                                   uint64_t key, uint64_t val,
+                                                   uint8_t top)
+{
+    if (m->cur.nfree_ovf == 0)
+        return put_u64_slow(m, key, val);
+    uint8_t *b = table_new_overflow(m, &m->cur, last);
+    b[0] = top;
+    store64(key_of(m, b, 0, true), key);
+    store64(val_of(m, b, 0, true), val);
+    m->count++;
+    m->writes++;
+    if (m->cur.noverflow >= m->cur.overflow_limit)
+        m->insert_limit = 0; /* the next new key grows at the same size */
+    return HMAP_OK;
+}
+
+/*
+ * The 8-byte insert (Go's mapassign_fast64), on the fast path when the map's
+ * fast_write is set: an array, no growth under way, no auto-shrink.  The key
+ * is there (new value), or it goes in the chain's first empty slot when that
+ * does not start a growth (count below insert_limit).  Everything else is
+ * the general path's.  The fast path calls nothing that could re-enter
+ * (built-in hash and equality), so it needs no hashWriting bracket; it only
+ * bumps the write count iterators watch.  With auto-shrink off, the shrink
+ * policy's counts are not kept (hmap_set_auto_shrink restarts them).
+ */
 int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
 {
     if (m == NULL)
         return HMAP_ERR_ARG;
-    if (m->fast_write) {
-        int rc = put_fast_u64(m, key, val,
-                              hash_u64_keyed(key, m->hash_key, m->hash_mul));
-        if (rc != TAKE_SLOW_PATH)
-            return rc;
+    if (!m->fast_write)
+        return put_u64_slow(m, key, val);
+    uint64_t ones = swar_ones();
+    struct probe p = probe_u64(m, key, ones);
+    uint8_t *b = p.b, *ins = NULL; /* ins: the first empty slot's bucket */
+    size_t ins_off = 0;            /* and its key's offset there          */
+    for (;;) {
+        uint64_t tops = load64(b);
+        for (uint64_t cand = zero_bytes_with(tops ^ p.want, ones); cand != 0;
+             cand &= cand - 1) {
+            uint8_t *k = b + lowest_key_offset(cand, ones);
+            if (load64(k) == key) {
+                store64(k + SLOTS * 8, val);
+                m->writes++;
+                return HMAP_OK;
+            }
+        }
+        if (ins == NULL) {
+            /* Empty slots: bytes 0 or 1, i.e. zero once the low bit is off. */
+            uint64_t empty = zero_bytes_with(tops & ~ones, ones);
+            if (empty != 0) {
+                ins = b;
+                ins_off = lowest_key_offset(empty, ones);
+            }
+        }
+        if (chain_ends_here(tops))
+            break;
+        uint8_t *next = next_u64(b);
+        if (next == NULL)
+            break;
+        b = next;
     }
-    return put_u64_slow(m, key, val);
+    if (m->count >= m->insert_limit)
+        return put_u64_slow(m, key, val); /* a growth starts */
+    if (ins == NULL)
+        return put_u64_chain(m, b, key, val, (uint8_t)p.want);
+    ins[ins_off / 8 - 1] = (uint8_t)p.want; /* the slot's tophash */
+    store64(ins + ins_off, key);
+    store64(ins + ins_off + SLOTS * 8, val);
+    m->count++;
+    m->writes++;
+    return HMAP_OK;
 }
 
 /* --- lookup ----------------------------------------------------------------- */
@@ -599,27 +692,14 @@ bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
         return false;
     if (!m->fast_ready)
         return get_u64_slow(m, key, val);
-    uint64_t h = hash_u64_keyed(key, m->hash_key, m->hash_mul);
-    uint8_t *b = bucket_of(m, &m->cur, h & m->cur.mask, true);
     uint64_t ones = swar_ones();
-    uint64_t want = tophash(h) * ones;
-    for (;;) {
-        uint64_t tops = load64(b);
-        for (uint64_t cand = zero_bytes_with(tops ^ want, ones); cand != 0;
-             cand &= cand - 1) {
-            unsigned off = lowest_byte_offset(cand);
-            if (load64(b + SLOTS + off) == key) {
-                if (val != NULL)
-                    *val = load64(b + SLOTS + SLOTS * 8 + off);
-                return true;
-            }
-        }
-        if (chain_ends_here(tops))
-            return false;
-        b = next_of(m, b, true);
-        if (b == NULL)
-            return false;
-    }
+    struct probe p = probe_u64(m, key, ones);
+    uint8_t *k = find_u64(&p.b, key, p.want, ones);
+    if (k == NULL)
+        return false;
+    if (val != NULL)
+        *val = load64(k + SLOTS * 8);
+    return true;
 }
 
 /* --- delete ----------------------------------------------------------------- */
@@ -668,6 +748,21 @@ HOT void mark_empty_rest(const struct hmap *m, uint8_t *first, uint8_t *b,
 
 static void maybe_shrink(struct hmap *m);
 
+/*
+ * Empty slot i of bucket b in the chain that starts at first, its key and
+ * value already zeroed: EMPTY_ONE, the emptyRest run, the count, and Go
+ * 1.21's reseed of an emptied map.  Returns true (the delete's answer).
+ */
+static __attribute__((noinline)) bool vacate(struct hmap *m, uint8_t *first,
+                                             uint8_t *b, size_t i)
+{
+    b[i] = HMAP_EMPTY_ONE;
+    mark_empty_rest(m, first, b, (unsigned)i, false);
+    if (--m->count == 0)
+        reseed(m); /* an attacker's colliding keys are not replayed forever */
+    return true;
+}
+
 /* The whole delete, every case (growth under way, auto-shrink); out of line
  * and shared by the generic and 8-byte entry points. */
 static __attribute__((noinline)) bool
@@ -695,35 +790,10 @@ delete_general(struct hmap *m, const void *key, uint64_t h, bool u64)
         memset(bucket_key(m, s.b, s.i), 0, m->key_size);
         memset(bucket_val(m, s.b, s.i), 0, m->val_size);
     }
-    s.b[s.i] = HMAP_EMPTY_ONE;
-    mark_empty_rest(m, first, s.b, s.i, u64);
-    m->count--;
+    vacate(m, first, s.b, s.i);
     m->ops_since_resize++;
-    /* Go 1.21: an emptied map gets a new seed, so an attacker who found
-     * colliding keys cannot replay them forever. */
-    if (m->count == 0)
-        reseed(m);
     evacuate_next(m);
     maybe_shrink(m);
-    return true;
-}
-
-/* The 8-byte delete for a map whose fast_write is set (Go's
- * mapdelete_fast64): true deleted, false absent.  Like put_fast_u64 it calls
- * nothing that could re-enter, so it needs no hashWriting bracket. */
-HOT bool delete_fast_u64(struct hmap *m, uint64_t key, uint64_t h)
-{
-    uint8_t *first = bucket_of(m, &m->cur, h & m->cur.mask, true);
-    struct slot s = chain_find(m, first, &key, tophash(h), true, NULL, NULL);
-    m->writes++; /* a delete is a write, found or not (iterators end) */
-    if (s.b == NULL)
-        return false;
-    store64(key_of(m, s.b, s.i, true), 0);
-    store64(val_of(m, s.b, s.i, true), 0);
-    s.b[s.i] = HMAP_EMPTY_ONE;
-    mark_empty_rest(m, first, s.b, s.i, true);
-    if (--m->count == 0)
-        reseed(m); /* Go 1.21, as in delete_general */
     return true;
 }
 
@@ -749,14 +819,35 @@ static __attribute__((noinline)) bool delete_u64_slow(struct hmap *m, uint64_t k
     return found;
 }
 
+/*
+ * The 8-byte delete (Go's mapdelete_fast64), on the fast path when the map's
+ * fast_write is set.  Like hmap_put_u64 it calls nothing that could re-enter,
+ * so it needs no hashWriting bracket.  The common case, a slot with a
+ * non-emptyRest slot after it in its bucket and entries left, is marked
+ * EMPTY_ONE here; the rest (an emptyRest run to extend, the reseed of an
+ * emptied map) is vacate's.
+ */
 bool hmap_delete_u64(struct hmap *m, uint64_t key)
 {
     if (m == NULL)
         return false;
-    if (m->fast_write) {
-        return delete_fast_u64(m, key, hash_u64_keyed(key, m->hash_key, m->hash_mul));
-    }
-    return delete_u64_slow(m, key);
+    if (!m->fast_write)
+        return delete_u64_slow(m, key);
+    uint64_t ones = swar_ones();
+    struct probe p = probe_u64(m, key, ones);
+    uint8_t *b = p.b;
+    uint8_t *k = find_u64(&b, key, p.want, ones);
+    m->writes++; /* a delete is a write, found or not (iterators end) */
+    if (k == NULL)
+        return false;
+    store64(k, 0);
+    store64(k + SLOTS * 8, 0);
+    size_t i = (size_t)(k - b) / 8 - 1;
+    if (i == SLOTS - 1 || b[i + 1] == HMAP_EMPTY_REST || m->count == 1)
+        return vacate(m, p.b, b, i);
+    b[i] = HMAP_EMPTY_ONE;
+    m->count--;
+    return true;
 }
 
 /* --- init, clear, reset ------------------------------------------------------ */

@@ -124,6 +124,9 @@ struct hmap {
                              growth: the one byte hmap_get_u64 tests        */
     bool fast_write;      /* fast_ready and not auto_shrink: the one byte
                              the 8-byte put and delete test                 */
+    size_t insert_limit;  /* with fast_write: a new key inserted at this
+                             count starts a growth (cur.fill_limit, or 0 when
+                             the overflow count asks for a same-size one)   */
     uint64_t hash_key;    /* the seed, premixed for the built-in hash       */
     uint64_t hash_mul;    /* and its multiplier                             */
     size_t bucket_size;   /* 8 + 8*key_size + 8*val_size + 8                */
