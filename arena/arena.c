@@ -225,10 +225,15 @@ INLINE void *handed_out(struct arena *a, size_t i, size_t npages)
     return a->pages + (i << a->page_shift);
 }
 
-/* First fit for a run of npages >= 2: walk the free runs from the lowest
- * possibly free page.  Out of line, so the one-page path makes no call. */
+/* First fit for a run of npages != 1 (0 is refused): walk the free runs from
+ * the lowest possibly free page.  Out of line, so the one-page path makes no
+ * call. */
 static __attribute__((noinline)) void *alloc_run(struct arena *a, size_t npages)
 {
+    if (npages == 0 || npages > a->npages - a->used_pages) {
+        a->failed_allocs++;
+        return NULL;
+    }
     size_t i = next_free(a, a->first_free);
     while (npages <= a->npages - i) {
         size_t stop = next_used(a, i, i + npages);
@@ -251,10 +256,10 @@ void *arena_alloc_pages(struct arena *a, size_t npages)
             a->fail_countdown = 1;
         goto fail;
     }
-    if (npages == 0 || npages > a->npages - a->used_pages)
-        goto fail;
-    if (npages > 1)
+    if (npages != 1)
         return alloc_run(a, npages);
+    if (a->used_pages == a->npages)
+        goto fail;
 
     /*
      * One page, the common case: the first free page at or after first_free
@@ -263,13 +268,13 @@ void *arena_alloc_pages(struct arena *a, size_t npages)
      * the last page are set): no bound to test.  Every page below the one
      * taken is then handed out.
      */
-    size_t w = a->first_free / WORD_BITS;
-    uint64_t free_bits = ~a->map[w] & (~0ull << (a->first_free % WORD_BITS));
+    uint64_t *word = &a->map[a->first_free / WORD_BITS];
+    uint64_t free_bits = ~*word & (~0ull << (a->first_free % WORD_BITS));
     while (free_bits == 0)
-        free_bits = ~a->map[++w];
+        free_bits = ~*++word;
     uint64_t bit = free_bits & -free_bits;
-    a->map[w] |= bit;
-    size_t i = w * WORD_BITS + bit_index(bit);
+    *word |= bit;
+    size_t i = (size_t)(word - a->map) * WORD_BITS + bit_index(bit);
     a->first_free = i + 1;
     return handed_out(a, i, 1);
 
@@ -289,34 +294,54 @@ INLINE int range_all_used(const struct arena *a, size_t i, size_t n)
     return 1;
 }
 
-int arena_free_pages(struct arena *a, void *pages, size_t npages)
+/* The bookkeeping of a successful free of npages from page i. */
+INLINE int freed(struct arena *a, size_t i, size_t npages)
 {
-    uintptr_t p = (uintptr_t)pages;
-    uintptr_t first = (uintptr_t)a->pages;
-    if (pages == NULL || p < first || ((p - first) & (a->page_size - 1)) != 0)
-        return ARENA_ERR_NOT_IN_ARENA;
-    size_t i = (size_t)((p - first) >> a->page_shift);
-    if (i >= a->npages)
-        return ARENA_ERR_NOT_IN_ARENA;
-    if (npages == 0 || npages > a->npages - i)
-        return ARENA_ERR_BAD_COUNT;
-    uint64_t *word = &a->map[i / WORD_BITS];
-    uint64_t bit = 1ull << (i % WORD_BITS);
-    if (npages == 1 ? (*word & bit) == 0 : !range_all_used(a, i, npages))
-        return ARENA_ERR_NOT_ALLOCATED;
-
-#if ARENA_POISON
-    memset(pages, ARENA_POISON_BYTE, npages << a->page_shift);
-#endif
-    if (npages == 1)
-        *word &= ~bit; /* one page, the common case */
-    else
-        set_range(a, i, npages, 0);
     if (i < a->first_free)
         a->first_free = i;
     a->used_pages -= npages;
     a->frees++;
     return ARENA_OK;
+}
+
+/* arena_free_pages of a run of npages != 1 from page i (in the arena). */
+static __attribute__((noinline)) int free_run(struct arena *a, size_t i, size_t npages)
+{
+    if (npages == 0 || npages > a->npages - i)
+        return ARENA_ERR_BAD_COUNT;
+    if (!range_all_used(a, i, npages))
+        return ARENA_ERR_NOT_ALLOCATED;
+#if ARENA_POISON
+    memset(a->pages + (i << a->page_shift), ARENA_POISON_BYTE, npages << a->page_shift);
+#endif
+    set_range(a, i, npages, 0);
+    return freed(a, i, npages);
+}
+
+int arena_free_pages(struct arena *a, void *pages, size_t npages)
+{
+    /* The pages start after the bitmap, so first > 0: p < first also
+     * refuses NULL. */
+    uintptr_t p = (uintptr_t)pages;
+    uintptr_t first = (uintptr_t)a->pages;
+    if (p < first)
+        return ARENA_ERR_NOT_IN_ARENA;
+    size_t i = (size_t)((p - first) >> a->page_shift);
+    if (((uintptr_t)i << a->page_shift) != p - first || i >= a->npages)
+        return ARENA_ERR_NOT_IN_ARENA; /* not page-aligned, or past the end */
+    if (npages != 1)
+        return free_run(a, i, npages);
+
+    /* One page, the common case. */
+    uint64_t *word = &a->map[i / WORD_BITS];
+    uint64_t bit = 1ull << (i % WORD_BITS);
+    if ((*word & bit) == 0)
+        return ARENA_ERR_NOT_ALLOCATED;
+#if ARENA_POISON
+    memset(pages, ARENA_POISON_BYTE, a->page_size);
+#endif
+    *word &= ~bit;
+    return freed(a, i, 1);
 }
 
 void arena_reset(struct arena *a)

@@ -199,31 +199,34 @@ struct probe {
 HOT struct probe probe_u64(const struct hmap *m, uint64_t key, uint64_t ones)
 {
     uint64_t h = hash_u64_keyed(key, m->hash_key, m->hash_mul);
-    return (struct probe){bucket_of(m, &m->cur, h & m->cur.mask, true),
-                          tophash(h) * ones};
+    uint64_t top = h >> 56; /* tophash(h), kept in 64 bits: no truncation */
+    if (top < HMAP_MIN_TOPHASH)
+        top += HMAP_MIN_TOPHASH;
+    return (struct probe){bucket_of(m, &m->cur, h & m->cur.mask, true), top * ones};
 }
 
-/* The key in the 8-byte chain that starts at *bp: a pointer to its key
- * slot, with *bp set to its bucket; NULL when absent.  chain_find's compare
- * (no tophash confirm) and end of chain. */
-HOT uint8_t *find_u64(uint8_t **bp, uint64_t key, uint64_t want, uint64_t ones)
+/* The key in the 8-byte chain that starts at *bp: the offset of its key in
+ * its bucket (8 * (slot + 1), see lowest_key_offset), with *bp set to that
+ * bucket; 0 when absent.  chain_find's compare (no tophash confirm) and end
+ * of chain. */
+HOT size_t find_u64(uint8_t **bp, uint64_t key, uint64_t want, uint64_t ones)
 {
     uint8_t *b = *bp;
     do {
         uint64_t tops = load64(b);
         for (uint64_t cand = zero_bytes_with(tops ^ want, ones); cand != 0;
              cand &= cand - 1) {
-            uint8_t *k = b + lowest_key_offset(cand, ones);
-            if (load64(k) == key) {
+            size_t off = lowest_key_offset(cand, ones);
+            if (load64(b + off) == key) {
                 *bp = b;
-                return k;
+                return off;
             }
         }
         if (chain_ends_here(tops))
             break;
         b = next_u64(b);
     } while (b != NULL);
-    return NULL;
+    return 0;
 }
 
 /* The bucket a hash selects for reading: the old one while not evacuated. */
@@ -546,11 +549,14 @@ int hmap_put(struct hmap *m, const void *key, const void *val)
     return rc;
 }
 
-/* Every 8-byte put the fast path does not take: the general path, inside
- * the hashWriting bracket.  Out of line, so the fast path calls nothing. */
+/* Every 8-byte put the fast path does not take (a NULL map included): the
+ * general path, inside the hashWriting bracket.  Out of line, so the fast
+ * path calls nothing. */
 static __attribute__((noinline)) int put_u64_slow(struct hmap *m, uint64_t key,
                                                   uint64_t val)
 {
+    if (m == NULL)
+        return HMAP_ERR_ARG;
     if (!m->fast64)
         return HMAP_ERR_SIZE;
     if (!begin_write(m))
@@ -596,9 +602,7 @@ static __attribute__((noinline)) int put_u64_chain(struct hmap *m, uint8_t *last
  */
 int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
 {
-    if (m == NULL)
-        return HMAP_ERR_ARG;
-    if (!m->fast_write)
+    if (m == NULL || !m->fast_write)
         return put_u64_slow(m, key, val);
     uint64_t ones = swar_ones();
     struct probe p = probe_u64(m, key, ones);
@@ -659,11 +663,11 @@ void *hmap_get(struct hmap *m, const void *key)
 }
 
 /* hmap_get_u64 whenever the fast path may not run: a growth under way, no
- * array, not an 8-byte map, or a read from inside a write. */
+ * array, not an 8-byte map, a read from inside a write, or no map. */
 static __attribute__((noinline)) bool get_u64_slow(struct hmap *m, uint64_t key,
                                                    uint64_t *val)
 {
-    if (!m->fast64)
+    if (m == NULL || !m->fast64)
         return false;
     if (m->writing) {
         m->misuse++;
@@ -688,35 +692,54 @@ static __attribute__((noinline)) bool get_u64_slow(struct hmap *m, uint64_t key,
  */
 bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
 {
-    if (m == NULL)
-        return false;
-    if (!m->fast_ready)
+    if (m == NULL || !m->fast_ready)
         return get_u64_slow(m, key, val);
     uint64_t ones = swar_ones();
     struct probe p = probe_u64(m, key, ones);
-    uint8_t *k = find_u64(&p.b, key, p.want, ones);
-    if (k == NULL)
-        return false;
-    if (val != NULL)
-        *val = load64(k + SLOTS * 8);
-    return true;
+    uint8_t *b = p.b;
+    do { /* find_u64's loop, answering at the match */
+        uint64_t tops = load64(b);
+        for (uint64_t cand = zero_bytes_with(tops ^ p.want, ones); cand != 0;
+             cand &= cand - 1) {
+            uint8_t *k = b + lowest_key_offset(cand, ones);
+            if (load64(k) == key) {
+                if (val != NULL)
+                    *val = load64(k + SLOTS * 8);
+                return true;
+            }
+        }
+        if (chain_ends_here(tops))
+            return false;
+        b = next_u64(b);
+    } while (b != NULL);
+    return false;
 }
 
 /* --- delete ----------------------------------------------------------------- */
 
+static void maybe_shrink(struct hmap *m);
+
 /*
- * Turn the trailing run of EMPTY_ONE slots ending at (b, i) into EMPTY_REST,
- * backwards through the chain that starts at first (Go's mapdelete).  Call
- * after marking (b, i) EMPTY_ONE.
+ * Empty slot i of bucket b in the chain that starts at first, its key and
+ * value already zeroed (Go's mapdelete): EMPTY_ONE, or, when nothing live
+ * follows it, EMPTY_REST for it and for the run of EMPTY_ONE slots before
+ * it, walking backwards through the chain so that lookups stop early.  Then
+ * the count, and Go 1.21's reseed of an emptied map.  Returns true (the
+ * delete's answer).
  */
-static void mark_empty_rest_walk(const struct hmap *m, uint8_t *first,
-                                 uint8_t *b, unsigned i)
+static __attribute__((noinline)) bool vacate(struct hmap *m, uint8_t *first,
+                                             uint8_t *b, size_t i)
 {
-    for (;;) {
+    uint8_t *next = bucket_overflow(m, b);
+    bool rest = i < SLOTS - 1 ? b[i + 1] == HMAP_EMPTY_REST
+                              : next == NULL || next[0] == HMAP_EMPTY_REST;
+    if (!rest)
+        b[i] = HMAP_EMPTY_ONE;
+    while (rest) {
         b[i] = HMAP_EMPTY_REST;
         if (i == 0) {
             if (b == first)
-                return;
+                break;
             /* Find the bucket before b: chains are short. */
             uint8_t *prev = first;
             while (bucket_overflow(m, prev) != b)
@@ -726,38 +749,8 @@ static void mark_empty_rest_walk(const struct hmap *m, uint8_t *first,
         } else {
             i--;
         }
-        if (b[i] != HMAP_EMPTY_ONE)
-            return;
+        rest = b[i] == HMAP_EMPTY_ONE;
     }
-}
-
-/* Only when everything after the slot is empty is there a run to mark: the
- * test is inline, the walk is not. */
-HOT void mark_empty_rest(const struct hmap *m, uint8_t *first, uint8_t *b,
-                         unsigned i, bool u64)
-{
-    if (i == SLOTS - 1) {
-        uint8_t *next = next_of(m, b, u64);
-        if (next != NULL && next[0] != HMAP_EMPTY_REST)
-            return;
-    } else if (b[i + 1] != HMAP_EMPTY_REST) {
-        return;
-    }
-    mark_empty_rest_walk(m, first, b, i);
-}
-
-static void maybe_shrink(struct hmap *m);
-
-/*
- * Empty slot i of bucket b in the chain that starts at first, its key and
- * value already zeroed: EMPTY_ONE, the emptyRest run, the count, and Go
- * 1.21's reseed of an emptied map.  Returns true (the delete's answer).
- */
-static __attribute__((noinline)) bool vacate(struct hmap *m, uint8_t *first,
-                                             uint8_t *b, size_t i)
-{
-    b[i] = HMAP_EMPTY_ONE;
-    mark_empty_rest(m, first, b, (unsigned)i, false);
     if (--m->count == 0)
         reseed(m); /* an attacker's colliding keys are not replayed forever */
     return true;
@@ -811,7 +804,7 @@ bool hmap_delete(struct hmap *m, const void *key)
 /* Every 8-byte delete the fast path does not take, inside the bracket. */
 static __attribute__((noinline)) bool delete_u64_slow(struct hmap *m, uint64_t key)
 {
-    if (!m->fast64 || !begin_write(m))
+    if (m == NULL || !m->fast64 || !begin_write(m))
         return false;
     bool found = delete_general(m, &key,
                                 hash_u64_keyed(key, m->hash_key, m->hash_mul), true);
@@ -829,24 +822,23 @@ static __attribute__((noinline)) bool delete_u64_slow(struct hmap *m, uint64_t k
  */
 bool hmap_delete_u64(struct hmap *m, uint64_t key)
 {
-    if (m == NULL)
-        return false;
-    if (!m->fast_write)
+    if (m == NULL || !m->fast_write)
         return delete_u64_slow(m, key);
     uint64_t ones = swar_ones();
     struct probe p = probe_u64(m, key, ones);
     uint8_t *b = p.b;
-    uint8_t *k = find_u64(&b, key, p.want, ones);
+    size_t off = find_u64(&b, key, p.want, ones);
     m->writes++; /* a delete is a write, found or not (iterators end) */
-    if (k == NULL)
+    if (off == 0)
         return false;
-    store64(k, 0);
-    store64(k + SLOTS * 8, 0);
-    size_t i = (size_t)(k - b) / 8 - 1;
-    if (i == SLOTS - 1 || b[i + 1] == HMAP_EMPTY_REST || m->count == 1)
-        return vacate(m, p.b, b, i);
-    b[i] = HMAP_EMPTY_ONE;
-    m->count--;
+    store64(b + off, 0);
+    store64(b + off + SLOTS * 8, 0);
+    uint8_t *after = b + off / 8; /* the tophash of the slot after it */
+    size_t count = m->count;      /* read before the byte store, which may alias */
+    if (off == SLOTS * 8 || *after == HMAP_EMPTY_REST || count == 1)
+        return vacate(m, p.b, b, off / 8 - 1);
+    m->count = count - 1;
+    after[-1] = HMAP_EMPTY_ONE;
     return true;
 }
 

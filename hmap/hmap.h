@@ -120,9 +120,12 @@ struct hmap {
     bool (*equal)(const void *a, const void *b, size_t len);
     size_t key_size, val_size;
     bool fast64;          /* 8-byte keys and values, built-in hash and equal */
-    bool fast_ready;      /* fast64, no write in progress, an array and no
+    /* The fast paths' flags, 0 or 1.  uint8_t, not bool: GCC knows a bool
+     * that tested true is 1 and returns that register as `true`, which
+     * costs a miss two instructions to merge (measured at -Os, rv64).     */
+    uint8_t fast_ready;   /* fast64, no write in progress, an array and no
                              growth: the one byte hmap_get_u64 tests        */
-    bool fast_write;      /* fast_ready and not auto_shrink: the one byte
+    uint8_t fast_write;   /* fast_ready and not auto_shrink: the one byte
                              the 8-byte put and delete test                 */
     size_t insert_limit;  /* with fast_write: a new key inserted at this
                              count starts a growth (cur.fill_limit, or 0 when
