@@ -113,22 +113,14 @@ HOT unsigned lowest_slot(uint64_t mask, uint64_t ones)
 /*
  * Find key in the chain that starts at b.  Returns the slot holding it, or
  * {NULL} when absent; then *ins (if not NULL) is the first empty slot of the
- * chain ({NULL} if none) and *last the chain's last bucket.
- * u64 selects the 8-byte compare; the caller passes a constant, so each use
- * compiles to its own loop with no indirect call.
- *
- * The 8-byte compare does not confirm the candidate's tophash byte, although
- * the SWAR match can flag a byte falsely: a falsely flagged byte is always
- * top ^ 1 (a 0x01 just above a true match), which is no empty state (top is
- * at least MIN_TOPHASH) and no evacuation mark (chains searched here have
- * none), so it is a live slot whose hash differs from key's: it holds another
- * key, because a key is stored in one slot only, with its own tophash.
+ * chain ({NULL} if none) and *last the chain's last bucket.  The general
+ * paths' search, for every key size (the 8-byte fast paths have their own,
+ * find_u64): one out-of-line copy.
  */
-HOT struct slot
+static __attribute__((noinline)) struct slot
 chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
-           bool u64, struct slot *ins, uint8_t **last)
+           struct slot *ins, uint8_t **last)
 {
-    uint64_t k64 = u64 ? load64(key) : 0;
     uint64_t ones = swar_ones();
     uint64_t want = top * ones;
     /* A bucket spans three cache lines; the key and the value the tophash
@@ -140,17 +132,12 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
         *ins = (struct slot){NULL, 0};
     for (;;) {
         uint64_t tops = load64(b);
-        uint64_t cand = zero_bytes_with(tops ^ want, ones);
-        for (; cand != 0; cand &= cand - 1) {
-            if (u64) {
-                unsigned off = lowest_key_offset(cand, ones);
-                if (load64(b + off) == k64)
-                    return (struct slot){b, off / 8 - 1};
-            } else {
-                unsigned i = lowest_slot(cand, ones);
-                if (b[i] == top && key_equal(m, bucket_key(m, b, i), key))
-                    return (struct slot){b, i};
-            }
+        for (uint64_t cand = zero_bytes_with(tops ^ want, ones); cand != 0;
+             cand &= cand - 1) {
+            unsigned i = lowest_slot(cand, ones);
+            /* The byte first: the match can flag a byte falsely. */
+            if (b[i] == top && key_equal(m, bucket_key(m, b, i), key))
+                return (struct slot){b, i};
         }
         if (ins != NULL && ins->b == NULL) {
             /* Empty slots: bytes 0 or 1, i.e. zero once the low bit is off. */
@@ -160,7 +147,7 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
         }
         if (chain_ends_here(tops))
             break;
-        uint8_t *next = next_of(m, b, u64);
+        uint8_t *next = bucket_overflow(m, b);
         if (next == NULL)
             break;
         b = next;
@@ -168,15 +155,6 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
     if (last != NULL)
         *last = b;
     return (struct slot){NULL, 0};
-}
-
-/* chain_find for the general paths (any key size, u64 decided at run time):
- * one out-of-line copy, where the 8-byte fast paths inline their own. */
-static __attribute__((noinline)) struct slot
-chain_find_any(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
-               bool u64, struct slot *ins, uint8_t **last)
-{
-    return chain_find(m, b, key, top, u64, ins, last);
 }
 
 /* --- the 8-byte fast paths' shared parts ------------------------------------ */
@@ -202,13 +180,22 @@ HOT struct probe probe_u64(const struct hmap *m, uint64_t key, uint64_t ones)
     uint64_t top = h >> 56; /* tophash(h), kept in 64 bits: no truncation */
     if (top < HMAP_MIN_TOPHASH)
         top += HMAP_MIN_TOPHASH;
-    return (struct probe){bucket_of(m, &m->cur, h & m->cur.mask, true), top * ones};
+    return (struct probe){m->cur.buckets + (h & m->cur.mask) * U64_BUCKET_SIZE,
+                          top * ones};
 }
 
-/* The key in the 8-byte chain that starts at *bp: the offset of its key in
+/*
+ * The key in the 8-byte chain that starts at *bp: the offset of its key in
  * its bucket (8 * (slot + 1), see lowest_key_offset), with *bp set to that
- * bucket; 0 when absent.  chain_find's compare (no tophash confirm) and end
- * of chain. */
+ * bucket; 0 when absent.
+ *
+ * Unlike chain_find it does not confirm a candidate's tophash byte, although
+ * the SWAR match can flag a byte falsely: a falsely flagged byte is always
+ * top ^ 1 (a 0x01 just above a true match), which is no empty state (top is
+ * at least MIN_TOPHASH) and no evacuation mark (chains searched here have
+ * none), so it is a live slot whose hash differs from key's: it holds another
+ * key, because a key is stored in one slot only, with its own tophash.
+ */
 HOT size_t find_u64(uint8_t **bp, uint64_t key, uint64_t want, uint64_t ones)
 {
     uint8_t *b = *bp;
@@ -230,14 +217,14 @@ HOT size_t find_u64(uint8_t **bp, uint64_t key, uint64_t want, uint64_t ones)
 }
 
 /* The bucket a hash selects for reading: the old one while not evacuated. */
-HOT uint8_t *read_bucket(const struct hmap *m, uint64_t h, bool u64)
+HOT uint8_t *read_bucket(const struct hmap *m, uint64_t h)
 {
     if (growing(m)) {
-        uint8_t *ob = bucket_of(m, &m->old, h & m->old.mask, u64);
+        uint8_t *ob = bucket_at(m, &m->old, h & m->old.mask);
         if (!evacuated(ob))
             return ob;
     }
-    return bucket_of(m, &m->cur, h & m->cur.mask, u64);
+    return bucket_at(m, &m->cur, h & m->cur.mask);
 }
 
 /* --- evacuation ------------------------------------------------------------ */
@@ -426,8 +413,7 @@ static void undo_grow(struct hmap *m, size_t ops, size_t peak)
  * small.
  */
 static __attribute__((noinline)) int
-put_general(struct hmap *m, const void *key, const void *val, uint64_t h,
-            bool u64)
+put_general(struct hmap *m, const void *key, const void *val, uint64_t h)
 {
     bool grew = false;
     size_t ops = m->ops_since_resize, peak = m->peak_since_resize;
@@ -443,7 +429,7 @@ again:
         uint8_t *ob = bucket_at(m, &m->old, oi);
         if (!evacuated(ob)) {
             /* The key may live in ob: then no new slot is needed. */
-            struct slot s = chain_find_any(m, ob, key, top, u64, NULL, NULL);
+            struct slot s = chain_find(m, ob, key, top, NULL, NULL);
             int rc = evacuate_reserved(m, oi, s.b == NULL, h);
             if (rc != HMAP_OK) {
                 if (grew)
@@ -453,15 +439,12 @@ again:
         }
     }
 
-    uint8_t *b = bucket_of(m, &m->cur, h & m->cur.mask, u64);
+    uint8_t *b = bucket_at(m, &m->cur, h & m->cur.mask);
     struct slot ins;
     uint8_t *last = b;
-    struct slot s = chain_find_any(m, b, key, top, u64, &ins, &last);
+    struct slot s = chain_find(m, b, key, top, &ins, &last);
     if (s.b != NULL) {
-        if (u64)
-            store64(val_of(m, s.b, s.i, true), load64(val));
-        else
-            memcpy(bucket_val(m, s.b, s.i), val, m->val_size);
+        memcpy(bucket_val(m, s.b, s.i), val, m->val_size);
         evacuate_next(m);
         return HMAP_OK;
     }
@@ -486,13 +469,8 @@ again:
         ins = (struct slot){table_new_overflow(m, &m->cur, last), 0};
     }
     ins.b[ins.i] = top;
-    if (u64) {
-        store64(key_of(m, ins.b, ins.i, true), load64(key));
-        store64(val_of(m, ins.b, ins.i, true), load64(val));
-    } else {
-        memcpy(bucket_key(m, ins.b, ins.i), key, m->key_size);
-        memcpy(bucket_val(m, ins.b, ins.i), val, m->val_size);
-    }
+    memcpy(bucket_key(m, ins.b, ins.i), key, m->key_size);
+    memcpy(bucket_val(m, ins.b, ins.i), val, m->val_size);
     m->count++;
     m->ops_since_resize++;
     if (m->count > m->peak_since_resize)
@@ -544,27 +522,20 @@ int hmap_put(struct hmap *m, const void *key, const void *val)
     if (!begin_write(m))
         return HMAP_ERR_BUSY;
     uint64_t h = key_hash(m, key);
-    int rc = put_general(m, key, val, h, false);
+    int rc = put_general(m, key, val, h);
     end_write(m);
     return rc;
 }
 
-/* Every 8-byte put the fast path does not take (a NULL map included): the
- * general path, inside the hashWriting bracket.  Out of line, so the fast
- * path calls nothing. */
+/* Every 8-byte put the fast path does not take (a NULL map included) is
+ * hmap_put's: the built-in hash of 8 bytes is hash_u64's, so the entry lands
+ * where the fast paths look.  Out of line, so the fast path calls nothing. */
 static __attribute__((noinline)) int put_u64_slow(struct hmap *m, uint64_t key,
                                                   uint64_t val)
 {
-    if (m == NULL)
-        return HMAP_ERR_ARG;
-    if (!m->fast64)
+    if (m != NULL && !m->fast64)
         return HMAP_ERR_SIZE;
-    if (!begin_write(m))
-        return HMAP_ERR_BUSY;
-    int rc = put_general(m, &key, &val,
-                         hash_u64_keyed(key, m->hash_key, m->hash_mul), true);
-    end_write(m);
-    return rc;
+    return hmap_put(m, &key, &val);
 }
 
 /*
@@ -581,8 +552,8 @@ static __attribute__((noinline)) int put_u64_chain(struct hmap *m, uint8_t *last
         return put_u64_slow(m, key, val);
     uint8_t *b = table_new_overflow(m, &m->cur, last);
     b[0] = top;
-    store64(key_of(m, b, 0, true), key);
-    store64(val_of(m, b, 0, true), val);
+    store64(bucket_key(m, b, 0), key);
+    store64(bucket_val(m, b, 0), val);
     m->count++;
     m->writes++;
     if (m->cur.noverflow >= m->cur.overflow_limit)
@@ -657,30 +628,23 @@ void *hmap_get(struct hmap *m, const void *key)
         return NULL;
     }
     uint64_t h = key_hash(m, key);
-    struct slot s = chain_find_any(m, read_bucket(m, h, false), key, tophash(h), false,
+    struct slot s = chain_find(m, read_bucket(m, h), key, tophash(h),
                                NULL, NULL);
     return s.b ? bucket_val(m, s.b, s.i) : NULL;
 }
 
-/* hmap_get_u64 whenever the fast path may not run: a growth under way, no
- * array, not an 8-byte map, a read from inside a write, or no map. */
+/* hmap_get_u64 whenever the fast path may not run (a growth under way, no
+ * array, not an 8-byte map, a read from inside a write, or no map): hmap_get,
+ * as for put. */
 static __attribute__((noinline)) bool get_u64_slow(struct hmap *m, uint64_t key,
                                                    uint64_t *val)
 {
     if (m == NULL || !m->fast64)
         return false;
-    if (m->writing) {
-        m->misuse++;
-        return false;
-    }
-    if (m->count == 0)
-        return false;
-    uint64_t h = hash_u64_keyed(key, m->hash_key, m->hash_mul);
-    struct slot s =
-        chain_find_any(m, read_bucket(m, h, true), &key, tophash(h), true, NULL, NULL);
-    if (s.b != NULL && val != NULL)
-        *val = load64(val_of(m, s.b, s.i, true));
-    return s.b != NULL;
+    const void *v = hmap_get(m, &key);
+    if (v != NULL && val != NULL)
+        memcpy(val, v, sizeof *val);
+    return v != NULL;
 }
 
 /*
@@ -759,7 +723,7 @@ static __attribute__((noinline)) bool vacate(struct hmap *m, uint8_t *first,
 /* The whole delete, every case (growth under way, auto-shrink); out of line
  * and shared by the generic and 8-byte entry points. */
 static __attribute__((noinline)) bool
-delete_general(struct hmap *m, const void *key, uint64_t h, bool u64)
+delete_general(struct hmap *m, const void *key, uint64_t h)
 {
     if (m->cur.buckets == NULL || m->count == 0)
         return false;
@@ -770,19 +734,14 @@ delete_general(struct hmap *m, const void *key, uint64_t h, bool u64)
         if (!evacuated(bucket_at(m, &m->old, oi)))
             (void)evacuate_reserved(m, oi, false, 0);
     }
-    uint8_t *first = read_bucket(m, h, u64);
-    struct slot s = chain_find_any(m, first, key, tophash(h), u64, NULL, NULL);
+    uint8_t *first = read_bucket(m, h);
+    struct slot s = chain_find(m, first, key, tophash(h), NULL, NULL);
     if (s.b == NULL) {
         evacuate_next(m);
         return false;
     }
-    if (u64) {
-        store64(key_of(m, s.b, s.i, true), 0);
-        store64(val_of(m, s.b, s.i, true), 0);
-    } else {
-        memset(bucket_key(m, s.b, s.i), 0, m->key_size);
-        memset(bucket_val(m, s.b, s.i), 0, m->val_size);
-    }
+    memset(bucket_key(m, s.b, s.i), 0, m->key_size);
+    memset(bucket_val(m, s.b, s.i), 0, m->val_size);
     vacate(m, first, s.b, s.i);
     m->ops_since_resize++;
     evacuate_next(m);
@@ -796,20 +755,15 @@ bool hmap_delete(struct hmap *m, const void *key)
         return false;
     if (!begin_write(m))
         return false;
-    bool found = delete_general(m, key, key_hash(m, key), false);
+    bool found = delete_general(m, key, key_hash(m, key));
     end_write(m);
     return found;
 }
 
-/* Every 8-byte delete the fast path does not take, inside the bracket. */
+/* Every 8-byte delete the fast path does not take: hmap_delete, as for put. */
 static __attribute__((noinline)) bool delete_u64_slow(struct hmap *m, uint64_t key)
 {
-    if (m == NULL || !m->fast64 || !begin_write(m))
-        return false;
-    bool found = delete_general(m, &key,
-                                hash_u64_keyed(key, m->hash_key, m->hash_mul), true);
-    end_write(m);
-    return found;
+    return m != NULL && m->fast64 && hmap_delete(m, &key);
 }
 
 /*

@@ -78,44 +78,9 @@ HOT uint8_t *bucket_at(const struct hmap *m, const struct hmap_table *t,
     return t->buckets + i * m->bucket_size;
 }
 
-/*
- * The same accessors for code that takes a constant u64 flag: with u64 the
- * sizes are the 8-byte layout's constants (144-byte buckets), so the fast
- * paths do no multiply by a size loaded from the map.
- */
+/* The 8-byte layout's bucket size (144), for the fast paths, which use it as
+ * a constant rather than the map's bucket_size. */
 #define U64_BUCKET_SIZE (SLOTS + SLOTS * 8 + SLOTS * 8 + 8)
-
-HOT size_t bucket_size_of(const struct hmap *m, bool u64)
-{
-    return u64 ? U64_BUCKET_SIZE : m->bucket_size;
-}
-
-HOT uint8_t *key_of(const struct hmap *m, uint8_t *b, unsigned i,
-                              bool u64)
-{
-    return u64 ? b + SLOTS + 8 * i : bucket_key(m, b, i);
-}
-
-HOT uint8_t *val_of(const struct hmap *m, uint8_t *b, unsigned i,
-                              bool u64)
-{
-    return u64 ? b + SLOTS + SLOTS * 8 + 8 * i : bucket_val(m, b, i);
-}
-
-HOT uint8_t *next_of(const struct hmap *m, const uint8_t *b, bool u64)
-{
-    uint8_t *next;
-    memcpy(&next,
-           __builtin_assume_aligned(b + bucket_size_of(m, u64) - sizeof next, 8),
-           sizeof next);
-    return next;
-}
-
-HOT uint8_t *bucket_of(const struct hmap *m, const struct hmap_table *t,
-                                 size_t i, bool u64)
-{
-    return t->buckets + i * bucket_size_of(m, u64);
-}
 
 HOT bool is_empty(uint8_t top)
 {
