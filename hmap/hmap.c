@@ -619,6 +619,18 @@ int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
 
 /* --- lookup ----------------------------------------------------------------- */
 
+static struct slot find_slot(const struct hmap *m, const void *key)
+{
+    uint64_t h = key_hash(m, key);
+    return chain_find(m, read_bucket(m, h), key, tophash(h), NULL, NULL);
+}
+
+uint8_t *hmap_find_key(const struct hmap *m, const void *key)
+{
+    struct slot s = find_slot(m, key);
+    return s.b ? bucket_key(m, s.b, s.i) : NULL;
+}
+
 void *hmap_get(struct hmap *m, const void *key)
 {
     if (m == NULL || key == NULL || m->count == 0)
@@ -627,9 +639,7 @@ void *hmap_get(struct hmap *m, const void *key)
         m->misuse++;
         return NULL;
     }
-    uint64_t h = key_hash(m, key);
-    struct slot s = chain_find(m, read_bucket(m, h), key, tophash(h),
-                               NULL, NULL);
+    struct slot s = find_slot(m, key);
     return s.b ? bucket_val(m, s.b, s.i) : NULL;
 }
 

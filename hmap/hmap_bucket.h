@@ -187,6 +187,10 @@ static inline bool key_equal(const struct hmap *m, const void *a, const void *b)
     return memcmp(a, b, m->key_size) == 0;
 }
 
+/* Where a lookup finds key (hmap.c): its slot's key, or NULL.  Reads only;
+ * for hmap_get and hmap_check.  The map has an array. */
+uint8_t *hmap_find_key(const struct hmap *m, const void *key);
+
 /* --- tables (hmap_table.c) ---------------------------------------------- */
 
 /* B that a hint asks for: smallest with !over_load_factor(hint, B). */

@@ -57,41 +57,20 @@ static int check_table(const struct hmap *m, const struct hmap_table *t,
     return chained == t->noverflow ? HMAP_OK : HMAP_BROKEN_OVERFLOW;
 }
 
-/* Each live key is the one a lookup finds: no key is stored twice. */
+/* Each live key is the one a lookup finds: no key is stored twice, none is
+ * out of a lookup's reach. */
 static int check_unique(const struct hmap *m, const struct hmap_table *t, bool old)
 {
     for (size_t i = 0; i < ((size_t)1 << t->B); i++) {
         uint8_t *b = bucket_at(m, t, i);
         if (old && evacuated(b))
             continue;
-        for (; b; b = bucket_overflow(m, b)) {
+        for (; b; b = bucket_overflow(m, b))
             for (unsigned s = 0; s < SLOTS; s++) {
-                if (b[s] < HMAP_MIN_TOPHASH)
-                    continue;
-                const uint8_t *k = bucket_key(m, b, s);
-                uint64_t h = key_hash(m, k);
-                uint8_t *r = bucket_at(m, &m->cur, h & bucket_mask(m->cur.B));
-                if (m->old.buckets != NULL) {
-                    uint8_t *ob = bucket_at(m, &m->old, h & bucket_mask(m->old.B));
-                    if (!evacuated(ob))
-                        r = ob;
-                }
-                /* First match in the chain a lookup reads. */
-                for (; r; r = bucket_overflow(m, r)) {
-                    unsigned j = 0;
-                    for (; j < SLOTS; j++)
-                        if (r[j] == b[s] && key_equal(m, bucket_key(m, r, j), k))
-                            break;
-                    if (j < SLOTS) {
-                        if (r != b || j != s)
-                            return HMAP_BROKEN_DUPLICATE;
-                        break;
-                    }
-                }
-                if (r == NULL)
-                    return HMAP_BROKEN_PLACEMENT; /* unreachable by lookup */
+                uint8_t *k = bucket_key(m, b, s);
+                if (b[s] >= HMAP_MIN_TOPHASH && hmap_find_key(m, k) != k)
+                    return HMAP_BROKEN_DUPLICATE;
             }
-        }
     }
     return HMAP_OK;
 }
