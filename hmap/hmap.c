@@ -180,8 +180,14 @@ HOT struct probe probe_u64(const struct hmap *m, uint64_t key, uint64_t ones)
     uint64_t top = h >> 56; /* tophash(h), kept in 64 bits: no truncation */
     if (top < HMAP_MIN_TOPHASH)
         top += HMAP_MIN_TOPHASH;
-    return (struct probe){m->cur.buckets + (h & m->cur.mask) * U64_BUCKET_SIZE,
-                          top * ones};
+    uint8_t *b = m->cur.buckets + (h & m->cur.mask) * U64_BUCKET_SIZE;
+    /* A bucket spans three cache lines (four when it straddles): the
+     * tophash word, the key it leads to and that key's value are on
+     * different ones.  Fetch them together, not one miss after another.
+     * (No instruction on rv64imac, which has no prefetch.) */
+    __builtin_prefetch(b + 64);
+    __builtin_prefetch(b + U64_BUCKET_SIZE - 8);
+    return (struct probe){b, top * ones};
 }
 
 /*
