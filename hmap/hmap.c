@@ -57,7 +57,8 @@ struct slot {
 
 /* SWAR over the 8 tophash bytes of a bucket: a byte-mask (0x80 in each
  * selected byte) of the bytes equal to top.  Bytes above a true match may be
- * flagged falsely by the borrow, so a candidate is confirmed by its byte. */
+ * flagged falsely by the borrow: chain_find confirms a candidate by its byte,
+ * find_u64 says why the 8-byte compare need not. */
 #define ONES 0x0101010101010101ull
 
 HOT uint64_t zero_bytes_with(uint64_t x, uint64_t ones)
@@ -414,9 +415,8 @@ static void undo_grow(struct hmap *m, size_t ops, size_t peak)
 
 /*
  * The whole insert, every case: no array yet, growth under way, growth to
- * start, a full chain.  Out of line and shared by the generic and the 8-byte
- * entry points (u64 is a run-time flag here), so the fast path below stays
- * small.
+ * start, a full chain.  Out of line; the 8-byte entry points come here
+ * through hmap_put when their fast path does not apply.
  */
 static __attribute__((noinline)) int
 put_general(struct hmap *m, const void *key, const void *val, uint64_t h)
@@ -666,9 +666,9 @@ static __attribute__((noinline)) bool get_u64_slow(struct hmap *m, uint64_t key,
 /*
  * The 8-byte lookup, Go's mapaccess2_fast64, written out on its own: the
  * hottest path of all.  Candidates come from the SWAR match; the candidate
- * mask gives the key's offset directly (8 * slot), and a key that matches is
- * the one (chain_find says why no tophash byte need be confirmed).  An empty
- * array is searched like any other: no count test.
+ * mask gives the key's offset directly (8 * (slot + 1)), and a key that
+ * matches is the one (find_u64 says why no tophash byte need be confirmed).
+ * An empty array is searched like any other: no count test.
  */
 bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
 {

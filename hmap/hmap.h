@@ -147,7 +147,9 @@ struct hmap {
     bool auto_shrink;     /* hmap_set_auto_shrink                           */
     bool writing;         /* a write is in progress (Go's hashWriting)      */
     size_t ops_since_resize;  /* inserts of new keys + deletes since the
-                                 table last changed size                    */
+                                 table last changed size or auto-shrink was
+                                 turned on (the 8-byte fast paths, which run
+                                 only while it is off, do not count)        */
     size_t peak_since_resize; /* largest len since then                     */
 
     size_t writes;        /* bumped by every write; iterators compare it    */

@@ -188,7 +188,7 @@ static inline bool key_equal(const struct hmap *m, const void *a, const void *b)
 }
 
 /* Where a lookup finds key (hmap.c): its slot's key, or NULL.  Reads only;
- * for hmap_get and hmap_check.  The map has an array. */
+ * for hmap_check (hmap_get uses the same search).  The map has an array. */
 uint8_t *hmap_find_key(const struct hmap *m, const void *key);
 
 /* --- tables (hmap_table.c) ---------------------------------------------- */

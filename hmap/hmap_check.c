@@ -67,9 +67,14 @@ static int check_unique(const struct hmap *m, const struct hmap_table *t, bool o
             continue;
         for (; b; b = bucket_overflow(m, b))
             for (unsigned s = 0; s < SLOTS; s++) {
+                if (b[s] < HMAP_MIN_TOPHASH)
+                    continue;
                 uint8_t *k = bucket_key(m, b, s);
-                if (b[s] >= HMAP_MIN_TOPHASH && hmap_find_key(m, k) != k)
-                    return HMAP_BROKEN_DUPLICATE;
+                uint8_t *found = hmap_find_key(m, k);
+                if (found == NULL)
+                    return HMAP_BROKEN_PLACEMENT; /* out of a lookup's reach */
+                if (found != k)
+                    return HMAP_BROKEN_DUPLICATE; /* another copy comes first */
             }
     }
     return HMAP_OK;

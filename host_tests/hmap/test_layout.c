@@ -193,6 +193,41 @@ Test(layout, evacuation_marks)
     ta_free(a);
 }
 
+/* A key stored once but where no lookup reads it: mid-growth, moved from an
+ * old bucket not yet evacuated (lookups read that one) into its new bucket.
+ * Every slot still looks right on its own (tophash, bucket, count); only a
+ * lookup of each key tells, and it must say placement, not duplicate. */
+Test(check, unreachable_key_mid_growth)
+{
+    struct arena *a = ta_new(8, PAGE_4K);
+    uint8_t *old = first_page(a);
+    uint8_t *cur = old + PAGE_4K; /* the new array: the next page, first fit */
+    struct hmap m;
+    struct hmap_type t = type_u64(ctl_hash);
+    cr_assert_eq(hmap_init(&m, &t, a, 26, 1), 0); /* B = 2 */
+    for (uint64_t k = 0; k < 27; k++)
+        cr_assert_eq(put64(&m, k, k + 100), 0);
+    /* As in layout::evacuation_marks: old buckets 0 and 2 moved, 1 and 3 not;
+     * old bucket 2's keys 2, 10, 18, 26 are in new bucket 2. */
+    cr_assert(hstats(&m).growing);
+    cr_assert_eq(load_u64(key_at(bucket_at(cur, 2), 0)), 2);
+    uint8_t *ob = bucket_at(old, 1), *nb = bucket_at(cur, 1);
+    cr_assert_eq(load_u64(key_at(ob, 6)), 25); /* keys 1, 5, ..., 25 */
+    cr_assert_eq(ob[7], HMAP_EMPTY_REST);
+    cr_assert_eq(nb[0], HMAP_EMPTY_REST);
+    cr_assert_eq(hmap_check(&m), 0);
+    nb[0] = ob[6]; /* 25 & 7 = 1: new bucket 1 is where it would go */
+    memcpy(key_at(nb, 0), key_at(ob, 6), 8);
+    memcpy(val_at(nb, 0), val_at(ob, 6), 8);
+    ob[6] = HMAP_EMPTY_REST;
+    memset(key_at(ob, 6), 0, 8);
+    memset(val_at(ob, 6), 0, 8);
+    uint64_t k = 25;
+    cr_assert_null(hmap_get(&m, &k));
+    cr_assert_eq(hmap_check(&m), HMAP_BROKEN_PLACEMENT);
+    ta_free(a);
+}
+
 /* Go's growWork: a write during growth evacuates the old bucket its key
  * touches, then the lowest unevacuated one.  After the insert that starts
  * the B = 2 -> 3 growth (old buckets 2 and 0 done), a write to a key of old
