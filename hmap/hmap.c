@@ -677,7 +677,10 @@ bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
     uint64_t ones = swar_ones();
     struct probe p = probe_u64(m, key, ones);
     uint8_t *b = p.b;
-    do { /* find_u64's loop, answering at the match */
+    /* find_u64's loop, answering at the match: through find_u64 a hit costs
+     * 3 instructions more (its offset is tested again; measured 49.8 vs 46.8
+     * at N = 100,000 on the target). */
+    do {
         uint64_t tops = load64(b);
         for (uint64_t cand = zero_bytes_with(tops ^ p.want, ones); cand != 0;
              cand &= cand - 1) {
