@@ -178,9 +178,6 @@ struct probe {
 HOT struct probe probe_u64(const struct hmap *m, uint64_t key, uint64_t ones)
 {
     uint64_t h = hash_u64_keyed(key, m->hash_key, m->hash_mul);
-    uint64_t top = h >> 56; /* tophash(h), kept in 64 bits: no truncation */
-    if (top < HMAP_MIN_TOPHASH)
-        top += HMAP_MIN_TOPHASH;
     uint8_t *b = m->cur.buckets + (h & m->cur.mask) * U64_BUCKET_SIZE;
     /* A bucket spans three cache lines (four when it straddles): the
      * tophash word, the key it leads to and that key's value are on
@@ -188,7 +185,7 @@ HOT struct probe probe_u64(const struct hmap *m, uint64_t key, uint64_t ones)
      * (No instruction on rv64imac, which has no prefetch.) */
     __builtin_prefetch(b + 64);
     __builtin_prefetch(b + U64_BUCKET_SIZE - 8);
-    return (struct probe){b, top * ones};
+    return (struct probe){b, tophash64(h) * ones};
 }
 
 /*

@@ -93,10 +93,18 @@ HOT bool evacuated(const uint8_t *b)
     return b[0] > HMAP_EMPTY_ONE && b[0] < HMAP_MIN_TOPHASH;
 }
 
+/* The tophash of hash h (Go's tophash), in 64 bits: the 8-byte paths
+ * multiply it into every byte of a word, and a uint8_t would cost them a
+ * truncation. */
+HOT uint64_t tophash64(uint64_t h)
+{
+    uint64_t top = h >> 56;
+    return top < HMAP_MIN_TOPHASH ? top + HMAP_MIN_TOPHASH : top;
+}
+
 HOT uint8_t tophash(uint64_t h)
 {
-    uint8_t top = (uint8_t)(h >> 56);
-    return top < HMAP_MIN_TOPHASH ? (uint8_t)(top + HMAP_MIN_TOPHASH) : top;
+    return (uint8_t)tophash64(h);
 }
 
 HOT size_t bucket_mask(unsigned B)
