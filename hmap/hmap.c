@@ -112,6 +112,18 @@ HOT unsigned lowest_slot(uint64_t mask, uint64_t ones)
 }
 
 /*
+ * A bucket spans three cache lines (144 bytes for 8-byte keys and values;
+ * four when it straddles): the tophash word, the key it leads to and that
+ * key's value are on different ones.  Fetch the next two with the first, not
+ * one miss after another.  No instruction on rv64imac, which has no prefetch.
+ */
+HOT void prefetch_bucket(const uint8_t *b)
+{
+    __builtin_prefetch(b + 64);
+    __builtin_prefetch(b + 128);
+}
+
+/*
  * Find key in the chain that starts at b.  Returns the slot holding it, or
  * {NULL} when absent; then *ins (if not NULL) is the first empty slot of the
  * chain ({NULL} if none) and *last the chain's last bucket.  The general
@@ -124,11 +136,7 @@ chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
 {
     uint64_t ones = swar_ones();
     uint64_t want = top * ones;
-    /* A bucket spans three cache lines; the key and the value the tophash
-     * leads to are on different ones: start fetching them now (no-op where
-     * there is no prefetch instruction, as on rv64imac). */
-    __builtin_prefetch(b + 64);
-    __builtin_prefetch(b + 128);
+    prefetch_bucket(b);
     if (ins != NULL)
         *ins = (struct slot){NULL, 0};
     for (;;) {
@@ -179,12 +187,7 @@ HOT struct probe probe_u64(const struct hmap *m, uint64_t key, uint64_t ones)
 {
     uint64_t h = hash_u64_keyed(key, m->hash_key, m->hash_mul);
     uint8_t *b = m->cur.buckets + (h & m->cur.mask) * U64_BUCKET_SIZE;
-    /* A bucket spans three cache lines (four when it straddles): the
-     * tophash word, the key it leads to and that key's value are on
-     * different ones.  Fetch them together, not one miss after another.
-     * (No instruction on rv64imac, which has no prefetch.) */
-    __builtin_prefetch(b + 64);
-    __builtin_prefetch(b + U64_BUCKET_SIZE - 8);
+    prefetch_bucket(b);
     return (struct probe){b, tophash64(h) * ones};
 }
 
