@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * arena.c - page arena with a watermark.  See arena.h for the contract.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * arena.h - a fixed region of memory handed out in whole pages, with a
  * watermark.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.c - issue 5's host workloads on tidemark's map (u64 -> u64 through
  * the hmap_*_u64 fast paths), printed as TSV for bench/report.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * keys.c - splitmix64 key sets and the shuffle (see keys.h).  Host-only: it
  * uses malloc, which the libraries under test never do.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * keys.h - the benchmark's inputs: splitmix64 key sets and the shuffle.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * samples.c - CLOCK_MONOTONIC and median/min/max (see samples.h).
  */

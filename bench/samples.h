@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * samples.h - the clock and the summary of repeated timings.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.c - the target benchmark (see bench.h for what is measured and how).
  *

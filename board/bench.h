@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.h - the target benchmark behind the console's `bench` command:
  * instructions per map operation and per page allocation, counted by an

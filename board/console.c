@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * console.c - line editor, parser and commands of the firmware's console
  * (see console.h for what each command answers).

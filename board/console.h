@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * console.h - the firmware's command console: a line editor, a parser and
  * the commands, over one Go-style map (8-byte keys and values) on an arena.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The console, the experiment table and the bench: plain C over arena and
 # hmap and an output callback, built for the target (the firmware) and for
 # the host (the board suites, the console fuzzer).  Included by the root

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * experiment.c - the seed experiment as a table of steps (see experiment.h).
  *

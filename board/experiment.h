@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * experiment.h - the seed experiment (a Go program's map of 8192 ints, and
  * what deleting, nil-ing and scoping do to its memory) replayed step by step

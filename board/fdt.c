@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fdt.c - the /memory node of a flattened device tree (see fdt.h).
  *

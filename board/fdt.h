@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fdt.h - just enough of a flattened device tree reader to learn how much
  * RAM QEMU gave the board (the /memory node's reg), so the firmware can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * finisher.c - end QEMU through the sifive_test device, and picolibc's
  * _exit on top of it, so that main's return value (crt0-hosted calls

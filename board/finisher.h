@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * finisher.h - QEMU virt's test finisher (sifive_test at 0x100000): the way
  * the firmware ends QEMU with an exit status.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # libsize.cmake - print the code size of the arena and hmap libraries as
 # built for the target (cmake -P, after the firmware's link, so at the
 # firmware's optimisation level).  Issue 5's goal: arena + hmap .text at most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - the tidemark firmware: banner, the seed experiment's table, then
  * the console on the UART until `exit`.

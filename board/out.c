@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* out.c - see out.h. */
 #include "out.h"
 

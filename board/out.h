@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * out.h - formatted output through a write callback, for the console, the
  * experiment table and the bench, which print to the UART on the board and

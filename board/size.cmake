@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # size.cmake - print the firmware's text/data/bss sizes (cmake -P, after the
 # link).  Input: -DSIZE=<riscv64-unknown-elf-size> -DELF=<image>.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stack.c - see stack.h. */
 #include "stack.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * start.S - the first instructions of the firmware, and the trap entry.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * trap.c - report a trap on the UART and end QEMU (see trap.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * trap.h - what the firmware does on a trap (an exception or an interrupt).
  *

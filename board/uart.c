@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uart.c - NS16550A UART0 of QEMU's virt board, polled; picolibc's standard
  * streams on it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uart.h - the NS16550A UART of QEMU's virt board (UART0 at 0x10000000),
  * polled, no interrupts, and picolibc's stdin/stdout/stderr on top of it.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Toolchain file: bare-metal riscv64 for QEMU's virt board, with picolibc.
 #
 # rv64imac / lp64 is a multilib Debian's picolibc ships.  -misa-spec=2.2 keeps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_arena.c - libFuzzer target: a byte stream decoded as arena operations,
  * checked against a model of the pages.

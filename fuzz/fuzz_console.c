@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_console.c - libFuzzer target: console input, on the host, through the
  * same console.c and experiment.c the firmware runs.

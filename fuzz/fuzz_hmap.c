@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_hmap.c - libFuzzer target: a byte stream decoded as map operations
  * over a small key range, checked against a reference table, hmap_check

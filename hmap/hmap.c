@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hmap.c - insert, lookup, delete, growth and the whole-map operations.
  *

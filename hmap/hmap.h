@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hmap.h - the Go runtime's bucket hash map (Go 1.14-1.23, runtime/map.go),
  * in C, taking every byte it uses from a page arena.

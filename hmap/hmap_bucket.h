@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hmap_bucket.h - private to hmap/: the bucket layout, tophash states, the
  * hash, and the table operations the .c files share.

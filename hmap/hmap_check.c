@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hmap_check.c - every invariant of a map, checked the slow way.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hmap_hash.c - the built-in seeded hash over any number of bytes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hmap_iter.c - iteration, as Go's mapiternext, over a map that may be
  * growing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hmap_table.c - bucket arrays and overflow buckets, in arena pages.
  *

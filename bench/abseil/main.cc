@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // bench/abseil/main.cc - issue 5's six host workloads on Abseil's
 // absl::flat_hash_map<uint64_t, uint64_t>, the reference the issue names for
 // "the fastest general-purpose C/C++ hash tables", printed as the same TSV as

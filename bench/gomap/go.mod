@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 module local
 
 go 1.19

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Command gomap runs issue 5's host workloads on Go's built-in
 // map[uint64]uint64, the map tidemark models, and prints the same TSV records
 // as bench/tidemark_bench (see bench/bench.c), with impl "go".

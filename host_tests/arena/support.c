@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * support.c - helpers shared by the arena suites; see support.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_arena_alloc.c - arena_alloc_pages: page-aligned contiguous runs, first
  * fit at the lowest address, refusals that change nothing but failed_allocs,

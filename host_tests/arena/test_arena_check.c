@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_arena_check.c - arena_check, which the other suites rely on to say
  * "all invariants hold", must also say when one does not.  Each test breaks

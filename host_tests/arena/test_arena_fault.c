@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_arena_fault.c - arena_fail_after: the k-th allocation call from now
  * fails, sticky mode keeps failing, k == 0 turns it off; an injected failure

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_arena_free.c - arena_free_pages: every refusal with its named code and
  * no change at all; freeing whole runs, pieces and runs spanning

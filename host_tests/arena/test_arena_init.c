@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_arena_init.c - arena_init: alignment of the base, the page layout and
  * page count arena.h documents, the errors it names, and that a failed init

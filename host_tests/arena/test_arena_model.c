@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_arena_model.c - a long randomized sequence of arena calls checked,
  * after every single call, against a model of the pages kept here.

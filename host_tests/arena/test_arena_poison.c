@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_arena_poison.c - the compile-time debug option: built with
  * ARENA_POISON=1 (this binary compiles arena.c itself with it), freed pages

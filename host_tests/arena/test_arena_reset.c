@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_arena_reset.c - arena_reset: every page free, in_use, watermark and
  * peak back to 0, resets + 1, and allocs/frees/failed_allocs counting on.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_arena_stats.c - the figures arena_get_stats reports (in_use, peak,
  * watermark from the first usable page, the four call counts) and the small

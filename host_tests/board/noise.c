@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * noise.c - hostile console input from a fixed seed (see noise.h for the
  * guarantee that none of it can run a command that changes anything).

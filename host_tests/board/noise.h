@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * noise.h - hostile UART input for the firmware's console, from a fixed seed:
  * NUL and 0xFF runs, random bytes, escape sequences, bare CRs and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * qemu_run.c - spawn QEMU with pipes on its stdin, stdout and stderr, and a
  * deadline (see qemu_run.h).  POSIX (fork, exec, poll), host tests only.

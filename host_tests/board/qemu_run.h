@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * qemu_run.h - boot the firmware under QEMU for a test: feed its UART a
  * script on stdin, collect what it prints, and its exit status, with a

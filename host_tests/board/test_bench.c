@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_bench.c - the console's `bench` on the host (board/bench.c through
  * board/console.c, over the real arena and hmap).  The host has no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_console.c - the firmware's console on the host: line editing,
  * parsing, every command, every kind of bad input.

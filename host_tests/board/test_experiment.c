@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_experiment.c - the seed experiment's table on the host: the figures
  * the issue names, the claims experiment_check guards, and the error paths.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_fdt.c - the device tree reader the firmware uses to check its RAM,
  * on blobs built here, well-formed and broken.  (QEMU's own virt device

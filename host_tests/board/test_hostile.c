@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_hostile.c - the firmware under QEMU against hostile UART input
  * (issue 6): 64 KiB and more of noise from a fixed seed (noise.h), piped in

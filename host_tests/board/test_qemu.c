@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_qemu.c - boot the firmware under QEMU and check its UART transcript:
  * banner, the seed experiment's figures, every console command, every kind

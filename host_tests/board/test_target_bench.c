@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_target_bench.c - the console's `bench` on the firmware under QEMU
  * with -icount shift=0, where minstret counts exactly one per instruction

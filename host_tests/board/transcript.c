@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* transcript.c - see transcript.h. */
 #include "transcript.h"
 

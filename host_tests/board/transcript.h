@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * transcript.h - read a console transcript (what the console printed, its
  * echo of the input included), as a script driving the firmware would.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hmap_testlib.c - helpers of the independent hmap suite (see the header).
  * The formulas here are written from the contract's text, not from hmap.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hmap_testlib.h - shared helpers of the independent hmap test suite.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_beyond.c - what the map does beyond Go: hmap_reset, hmap_compact and
  * the opt-in auto-shrink policy.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_delete.c - delete, clear and reseeding.
  *

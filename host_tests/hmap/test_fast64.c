@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_fast64.c - the 8-byte fast paths and the built-in hash.
  *

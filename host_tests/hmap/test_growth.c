@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_growth.c - when the map grows, how it evacuates, and when the old
  * array's pages go back.

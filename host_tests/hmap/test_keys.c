@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_keys.c - iteration, key and value sizes, custom hash and equality.
  *

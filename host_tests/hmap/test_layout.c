@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_layout.c - the bucket bytes themselves, and hmap_check's verdicts.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_misuse.c - best-effort misuse detection (Go's hashWriting flag).
  *

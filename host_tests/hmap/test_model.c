@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_model.c - randomized model tests: a million mixed operations per
  * configuration against a plain array of what the map should hold.

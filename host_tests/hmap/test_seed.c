@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_seed.c - the seed experiment of issue 3, with its exact figures.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sizing.c - what hmap_init allocates for a hint, and what it refuses.
  *
