@@ -198,10 +198,8 @@ static void cmd_del(struct console *c, const struct word *w, int nargs)
 static uint64_t fill_ceiling(struct console *c)
 {
     struct arena_stats as;
-    struct hmap_stats ms;
     arena_get_stats(c->cfg.arena, &as);
-    hmap_get_stats(&c->map, &ms);
-    return (uint64_t)(as.capacity / ms.bucket_size) * HMAP_BUCKET_SLOTS;
+    return (uint64_t)hmap_entries_upper_bound(&c->map, as.capacity);
 }
 
 static void cmd_fill(struct console *c, const struct word *w, int nargs)

@@ -858,6 +858,14 @@ size_t hmap_len(const struct hmap *m)
     return m == NULL ? 0 : m->count;
 }
 
+size_t hmap_entries_upper_bound(const struct hmap *m, size_t bytes)
+{
+    if (m == NULL)
+        return 0;
+    size_t buckets = bytes / m->bucket_size;
+    return buckets > SIZE_MAX / SLOTS ? SIZE_MAX : buckets * SLOTS;
+}
+
 void hmap_clear(struct hmap *m)
 {
     if (m == NULL || !begin_write(m))

@@ -245,6 +245,15 @@ bool hmap_delete(struct hmap *m, const void *key);
 size_t hmap_len(const struct hmap *m);
 
 /*
+ * The most entries m could ever hold in `bytes` bytes of arena: every byte a
+ * bucket and every bucket full (8 entries).  A bound, not a promise: no
+ * insert sequence that needs more can succeed, but page rounding, overflow
+ * chains and the transient of a growth (old and new arrays at once) stop a
+ * real fill well below it.  0 when m is NULL.  Changes nothing.
+ */
+size_t hmap_entries_upper_bound(const struct hmap *m, size_t bytes);
+
+/*
  * Empty the map as Go 1.21's clear(m): every slot empty, any growth abandoned
  * (the old array's pages go back), the current bucket array and its
  * preallocated overflow kept; overflow chunks beyond those go back to the

@@ -244,3 +244,37 @@ Test(sizing, strerror_texts)
     }
     cr_assert_str_eq(hmap_strerror(12345), "unknown");
 }
+
+/* hmap_entries_upper_bound: 8 entries for every whole bucket the bytes
+ * hold, for any key and value size; a fill of more cannot succeed. */
+Test(sizing, entries_upper_bound)
+{
+    struct arena *a = ta_new(8, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(NULL);
+    cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
+    cr_assert_eq(hmap_entries_upper_bound(&m, 0), 0);
+    cr_assert_eq(hmap_entries_upper_bound(&m, 143), 0);
+    cr_assert_eq(hmap_entries_upper_bound(&m, 144), 8);
+    cr_assert_eq(hmap_entries_upper_bound(&m, 125825024), 125825024 / 144 * 8);
+    cr_assert_eq(hmap_entries_upper_bound(&m, SIZE_MAX), SIZE_MAX / 144 * 8);
+    cr_assert_eq(hmap_entries_upper_bound(NULL, 4096), 0);
+    size_t before = ta_in_use(a);
+    struct hmap_type t2 = {.key_size = 3, .val_size = 0};
+    struct hmap m2;
+    cr_assert_eq(hmap_init(&m2, &t2, a, 0, 1), 0);
+    size_t bs = expect_bucket_size(3, 0);
+    cr_assert_eq(hmap_entries_upper_bound(&m2, 10 * bs + 1), 80);
+    cr_assert_eq(ta_in_use(a), before); /* it only computes */
+
+    /* No fill goes past it: a map in a 2-page arena stops below. */
+    struct arena *small = ta_new(2, PAGE_4K);
+    struct hmap s;
+    cr_assert_eq(hmap_init(&s, &t, small, 0, 1), 0);
+    uint64_t n = 0;
+    while (put64(&s, n, n) == 0)
+        n++;
+    cr_assert_leq(n, hmap_entries_upper_bound(&s, 2 * PAGE_4K));
+    ta_free(small);
+    ta_free(a);
+}
