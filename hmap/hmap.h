@@ -35,6 +35,11 @@
 
 #include "arena.h"
 
+/* The map and an iteration over it; their layout is at the end of this
+ * header, private. */
+struct hmap;
+struct hmap_iter;
+
 /* Error codes.  Every int-returning function returns 0 or one of these. */
 enum {
     HMAP_OK = 0,
@@ -49,7 +54,7 @@ enum {
     /* What hmap_check reports when an invariant is broken. */
     HMAP_BROKEN_COUNT = -20,     /* live slots differ from len              */
     HMAP_BROKEN_TOPHASH = -21,   /* a live slot's tophash differs from its
-                                    key's hash, or is below HMAP_MIN_TOPHASH */
+                                    key's hash                               */
     HMAP_BROKEN_PLACEMENT = -22, /* a key sits in a bucket its hash does not
                                     select                                   */
     HMAP_BROKEN_EMPTY_REST = -23,/* a slot after an emptyRest is not one    */
@@ -57,7 +62,11 @@ enum {
     HMAP_BROKEN_EVACUATED = -25, /* evacuation marks disagree with nevacuate,
                                     or an evacuated mark outside growth      */
     HMAP_BROKEN_OVERFLOW = -26,  /* overflow count or chain is inconsistent  */
-    HMAP_BROKEN_PAGES = -27      /* pages held disagree with the tables      */
+    HMAP_BROKEN_PAGES = -27,     /* pages held disagree with the tables      */
+    HMAP_BROKEN_CACHE = -28      /* a cached figure the fast paths read (the
+                                    fast flags, grow_at, a table's mask or
+                                    limits, the hash key) disagrees with the
+                                    state it summarises                      */
 };
 
 /* Go's constants. */
@@ -66,15 +75,6 @@ enum {
 #define HMAP_LOAD_DEN 2
 #define HMAP_MAX_KEY 128           /* larger keys are an init error (Go would */
 #define HMAP_MAX_VAL 128           /* store them indirectly)                  */
-
-/* tophash states, as Go's.  A live slot holds the hash's top byte, raised
- * by HMAP_MIN_TOPHASH when it falls below it. */
-#define HMAP_EMPTY_REST 0      /* this slot and every later one in the chain is empty */
-#define HMAP_EMPTY_ONE 1       /* this slot is empty                          */
-#define HMAP_EVACUATED_X 2     /* entry moved to the first half of the new array */
-#define HMAP_EVACUATED_Y 3     /* entry moved to the second half              */
-#define HMAP_EVACUATED_EMPTY 4 /* slot was empty; bucket evacuated            */
-#define HMAP_MIN_TOPHASH 5     /* smallest tophash of a live slot             */
 
 /*
  * How keys are hashed and compared.  key_size and val_size are fixed per map.
@@ -88,77 +88,7 @@ struct hmap_type {
     bool (*equal)(const void *a, const void *b, size_t len);
 };
 
-/*
- * One bucket array and the overflow memory allocated for it.  While a map
- * grows it has two: the new (cur) and the old.  Private.
- */
-struct hmap_table {
-    uint8_t *buckets;     /* 2^B buckets, then preallocated overflow ones   */
-    size_t array_pages;   /* pages of that one arena run                    */
-    uint8_t *chunks;      /* overflow chunks from the arena, linked through
-                             their first word                              */
-    size_t chunk_pages;   /* pages in all of those chunks                   */
-    uint8_t *free_ovf;    /* unused overflow buckets, linked through their
-                             overflow field                                */
-    size_t nfree_ovf;     /* how many are on that list                      */
-    size_t noverflow;     /* overflow buckets linked into chains            */
-    unsigned B;           /* log2 of the bucket count                       */
-    size_t mask;          /* 2^B - 1 when buckets is set (the hot paths'
-                             bucket index), else 0                          */
-    size_t fill_limit;    /* inserting at count >= this would overload the
-                             table (Go's overLoadFactor): load_limit(B)     */
-    size_t overflow_limit;/* noverflow at which Go's tooManyOverflowBuckets
-                             says grow at the same size                     */
-};
-
-/*
- * The map.  Complete here so a caller can own one statically; treat every
- * field as private.  A zeroed struct hmap is not a map: call hmap_init.
- */
-struct hmap {
-    struct arena *arena;
-    uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
-    bool (*equal)(const void *a, const void *b, size_t len);
-    size_t key_size, val_size;
-    bool fast64;          /* 8-byte keys and values, built-in hash and equal */
-    /* The fast paths' flags, 0 or 1.  uint8_t, not bool: GCC knows a bool
-     * that tested true is 1 and returns that register as `true`, which
-     * costs a miss two instructions to merge (measured at -Os, rv64).     */
-    uint8_t fast_ready;   /* fast64, no write in progress, an array and no
-                             growth: the one byte hmap_get_u64 tests        */
-    uint8_t fast_write;   /* fast_ready and not auto_shrink: the one byte
-                             the 8-byte put and delete test                 */
-    size_t insert_limit;  /* with fast_write: a new key inserted at this
-                             count starts a growth (cur.fill_limit, or 0 when
-                             the overflow count asks for a same-size one)   */
-    uint64_t hash_key;    /* the seed, premixed for the built-in hash       */
-    uint64_t hash_mul;    /* and its multiplier                             */
-    size_t bucket_size;   /* 8 + 8*key_size + 8*val_size + 8                */
-    size_t chunk_pages;   /* pages per overflow chunk                       */
-    uint64_t seed;        /* current hash seed (reseeded when len hits 0)   */
-    size_t count;         /* live entries                                   */
-
-    struct hmap_table cur;  /* the table inserts go to                      */
-    struct hmap_table old;  /* the table being evacuated; buckets NULL when
-                               not growing                                  */
-    size_t nevacuate;     /* old buckets below this are all evacuated       */
-    bool same_size;       /* the growth under way keeps B                   */
-
-    unsigned hint_B;      /* B the init hint asked for: a floor for shrinks */
-    bool auto_shrink;     /* hmap_set_auto_shrink                           */
-    bool writing;         /* a write is in progress (Go's hashWriting)      */
-    size_t ops_since_resize;  /* inserts of new keys + deletes since the
-                                 table last changed size or auto-shrink was
-                                 turned on (the 8-byte fast paths, which run
-                                 only while it is off, do not count)        */
-    size_t peak_since_resize; /* largest len since then                     */
-
-    size_t writes;        /* bumped by every write; iterators compare it    */
-    size_t grows, same_size_grows, shrinks; /* counts, for stats            */
-    size_t misuse;        /* writes refused or reads failed as re-entrant   */
-};
-
-/* What hmap_get_stats reports.  bytes is the figure the seed experiment is
+/* What hmap_get_stats reports.  bytes is the figure the Go experiment is
  * about: arena bytes the map holds, in whole pages. */
 struct hmap_stats {
     size_t len;           /* live entries                                   */
@@ -179,20 +109,6 @@ struct hmap_stats {
     size_t same_size_grows; /* same-size growths started                    */
     size_t shrinks;       /* hmap_compact / auto-shrink rebuilds done       */
     size_t misuse;        /* re-entrant writes refused                      */
-};
-
-/* An iteration in progress.  Private fields; start with hmap_iter_init. */
-struct hmap_iter {
-    struct hmap *m;
-    size_t writes;        /* m->writes when the iteration began             */
-    size_t start;         /* first bucket visited (seeded, like Go's)       */
-    size_t visited;       /* buckets of the current array finished          */
-    uint8_t *b;           /* bucket in the chain now being read             */
-    unsigned slot;        /* next slot of b to look at (0..8)               */
-    unsigned offset;      /* slot rotation, like Go's                       */
-    bool from_old;        /* b belongs to the old table                     */
-    bool done;
-    int err;              /* HMAP_ERR_CHANGED once the map was written      */
 };
 
 /*
@@ -317,7 +233,8 @@ int hmap_iter_error(const struct hmap_iter *it);
 /*
  * Check every invariant: count, tophash of each live slot, each key in the
  * bucket its hash selects (old or new table), nothing but emptyRest after
- * an emptyRest, no key twice, evacuation marks, overflow counts, pages held.
+ * an emptyRest, no key twice, evacuation marks, overflow counts, pages held,
+ * and the cached state the fast paths read.
  * Returns 0 or the HMAP_BROKEN_* code of the first that broke.  Changes
  * nothing; costs a pass over every slot and a hash per key, so it is for
  * tests and debugging.
@@ -340,5 +257,91 @@ uint64_t hmap_hash_bytes(const void *key, size_t len, uint64_t seed);
 
 /* Text for an HMAP_* code ("out of memory", ...); "unknown" otherwise. */
 const char *hmap_strerror(int code);
+
+/* --- private layout ----------------------------------------------------------
+ * Complete here only so that a caller can own a map or an iterator
+ * statically (no allocation, no size query).  Every field is private: read a
+ * map through the functions above.  A zeroed struct hmap is not a map: call
+ * hmap_init.
+ */
+
+/* One bucket array and the overflow memory allocated for it.  While a map
+ * grows it has two: the new (cur) and the old. */
+struct hmap_table {
+    uint8_t *buckets;     /* 2^B buckets, then preallocated overflow ones   */
+    size_t array_pages;   /* pages of that one arena run                    */
+    uint8_t *chunks;      /* overflow chunks from the arena, linked through
+                             their first word                              */
+    size_t chunk_pages;   /* pages in all of those chunks                   */
+    uint8_t *free_ovf;    /* unused overflow buckets, linked through their
+                             overflow field                                */
+    size_t nfree_ovf;     /* how many are on that list                      */
+    size_t noverflow;     /* overflow buckets linked into chains            */
+    unsigned B;           /* log2 of the bucket count                       */
+    /* Cached from B when buckets is set (else 0), for the hot paths: */
+    size_t mask;          /* 2^B - 1: a hash's bucket index                 */
+    size_t load_max;      /* most entries without overloading (Go's
+                             overLoadFactor): a new key at count >= this
+                             grows the map                                  */
+    size_t overflow_max;  /* noverflow at which Go's tooManyOverflowBuckets
+                             says grow at the same size                     */
+};
+
+struct hmap {
+    struct arena *arena;
+    uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
+    bool (*equal)(const void *a, const void *b, size_t len);
+    size_t key_size, val_size;
+    bool fast64;          /* 8-byte keys and values, built-in hash and equal */
+    /* The fast paths' cached state, recomputed at the end of every write
+     * and checked by hmap_check.  The flags are 0 or 1 in a uint8_t rather
+     * than a bool, which lets GCC return a flag that tested true without
+     * first turning it into a canonical `true`. */
+    uint8_t fast_ready;   /* fast64, no write in progress, an array and no
+                             growth: the one byte hmap_get_u64 tests        */
+    uint8_t fast_write;   /* fast_ready and not auto_shrink: the one byte
+                             the 8-byte put and delete test                 */
+    size_t grow_at;       /* a new key inserted at this count starts a
+                             growth: cur.load_max, or 0 when the overflow
+                             count already asks for a same-size one         */
+    uint64_t hash_key;    /* the hash seed, premixed for the built-in hash  */
+    uint64_t hash_mul;    /* and its multiplier                             */
+    size_t bucket_size;   /* 8 + 8*key_size + 8*val_size + pointer size     */
+    uint64_t seed;        /* current hash seed (reseeded when len hits 0)   */
+    size_t count;         /* live entries                                   */
+
+    struct hmap_table cur;  /* the table inserts go to                      */
+    struct hmap_table old;  /* the table being evacuated; buckets NULL when
+                               not growing                                  */
+    size_t nevacuate;     /* old buckets below this are all evacuated       */
+    bool same_size;       /* the growth under way keeps B                   */
+
+    unsigned hint_B;      /* B the init hint asked for: a floor for shrinks */
+    bool auto_shrink;     /* hmap_set_auto_shrink                           */
+    bool writing;         /* a write is in progress (Go's hashWriting)      */
+    size_t ops_since_resize;  /* inserts of new keys + deletes since the
+                                 table last changed size or auto-shrink was
+                                 turned on (the 8-byte fast paths, which run
+                                 only while it is off, do not count)        */
+    size_t peak_since_resize; /* largest len since then                     */
+
+    size_t writes;        /* bumped by every write; iterators compare it    */
+    size_t grows, same_size_grows, shrinks; /* counts, for stats            */
+    size_t misuse;        /* writes refused or reads failed as re-entrant   */
+};
+
+/* An iteration in progress; start it with hmap_iter_init. */
+struct hmap_iter {
+    struct hmap *m;
+    size_t writes;        /* m->writes when the iteration began             */
+    size_t start;         /* first bucket visited (seeded, like Go's)       */
+    size_t visited;       /* buckets of the current array finished          */
+    uint8_t *b;           /* bucket in the chain now being read             */
+    unsigned slot;        /* next slot of b to look at (0..8)               */
+    unsigned offset;      /* slot rotation, like Go's                       */
+    bool from_old;        /* b belongs to the old table                     */
+    bool done;
+    int err;              /* HMAP_ERR_CHANGED once the map was written      */
+};
 
 #endif /* TIDEMARK_HMAP_H */

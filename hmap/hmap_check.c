@@ -5,7 +5,7 @@
  * For tests and debugging: it walks every chain of both tables, rehashes
  * every live key and looks each one up again.  It reads only.
  */
-#include "hmap_bucket.h"
+#include "hmap_internal.h"
 
 /* Live entries, emptyRest and evacuation marks of one chain.  *live and
  * *chained accumulate; returns 0 or a HMAP_BROKEN_* code. */
@@ -19,19 +19,19 @@ static int check_chain(const struct hmap *m, uint8_t *b, size_t index,
             (*chained)++;
         for (unsigned s = 0; s < SLOTS; s++) {
             uint8_t top = b[s];
-            bool mark = top > HMAP_EMPTY_ONE && top < HMAP_MIN_TOPHASH;
+            bool mark = top > TOPHASH_EMPTY_ONE && top < TOPHASH_MIN;
             if (mark != evac)
                 return HMAP_BROKEN_EVACUATED; /* all marks or none */
             /* After an emptyRest every slot of the chain is emptyRest: the
              * lookups end a chain by its bucket's last slot alone. */
-            if (rest && !mark && top != HMAP_EMPTY_REST)
+            if (rest && !mark && top != TOPHASH_EMPTY_REST)
                 return HMAP_BROKEN_EMPTY_REST;
             if (mark || is_empty(top)) {
-                rest = rest || top == HMAP_EMPTY_REST;
+                rest = rest || top == TOPHASH_EMPTY_REST;
                 continue;
             }
             const uint8_t *k = bucket_key(m, b, s);
-            uint64_t h = key_hash(m, k);
+            uint64_t h = hm_key_hash(m, k);
             if (tophash(h) != top)
                 return HMAP_BROKEN_TOPHASH;
             if ((h & bucket_mask(B)) != index)
@@ -68,13 +68,12 @@ static int check_unique(const struct hmap *m, const struct hmap_table *t, bool o
             continue;
         for (; b; b = bucket_overflow(m, b))
             for (unsigned s = 0; s < SLOTS; s++) {
-                if (b[s] < HMAP_MIN_TOPHASH)
+                if (b[s] < TOPHASH_MIN)
                     continue;
-                uint8_t *k = bucket_key(m, b, s);
-                uint8_t *found = hmap_find_key(m, k);
-                if (found == NULL)
+                struct slot found = hm_find_slot(m, bucket_key(m, b, s));
+                if (found.b == NULL)
                     return HMAP_BROKEN_PLACEMENT; /* out of a lookup's reach */
-                if (found != k)
+                if (found.b != b || found.i != s)
                     return HMAP_BROKEN_DUPLICATE; /* another copy comes first */
             }
     }
@@ -87,22 +86,27 @@ static int check_pages(const struct hmap *m, const struct hmap_table *t)
     if (t->buckets == NULL)
         return t->array_pages == 0 && t->chunk_pages == 0 ? HMAP_OK
                                                           : HMAP_BROKEN_PAGES;
-    size_t nb = (size_t)1 << t->B;
-    size_t want = arena_pages_for(m->arena,
-                                  (nb + (t->B >= 4 ? nb >> 4 : 0)) * m->bucket_size);
-    if (t->array_pages != want)
+    if (t->array_pages != hm_array_pages(m, t->B) ||
+        t->chunk_pages != hm_table_chunk_pages(t))
         return HMAP_BROKEN_PAGES;
-    size_t chunk_pages = 0;
-    for (uint8_t *c = t->chunks; c != NULL;) {
-        struct {
-            uint8_t *next;
-            size_t npages;
-        } h;
-        memcpy(&h, c, sizeof h);
-        chunk_pages += h.npages;
-        c = h.next;
-    }
-    return chunk_pages == t->chunk_pages ? HMAP_OK : HMAP_BROKEN_PAGES;
+    return HMAP_OK;
+}
+
+/* The fast paths trust a few cached bytes and words instead of the state
+ * they summarise (struct hmap in hmap.h): recompute each on a copy of the
+ * map and compare.  grow_at is refreshed when a write ends: mid-write
+ * (hmap_check called from a hash or equal) it may lag. */
+static int check_cache(const struct hmap *m)
+{
+    struct hmap want;
+    memcpy(&want, m, sizeof want);
+    hm_set_seed(&want, m->seed);
+    hm_table_limits(&want.cur);
+    hm_table_limits(&want.old);
+    hm_refresh_fast(&want);
+    if (m->writing)
+        want.grow_at = m->grow_at;
+    return memcmp(&want, m, sizeof want) == 0 ? HMAP_OK : HMAP_BROKEN_CACHE;
 }
 
 int hmap_check(const struct hmap *m)
@@ -110,7 +114,9 @@ int hmap_check(const struct hmap *m)
     size_t live = 0;
     int rc;
     bool grow = m->old.buckets != NULL;
-    if ((rc = check_pages(m, &m->cur)) || (rc = check_pages(m, &m->old)))
+    /* The cache before the walk: the lookups the walk makes read it. */
+    if ((rc = check_pages(m, &m->cur)) || (rc = check_pages(m, &m->old)) ||
+        (rc = check_cache(m)))
         return rc;
     if (m->cur.buckets == NULL)
         return m->count == 0 && !grow ? HMAP_OK : HMAP_BROKEN_COUNT;

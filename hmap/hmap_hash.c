@@ -7,7 +7,7 @@
  * differ only by trailing zero bytes hash apart.  An 8-byte key takes the
  * hash_u64 route, the same function the fast paths inline.
  */
-#include "hmap_bucket.h"
+#include "hmap_internal.h"
 
 /* Up to 7 bytes as a little-endian word (the host and rv64 are both LE). */
 static uint64_t load_tail(const uint8_t *p, size_t n)
@@ -16,6 +16,18 @@ static uint64_t load_tail(const uint8_t *p, size_t n)
     for (size_t i = 0; i < n; i++)
         v |= (uint64_t)p[i] << (8 * i);
     return v;
+}
+
+uint64_t hm_key_hash(const struct hmap *m, const void *key)
+{
+    if (m->fast64) { /* the fast paths' hash, from the premixed seed */
+        uint64_t k;
+        memcpy(&k, key, sizeof k);
+        return hash_u64_keyed(k, m->hash_key, m->hash_mul);
+    }
+    if (m->hash != NULL)
+        return m->hash(key, m->key_size, m->seed);
+    return hmap_hash_bytes(key, m->key_size, m->seed);
 }
 
 uint64_t hmap_hash_bytes(const void *key, size_t len, uint64_t seed)

@@ -13,7 +13,7 @@
  * Because any write ends the iteration (HMAP_ERR_CHANGED), the tables cannot
  * change under the iterator, which is what keeps this simple.
  */
-#include "hmap_bucket.h"
+#include "hmap_internal.h"
 
 void hmap_iter_init(struct hmap_iter *it, struct hmap *m)
 {
@@ -21,7 +21,7 @@ void hmap_iter_init(struct hmap_iter *it, struct hmap *m)
     *it = (struct hmap_iter){
         .m = m,
         .writes = m->writes,
-        .start = (size_t)r & bucket_mask(m->cur.B),
+        .start = (size_t)r & m->cur.mask,
         .offset = (unsigned)(r >> 61),
         .done = m->count == 0 || m->cur.buckets == NULL,
     };
@@ -34,7 +34,7 @@ static void enter_bucket(struct hmap_iter *it, size_t j)
     it->from_old = false;
     it->b = bucket_at(m, &m->cur, j);
     if (m->old.buckets != NULL) {
-        uint8_t *ob = bucket_at(m, &m->old, j & bucket_mask(m->old.B));
+        uint8_t *ob = bucket_at(m, &m->old, j & m->old.mask);
         if (!evacuated(ob)) {
             it->b = ob;
             it->from_old = true;
@@ -60,16 +60,16 @@ bool hmap_iter_next(struct hmap_iter *it, const void **key, void **val)
                 it->done = true;
                 return false;
             }
-            enter_bucket(it, (it->start + it->visited) & bucket_mask(m->cur.B));
+            enter_bucket(it, (it->start + it->visited) & m->cur.mask);
         }
         while (it->slot < SLOTS) {
             unsigned i = (it->slot++ + it->offset) & (SLOTS - 1);
-            if (it->b[i] < HMAP_MIN_TOPHASH)
+            if (it->b[i] < TOPHASH_MIN)
                 continue;
             uint8_t *k = bucket_key(m, it->b, i);
             if (it->from_old && !m->same_size) {
-                size_t j = (it->start + it->visited) & bucket_mask(m->cur.B);
-                if ((key_hash(m, k) & bucket_mask(m->cur.B)) != j)
+                size_t j = (it->start + it->visited) & m->cur.mask;
+                if ((hm_key_hash(m, k) & m->cur.mask) != j)
                     continue; /* produced when j's twin is visited */
             }
             if (key != NULL)

@@ -17,7 +17,7 @@
  * Free-list buckets are linked through their overflow field and have an
  * all-EMPTY_REST tophash, so a bucket taken from the list is ready to link.
  */
-#include "hmap_bucket.h"
+#include "hmap_internal.h"
 
 /* A chunk starts with this header; its buckets follow at CHUNK_HEADER. */
 struct chunk_header {
@@ -26,34 +26,23 @@ struct chunk_header {
 };
 #define CHUNK_HEADER sizeof(struct chunk_header)
 
-unsigned hmap_b_for_hint(size_t hint)
+unsigned hm_b_for_hint(size_t hint)
 {
     /* Stop where 2^B buckets could no longer be counted in a size_t;
      * hmap_init refuses that B. */
     unsigned B = 0;
-    while (B < sizeof(size_t) * 8 - 6 && over_load_factor(hint, B))
+    while (B < sizeof(size_t) * 8 - 6 && hint > load_max_for(B))
         B++;
     return B;
 }
 
-int hmap_layout(struct hmap *m, size_t key_size, size_t val_size)
-{
-    if (key_size == 0 || key_size > HMAP_MAX_KEY || val_size > HMAP_MAX_VAL)
-        return HMAP_ERR_SIZE;
-    m->key_size = key_size;
-    m->val_size = val_size;
-    m->bucket_size = SLOTS + SLOTS * key_size + SLOTS * val_size + sizeof(void *);
-    m->chunk_pages = arena_pages_for(m->arena, CHUNK_HEADER + m->bucket_size);
-    return HMAP_OK;
-}
-
 /* Buckets in the array run: regular ones, then the preallocated overflow. */
-size_t table_array_capacity(const struct hmap *m, const struct hmap_table *t)
+size_t hm_table_array_capacity(const struct hmap *m, const struct hmap_table *t)
 {
     return (t->array_pages * arena_page_size(m->arena)) / m->bucket_size;
 }
 
-size_t table_pages(const struct hmap_table *t)
+size_t hm_table_pages(const struct hmap_table *t)
 {
     return t->array_pages + t->chunk_pages;
 }
@@ -72,38 +61,58 @@ static void push_free(const struct hmap *m, struct hmap_table *t,
     t->nfree_ovf += n;
 }
 
-int table_make(const struct hmap *m, struct hmap_table *t, unsigned B)
+void hm_table_limits(struct hmap_table *t)
+{
+    t->mask = t->load_max = t->overflow_max = 0;
+    if (t->buckets == NULL)
+        return;
+    t->mask = bucket_mask(t->B);
+    t->load_max = load_max_for(t->B);
+    t->overflow_max = overflow_max_for(t->B);
+}
+
+size_t hm_array_pages(const struct hmap *m, unsigned B)
 {
     size_t nb = (size_t)1 << B;
     size_t prealloc = B >= 4 ? nb >> 4 : 0;
-    size_t pages = arena_pages_for(m->arena, (nb + prealloc) * m->bucket_size);
+    return arena_pages_for(m->arena, (nb + prealloc) * m->bucket_size);
+}
+
+size_t hm_table_chunk_pages(const struct hmap_table *t)
+{
+    size_t pages = 0;
+    for (uint8_t *c = t->chunks; c != NULL;) {
+        struct chunk_header h;
+        memcpy(&h, c, sizeof h);
+        pages += h.npages;
+        c = h.next;
+    }
+    return pages;
+}
+
+int hm_table_make(const struct hmap *m, struct hmap_table *t, unsigned B)
+{
+    size_t nb = (size_t)1 << B;
+    size_t pages = hm_array_pages(m, B);
     uint8_t *p = arena_alloc_pages(m->arena, pages);
     if (p == NULL)
         return HMAP_ERR_NOMEM;
 
-    struct hmap_table fresh = {
-        .buckets = p,
-        .array_pages = pages,
-        .B = B,
-        .mask = bucket_mask(B),
-        .fill_limit = load_limit(B),
-        .overflow_limit = overflow_limit(B),
-    };
+    struct hmap_table fresh = {.buckets = p, .array_pages = pages, .B = B};
+    hm_table_limits(&fresh);
     memset(p, 0, nb * m->bucket_size);
     push_free(m, &fresh, bucket_at(m, &fresh, nb),
-              table_array_capacity(m, &fresh) - nb);
+              hm_table_array_capacity(m, &fresh) - nb);
     *t = fresh;
     return HMAP_OK;
 }
 
-int table_reserve(const struct hmap *m, struct hmap_table *t, size_t n)
+int hm_table_reserve(const struct hmap *m, struct hmap_table *t, size_t n)
 {
     if (t->nfree_ovf >= n)
         return HMAP_OK;
     size_t want = CHUNK_HEADER + (n - t->nfree_ovf) * m->bucket_size;
     size_t pages = arena_pages_for(m->arena, want);
-    if (pages < m->chunk_pages)
-        pages = m->chunk_pages;
     uint8_t *c = arena_alloc_pages(m->arena, pages);
     if (c == NULL)
         return HMAP_ERR_NOMEM;
@@ -117,7 +126,7 @@ int table_reserve(const struct hmap *m, struct hmap_table *t, size_t n)
     return HMAP_OK;
 }
 
-uint8_t *table_new_overflow(const struct hmap *m, struct hmap_table *t,
+uint8_t *hm_table_new_overflow(const struct hmap *m, struct hmap_table *t,
                             uint8_t *b)
 {
     uint8_t *ovf = t->free_ovf;
@@ -142,7 +151,7 @@ static void free_chunks(const struct hmap *m, struct hmap_table *t)
     t->chunk_pages = 0;
 }
 
-void table_free(const struct hmap *m, struct hmap_table *t)
+void hm_table_free(const struct hmap *m, struct hmap_table *t)
 {
     free_chunks(m, t);
     if (t->buckets != NULL)
@@ -150,7 +159,7 @@ void table_free(const struct hmap *m, struct hmap_table *t)
     *t = (struct hmap_table){.B = t->B};
 }
 
-void table_clear(const struct hmap *m, struct hmap_table *t)
+void hm_table_clear(const struct hmap *m, struct hmap_table *t)
 {
     free_chunks(m, t);
     size_t nb = (size_t)1 << t->B;
@@ -158,5 +167,5 @@ void table_clear(const struct hmap *m, struct hmap_table *t)
     t->free_ovf = NULL;
     t->nfree_ovf = 0;
     t->noverflow = 0;
-    push_free(m, t, bucket_at(m, t, nb), table_array_capacity(m, t) - nb);
+    push_free(m, t, bucket_at(m, t, nb), hm_table_array_capacity(m, t) - nb);
 }

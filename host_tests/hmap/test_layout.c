@@ -4,7 +4,7 @@
  *
  * The layout is part of issue 3's rules: a bucket is 8 tophash bytes, the 8
  * keys, the 8 values, then the overflow link; a live slot's tophash is the
- * hash's top byte raised by HMAP_MIN_TOPHASH when below it; delete zeroes
+ * hash's top byte raised by MIN_TOPHASH when below it; delete zeroes
  * the key and value, marks the slot emptyOne and turns the trailing run of
  * emptyOne slots into emptyRest backwards through the chain; evacuation
  * marks old slots evacuatedX / evacuatedY / evacuatedEmpty.  The arena hands
@@ -21,6 +21,17 @@
 #include "hmap_testlib.h"
 
 #define BS 144u /* bucket size for 8-byte keys and values */
+
+/* Go's tophash states (runtime/map.go), written out here rather than taken
+ * from the library: the test states the encoding it expects. */
+enum {
+    EMPTY_REST = 0,      /* this and every later slot of the chain empty */
+    EMPTY_ONE = 1,       /* this slot empty                              */
+    EVACUATED_X = 2,     /* moved to the first half of the new array     */
+    EVACUATED_Y = 3,     /* moved to the second half                     */
+    EVACUATED_EMPTY = 4, /* was empty; bucket evacuated                  */
+    MIN_TOPHASH = 5      /* smallest tophash of a live slot              */
+};
 
 /* The lowest page of a fresh arena: where the map's first array will go. */
 static uint8_t *first_page(struct arena *a)
@@ -44,7 +55,7 @@ static uint8_t *ovf_of(uint8_t *b)
 static uint8_t tophash_of(uint64_t h)
 {
     uint8_t top = (uint8_t)(h >> 56);
-    return top < HMAP_MIN_TOPHASH ? (uint8_t)(top + HMAP_MIN_TOPHASH) : top;
+    return top < MIN_TOPHASH ? (uint8_t)(top + MIN_TOPHASH) : top;
 }
 
 static bool all_zero(const uint8_t *p, size_t n)
@@ -71,9 +82,9 @@ Test(layout, slots_and_tophash)
     for (uint64_t k = 0; nlow + nhigh < 7; k += 2) {
         uint64_t k2 = k;
         uint8_t top = (uint8_t)(ctl_hash(&k2, 8, 0) >> 56);
-        if (top < HMAP_MIN_TOPHASH && nlow < 4)
+        if (top < MIN_TOPHASH && nlow < 4)
             keys[nlow++ + nhigh] = k;
-        else if (top >= HMAP_MIN_TOPHASH && nhigh < 3)
+        else if (top >= MIN_TOPHASH && nhigh < 3)
             keys[nlow + nhigh++] = k;
     }
     for (unsigned s = 0; s < 7; s++)
@@ -85,9 +96,9 @@ Test(layout, slots_and_tophash)
         uint8_t want = tophash_of(ctl_hash(&keys[s], 8, 0));
         cr_assert_eq(b0[s], want, "slot %u tophash %u, want %u", s, b0[s],
                      want);
-        cr_assert(b0[s] >= HMAP_MIN_TOPHASH);
+        cr_assert(b0[s] >= MIN_TOPHASH);
     }
-    cr_assert_eq(b0[7], HMAP_EMPTY_REST);
+    cr_assert_eq(b0[7], EMPTY_REST);
     cr_assert(ovf_of(b0) == NULL);
     /* hmap_get's pointer is the slot's value. */
     cr_assert(hmap_get(&m, &keys[3]) == val_at(b0, 3));
@@ -109,34 +120,34 @@ Test(layout, empty_one_empty_rest)
     cr_assert(ov != NULL, "no overflow link after 10 keys in one bucket");
     cr_assert_eq(load_u64(key_at(ov, 0)), 8);
     cr_assert_eq(load_u64(key_at(ov, 1)), 9);
-    cr_assert_eq(ov[2], HMAP_EMPTY_REST);
+    cr_assert_eq(ov[2], EMPTY_REST);
 
     /* Slot 5 of the array bucket: live slots follow, so emptyOne; its key
      * and value are zeroed. */
     cr_assert(del64(&m, 5));
-    cr_assert_eq(b0[5], HMAP_EMPTY_ONE);
+    cr_assert_eq(b0[5], EMPTY_ONE);
     cr_assert(all_zero(key_at(b0, 5), 8) && all_zero(val_at(b0, 5), 8),
               "deleted key/value not zeroed");
     /* Slot 7, the array bucket's last: the overflow bucket is live. */
     cr_assert(del64(&m, 7));
-    cr_assert_eq(b0[7], HMAP_EMPTY_ONE);
+    cr_assert_eq(b0[7], EMPTY_ONE);
     /* The chain's last live slot: emptyRest, only itself (slot 0 live). */
     cr_assert(del64(&m, 9));
-    cr_assert_eq(ov[1], HMAP_EMPTY_REST);
-    cr_assert_eq(ov[0] >= HMAP_MIN_TOPHASH, true);
+    cr_assert_eq(ov[1], EMPTY_REST);
+    cr_assert_eq(ov[0] >= MIN_TOPHASH, true);
     /* Now the overflow's slot 0: the run of empties goes back across the
      * bucket boundary: ov[0], b0[7] become emptyRest; b0[6] is live. */
     cr_assert(del64(&m, 8));
-    cr_assert_eq(ov[0], HMAP_EMPTY_REST);
-    cr_assert_eq(b0[7], HMAP_EMPTY_REST, "run did not cross into the array "
+    cr_assert_eq(ov[0], EMPTY_REST);
+    cr_assert_eq(b0[7], EMPTY_REST, "run did not cross into the array "
                  "bucket: %u", b0[7]);
-    cr_assert(b0[6] >= HMAP_MIN_TOPHASH);
-    cr_assert_eq(b0[5], HMAP_EMPTY_ONE);
+    cr_assert(b0[6] >= MIN_TOPHASH);
+    cr_assert_eq(b0[5], EMPTY_ONE);
     /* Delete 6: slots 6 and 5 join the run. */
     cr_assert(del64(&m, 6));
-    cr_assert_eq(b0[6], HMAP_EMPTY_REST);
-    cr_assert_eq(b0[5], HMAP_EMPTY_REST);
-    cr_assert(b0[4] >= HMAP_MIN_TOPHASH);
+    cr_assert_eq(b0[6], EMPTY_REST);
+    cr_assert_eq(b0[5], EMPTY_REST);
+    cr_assert(b0[4] >= MIN_TOPHASH);
     /* No overflow bucket was unlinked. */
     cr_assert(ovf_of(b0) == ov);
     cr_assert_eq(hstats(&m).overflow, 1);
@@ -144,7 +155,7 @@ Test(layout, empty_one_empty_rest)
     /* A new key takes the first empty slot: b0[5]. */
     cr_assert_eq(put64(&m, 50, 150), 0);
     cr_assert_eq(load_u64(key_at(b0, 5)), 50);
-    cr_assert(b0[5] >= HMAP_MIN_TOPHASH);
+    cr_assert(b0[5] >= MIN_TOPHASH);
     cr_assert_eq(hmap_check(&m), 0);
     ta_free(a);
 }
@@ -167,19 +178,19 @@ Test(layout, evacuation_marks)
     size_t evacuated = 0;
     for (size_t j = 0; j < 4; j++) {
         uint8_t *b = bucket_at(old, j);
-        bool marked = b[0] >= HMAP_EVACUATED_X && b[0] <= HMAP_EVACUATED_EMPTY;
+        bool marked = b[0] >= EVACUATED_X && b[0] <= EVACUATED_EMPTY;
         size_t nkeys = 0;
         for (uint64_t k = j; k < 26; k += 4) /* key 26 went to the new table */
             nkeys++;
         for (unsigned sl = 0; sl < 8; sl++) {
             if (!marked) {
-                cr_assert(sl >= nkeys || b[sl] >= HMAP_MIN_TOPHASH,
+                cr_assert(sl >= nkeys || b[sl] >= MIN_TOPHASH,
                           "old bucket %zu slot %u: %u", j, sl, b[sl]);
                 continue;
             }
-            uint8_t want = sl >= nkeys ? HMAP_EVACUATED_EMPTY
-                           : ((j + 4 * sl) & 4) ? HMAP_EVACUATED_Y
-                                                : HMAP_EVACUATED_X;
+            uint8_t want = sl >= nkeys ? EVACUATED_EMPTY
+                           : ((j + 4 * sl) & 4) ? EVACUATED_Y
+                                                : EVACUATED_X;
             cr_assert_eq(b[sl], want, "old bucket %zu slot %u: %u, want %u",
                          j, sl, b[sl], want);
         }
@@ -187,9 +198,9 @@ Test(layout, evacuation_marks)
     }
     /* The insert evacuated its own old bucket (26 & 3 = 2) and bucket 0. */
     cr_assert_eq(evacuated, 2);
-    cr_assert(old[2 * BS] == HMAP_EVACUATED_X ||
-              old[2 * BS] == HMAP_EVACUATED_Y);
-    cr_assert(old[0] == HMAP_EVACUATED_X || old[0] == HMAP_EVACUATED_Y);
+    cr_assert(old[2 * BS] == EVACUATED_X ||
+              old[2 * BS] == EVACUATED_Y);
+    cr_assert(old[0] == EVACUATED_X || old[0] == EVACUATED_Y);
     cr_assert_eq(hmap_check(&m), 0);
     ta_free(a);
 }
@@ -214,13 +225,13 @@ Test(check, unreachable_key_mid_growth)
     cr_assert_eq(load_u64(key_at(bucket_at(cur, 2), 0)), 2);
     uint8_t *ob = bucket_at(old, 1), *nb = bucket_at(cur, 1);
     cr_assert_eq(load_u64(key_at(ob, 6)), 25); /* keys 1, 5, ..., 25 */
-    cr_assert_eq(ob[7], HMAP_EMPTY_REST);
-    cr_assert_eq(nb[0], HMAP_EMPTY_REST);
+    cr_assert_eq(ob[7], EMPTY_REST);
+    cr_assert_eq(nb[0], EMPTY_REST);
     cr_assert_eq(hmap_check(&m), 0);
     nb[0] = ob[6]; /* 25 & 7 = 1: new bucket 1 is where it would go */
     memcpy(key_at(nb, 0), key_at(ob, 6), 8);
     memcpy(val_at(nb, 0), val_at(ob, 6), 8);
-    ob[6] = HMAP_EMPTY_REST;
+    ob[6] = EMPTY_REST;
     memset(key_at(ob, 6), 0, 8);
     memset(val_at(ob, 6), 0, 8);
     uint64_t k = 25;
@@ -330,7 +341,7 @@ Test(check, count_mismatch)
 {
     struct arena *a;
     uint8_t *arr = setup_small(&a);
-    arr[1] = HMAP_EMPTY_ONE; /* a live slot silently emptied */
+    arr[1] = EMPTY_ONE; /* a live slot silently emptied */
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_COUNT);
     ta_free(a);
 }
@@ -355,7 +366,7 @@ Test(check, wrong_bucket)
     memcpy(key_at(arr, 3), key_at(b1, 0), 8);
     memcpy(val_at(arr, 3), val_at(b1, 0), 8);
     arr[3] = b1[0];
-    b1[0] = HMAP_EMPTY_REST;
+    b1[0] = EMPTY_REST;
     memset(key_at(b1, 0), 0, 8);
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_PLACEMENT);
     ta_free(a);
@@ -366,9 +377,9 @@ Test(check, live_after_empty_rest)
     struct arena *a;
     uint8_t *arr = setup_small(&a);
     cr_assert(del64(&g_m, 2)); /* slot 1: emptyOne, slot 2 still live */
-    cr_assert_eq(arr[1], HMAP_EMPTY_ONE);
+    cr_assert_eq(arr[1], EMPTY_ONE);
     cr_assert_eq(hmap_check(&g_m), 0);
-    arr[1] = HMAP_EMPTY_REST;
+    arr[1] = EMPTY_REST;
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_EMPTY_REST);
     ta_free(a);
 }
@@ -379,8 +390,8 @@ Test(check, empty_one_after_empty_rest)
 {
     struct arena *a;
     uint8_t *arr = setup_small(&a);
-    cr_assert_eq(arr[5], HMAP_EMPTY_REST);
-    arr[5] = HMAP_EMPTY_ONE;
+    cr_assert_eq(arr[5], EMPTY_REST);
+    arr[5] = EMPTY_ONE;
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_EMPTY_REST);
     ta_free(a);
 }
@@ -419,7 +430,7 @@ Test(layout, swar_false_candidate)
         if (same)
             break;
     }
-    cr_assert_eq(b0[2], HMAP_EMPTY_REST);
+    cr_assert_eq(b0[2], EMPTY_REST);
     uint64_t v = 0;
     cr_assert(!hmap_get_u64(&m, kc, &v), "c found through the false candidate");
     cr_assert(!hmap_delete_u64(&m, kc));
@@ -444,8 +455,8 @@ Test(check, evacuated_mark_outside_growth)
     uint8_t *arr = setup_small(&a);
     /* Slot 3: empty, after the live slots 0..2 and before emptyRest ones,
      * so only the evacuation invariant breaks. */
-    cr_assert_eq(arr[3], HMAP_EMPTY_REST);
-    arr[3] = HMAP_EVACUATED_EMPTY;
+    cr_assert_eq(arr[3], EMPTY_REST);
+    arr[3] = EVACUATED_EMPTY;
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_EVACUATED);
     ta_free(a);
 }

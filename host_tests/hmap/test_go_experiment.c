@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_seed.c - the seed experiment of issue 3, with its exact figures.
+ * test_go_experiment.c - the Go experiment the project reproduces (make,
+ * fill, delete every key, reset), with its exact figures.
  *
  * 8-byte keys and values, 4 KiB arena pages, hmap_init with hint 8192, insert
  * keys 0..8191: B = 11, 2048 buckets, bytes = 77 pages = 315,392 (2048 +
@@ -13,9 +14,9 @@
 
 #include "hmap_testlib.h"
 
-#define SEED_KEYS 8192u
+#define EXPERIMENT_KEYS 8192u
 
-Test(seed, hint_8192_insert_delete_reset)
+Test(go_experiment, hint_8192_insert_delete_reset)
 {
     struct arena *a = ta_new(256, PAGE_4K);
     /* Something else in the arena first, so "back to before" is not just 0. */
@@ -25,9 +26,9 @@ Test(seed, hint_8192_insert_delete_reset)
 
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
-    cr_assert_eq(hmap_init(&m, &t, a, SEED_KEYS, 0x7469646dull), 0);
+    cr_assert_eq(hmap_init(&m, &t, a, EXPERIMENT_KEYS, 0x7469646dull), 0);
     struct hmap_stats s = hstats(&m);
-    TLOG("seed: init hint 8192: B=%u buckets=%zu bucket_size=%zu bytes=%zu "
+    TLOG("go experiment: init hint 8192: B=%u buckets=%zu bucket_size=%zu bytes=%zu "
          "(%zu pages) spare_overflow=%zu arena in_use=%zu (before init %zu)\n",
          s.B, s.buckets, s.bucket_size, s.bytes, s.bytes / PAGE_4K,
          s.spare_overflow, ta_in_use(a), in_use_before);
@@ -39,16 +40,16 @@ Test(seed, hint_8192_insert_delete_reset)
     /* 77 pages hold 2190 buckets of 144 bytes: 142 spare overflow. */
     cr_assert_eq(s.spare_overflow, 315392 / 144 - 2048);
 
-    for (uint64_t k = 0; k < SEED_KEYS; k++)
+    for (uint64_t k = 0; k < EXPERIMENT_KEYS; k++)
         cr_assert_eq(put64(&m, k, k * 3 + 1), 0, "put %lu", (unsigned long)k);
     s = hstats(&m);
     size_t in_use_full = ta_in_use(a), wm_full = ta_watermark(a);
-    TLOG("seed: after inserting 0..8191: len=%zu B=%u buckets=%zu "
+    TLOG("go experiment: after inserting 0..8191: len=%zu B=%u buckets=%zu "
          "overflow=%zu bytes=%zu (%zu pages) growing=%d grows=%zu "
          "arena in_use=%zu watermark=%zu\n",
          s.len, s.B, s.buckets, s.overflow, s.bytes, s.bytes / PAGE_4K,
          (int)s.growing, s.grows, in_use_full, wm_full);
-    cr_assert_eq(s.len, SEED_KEYS);
+    cr_assert_eq(s.len, EXPERIMENT_KEYS);
     cr_assert_eq(s.B, 11);
     cr_assert_eq(s.buckets, 2048);
     cr_assert_eq(s.bytes, 315392);
@@ -57,16 +58,16 @@ Test(seed, hint_8192_insert_delete_reset)
     cr_assert_eq(s.grows, 0);
     cr_assert_eq(in_use_full, in_use_before + 315392);
     cr_assert_eq(hmap_check(&m), 0);
-    for (uint64_t k = 0; k < SEED_KEYS; k++) {
+    for (uint64_t k = 0; k < EXPERIMENT_KEYS; k++) {
         uint64_t v = 0;
         cr_assert(get64(&m, k, &v));
         cr_assert_eq(v, k * 3 + 1);
     }
 
-    for (uint64_t k = 0; k < SEED_KEYS; k++)
+    for (uint64_t k = 0; k < EXPERIMENT_KEYS; k++)
         cr_assert(del64(&m, k), "delete %lu", (unsigned long)k);
     s = hstats(&m);
-    TLOG("seed: after deleting all 8192: len=%zu B=%u buckets=%zu "
+    TLOG("go experiment: after deleting all 8192: len=%zu B=%u buckets=%zu "
          "overflow=%zu bytes=%zu (%zu pages) arena in_use=%zu watermark=%zu\n",
          s.len, s.B, s.buckets, s.overflow, s.bytes, s.bytes / PAGE_4K,
          ta_in_use(a), ta_watermark(a));
@@ -81,7 +82,7 @@ Test(seed, hint_8192_insert_delete_reset)
 
     hmap_reset(&m);
     s = hstats(&m);
-    TLOG("seed: after hmap_reset: len=%zu bytes=%zu buckets=%zu arena "
+    TLOG("go experiment: after hmap_reset: len=%zu bytes=%zu buckets=%zu arena "
          "in_use=%zu (before init %zu) watermark=%zu\n",
          s.len, s.bytes, s.buckets, ta_in_use(a), in_use_before,
          ta_watermark(a));
@@ -97,16 +98,16 @@ Test(seed, hint_8192_insert_delete_reset)
 
 /* Go's `make(map[int]int)` without a hint, then the same 8192 inserts: the
  * map doubles from B = 0 up to B = 11 and ends with the same array. */
-Test(seed, no_hint_grows_to_B11)
+Test(go_experiment, no_hint_grows_to_B11)
 {
     struct arena *a = ta_new(512, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 99), 0);
-    for (uint64_t k = 0; k < SEED_KEYS; k++)
+    for (uint64_t k = 0; k < EXPERIMENT_KEYS; k++)
         cr_assert_eq(put64(&m, k, ~k), 0);
     struct hmap_stats s = hstats(&m);
-    TLOG("seed: no hint, 8192 inserts: B=%u buckets=%zu grows=%zu "
+    TLOG("go experiment: no hint, 8192 inserts: B=%u buckets=%zu grows=%zu "
          "growing=%d overflow=%zu bytes=%zu (%zu pages) arena peak "
          "watermark=%zu\n",
          s.B, s.buckets, s.grows, (int)s.growing, s.overflow, s.bytes,

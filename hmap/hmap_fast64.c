@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hmap_fast64.c - the 8-byte paths (Go's map_fast64.go): hmap_put_u64,
+ * hmap_get_u64 and hmap_delete_u64, for maps whose keys and values are 8
+ * bytes and that use the built-in hash and equality.
+ *
+ * Each entry point tests one cached byte of the map and then runs as leaf
+ * code: hmap_get_u64 tests fast_ready (an 8-byte map, no write in progress,
+ * an array, no growth); put and delete test fast_write (the same, and no
+ * auto-shrink), and put compares the count with grow_at (Go's
+ * overLoadFactor and tooManyOverflowBuckets in one compare).  hm_refresh_fast
+ * (hmap.c) keeps the three in step; hmap_check verifies them.  Everything the
+ * fast path does not handle goes to hmap_put/get/delete, out of line: the
+ * built-in hash of 8 bytes is hash_u64's, so both paths find the same slot.
+ *
+ * The fast paths call nothing that could re-enter (no user hash or equal),
+ * so they need no hashWriting bracket; they only bump the write count that
+ * iterators watch.  The chain walks use the tricks of hmap_swar.h.
+ */
+#include "hmap_swar.h"
+
+ALWAYS_INLINE uint8_t *next_u64(const uint8_t *b)
+{
+    uint8_t *next;
+    memcpy(&next, __builtin_assume_aligned(b + U64_BUCKET_SIZE - sizeof next, 8),
+           sizeof next);
+    return next;
+}
+
+/* Where an 8-byte fast path starts: the key's bucket in the current array
+ * (no growth under way) and its tophash in every byte of want. */
+struct probe {
+    uint8_t *b;
+    uint64_t want;
+};
+
+ALWAYS_INLINE struct probe probe_u64(const struct hmap *m, uint64_t key, uint64_t ones)
+{
+    uint64_t h = hash_u64_keyed(key, m->hash_key, m->hash_mul);
+    uint8_t *b = m->cur.buckets + (h & m->cur.mask) * U64_BUCKET_SIZE;
+    prefetch_bucket(b);
+    return (struct probe){b, tophash64(h) * ones};
+}
+
+/*
+ * The key in the 8-byte chain that starts at *bp: the offset of its key in
+ * its bucket (8 * (slot + 1), see lowest_key_offset), with *bp set to that
+ * bucket; 0 when absent.
+ *
+ * Unlike chain_find it does not confirm a candidate's tophash byte, although
+ * the SWAR match can flag a byte falsely: a falsely flagged byte is always
+ * top ^ 1 (a 0x01 just above a true match), which is no empty state (top is
+ * at least TOPHASH_MIN) and no evacuation mark (chains searched here have
+ * none), so it is a live slot whose hash differs from key's: it holds another
+ * key, because a key is stored in one slot only, with its own tophash.
+ */
+ALWAYS_INLINE size_t find_u64(uint8_t **bp, uint64_t key, uint64_t want, uint64_t ones)
+{
+    uint8_t *b = *bp;
+    do {
+        uint64_t tops = load64(b);
+        for (uint64_t cand = zero_bytes(tops ^ want, ones); cand != 0;
+             cand &= cand - 1) {
+            size_t off = lowest_key_offset(cand, ones);
+            if (load64(b + off) == key) {
+                *bp = b;
+                return off;
+            }
+        }
+        if (chain_ends_here(tops))
+            break;
+        b = next_u64(b);
+    } while (b != NULL);
+    return 0;
+}
+
+/* --- insert ------------------------------------------------------------------ */
+
+/* Every 8-byte put the fast path does not take (a NULL map included) is
+ * hmap_put's: the built-in hash of 8 bytes is hash_u64's, so the entry lands
+ * where the fast paths look.  Out of line, so the fast path calls nothing. */
+static __attribute__((noinline)) int put_u64_slow(struct hmap *m, uint64_t key,
+                                                  uint64_t val)
+{
+    if (m != NULL && !m->fast64)
+        return HMAP_ERR_SIZE;
+    return hmap_put(m, &key, &val);
+}
+
+/*
+ * The 8-byte insert whose chain is full: link a spare overflow bucket and
+ * put the entry in its first slot (the general insert's case, without the
+ * bracket: nothing here can re-enter or fail).  With no spare bucket left, the general
+ * path allocates.  Out of line, so that the fast path stays a leaf.
+ */
+static __attribute__((noinline)) int put_u64_chain(struct hmap *m, uint8_t *last,
+                                                   uint64_t key, uint64_t val,
+                                                   uint8_t top)
+{
+    if (m->cur.nfree_ovf == 0)
+        return put_u64_slow(m, key, val);
+    uint8_t *b = hm_table_new_overflow(m, &m->cur, last);
+    b[0] = top;
+    store64(bucket_key(m, b, 0), key);
+    store64(bucket_val(m, b, 0), val);
+    m->count++;
+    m->writes++;
+    if (m->cur.noverflow >= m->cur.overflow_max)
+        m->grow_at = 0; /* the next new key grows at the same size */
+    return HMAP_OK;
+}
+
+/*
+ * The 8-byte insert (Go's mapassign_fast64).  The key is there (new value),
+ * or it goes in the chain's first empty slot when that does not start a
+ * growth (count below grow_at), or in a spare overflow bucket when the chain
+ * is full.  With auto-shrink off, the shrink policy's counts are not kept
+ * (hmap_set_auto_shrink restarts them).
+ */
+int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
+{
+    if (m == NULL || !m->fast_write)
+        return put_u64_slow(m, key, val);
+    uint64_t ones = swar_ones();
+    struct probe p = probe_u64(m, key, ones);
+    uint8_t *b = p.b, *ins = NULL; /* ins: the first empty slot's bucket */
+    size_t ins_off = 0;            /* and its key's offset there          */
+    for (;;) {
+        uint64_t tops = load64(b);
+        for (uint64_t cand = zero_bytes(tops ^ p.want, ones); cand != 0;
+             cand &= cand - 1) {
+            uint8_t *k = b + lowest_key_offset(cand, ones);
+            if (load64(k) == key) {
+                store64(k + SLOTS * 8, val);
+                m->writes++;
+                return HMAP_OK;
+            }
+        }
+        if (ins == NULL) {
+            uint64_t empty = zero_bytes(tops & ~ones, ones);
+            if (empty != 0) {
+                ins = b;
+                ins_off = lowest_key_offset(empty, ones);
+            }
+        }
+        if (chain_ends_here(tops))
+            break;
+        uint8_t *next = next_u64(b);
+        if (next == NULL)
+            break;
+        b = next;
+    }
+    if (m->count >= m->grow_at)
+        return put_u64_slow(m, key, val); /* a growth starts */
+    if (ins == NULL)
+        return put_u64_chain(m, b, key, val, (uint8_t)p.want);
+    ins[ins_off / 8 - 1] = (uint8_t)p.want; /* the slot's tophash */
+    store64(ins + ins_off, key);
+    store64(ins + ins_off + SLOTS * 8, val);
+    m->count++;
+    m->writes++;
+    return HMAP_OK;
+}
+
+/* --- lookup ------------------------------------------------------------------ */
+
+/* hmap_get_u64 whenever the fast path may not run (a growth under way, no
+ * array, not an 8-byte map, a read from inside a write, or no map): hmap_get,
+ * as for put. */
+static __attribute__((noinline)) bool get_u64_slow(struct hmap *m, uint64_t key,
+                                                   uint64_t *val)
+{
+    if (m == NULL || !m->fast64)
+        return false;
+    const void *v = hmap_get(m, &key);
+    if (v != NULL && val != NULL)
+        *val = load64(v);
+    return v != NULL;
+}
+
+/*
+ * The 8-byte lookup, Go's mapaccess2_fast64: the hottest path of all.
+ * Candidates come from the SWAR match; the candidate mask gives the key's
+ * offset directly, and a key that matches is the one (find_u64 says why no
+ * tophash byte need be confirmed).  An empty array is searched like any
+ * other: no count test.
+ */
+bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
+{
+    if (m == NULL || !m->fast_ready)
+        return get_u64_slow(m, key, val);
+    uint64_t ones = swar_ones();
+    struct probe p = probe_u64(m, key, ones);
+    uint8_t *b = p.b;
+    /* find_u64's loop, answering at the match: through find_u64 a hit
+     * would test the offset it found a second time. */
+    do {
+        uint64_t tops = load64(b);
+        for (uint64_t cand = zero_bytes(tops ^ p.want, ones); cand != 0;
+             cand &= cand - 1) {
+            uint8_t *k = b + lowest_key_offset(cand, ones);
+            if (load64(k) == key) {
+                if (val != NULL)
+                    *val = load64(k + SLOTS * 8);
+                return true;
+            }
+        }
+        if (chain_ends_here(tops))
+            return false;
+        b = next_u64(b);
+    } while (b != NULL);
+    return false;
+}
+
+/* --- delete ------------------------------------------------------------------ */
+
+/* Every 8-byte delete the fast path does not take: hmap_delete, as for put. */
+static __attribute__((noinline)) bool delete_u64_slow(struct hmap *m, uint64_t key)
+{
+    return m != NULL && m->fast64 && hmap_delete(m, &key);
+}
+
+/*
+ * The 8-byte delete (Go's mapdelete_fast64).  The common case, a slot with a
+ * non-emptyRest slot after it in its bucket and entries left, is marked
+ * EMPTY_ONE here; the rest (an emptyRest run to extend, the reseed of an
+ * emptied map) is hm_vacate's.
+ */
+bool hmap_delete_u64(struct hmap *m, uint64_t key)
+{
+    if (m == NULL || !m->fast_write)
+        return delete_u64_slow(m, key);
+    uint64_t ones = swar_ones();
+    struct probe p = probe_u64(m, key, ones);
+    uint8_t *b = p.b;
+    size_t off = find_u64(&b, key, p.want, ones);
+    m->writes++; /* a delete is a write, found or not (iterators end) */
+    if (off == 0)
+        return false;
+    store64(b + off, 0);
+    store64(b + off + SLOTS * 8, 0);
+    uint8_t *after = b + off / 8; /* the tophash of the slot after it */
+    size_t count = m->count;      /* read before the byte store, which may alias */
+    if (off == SLOTS * 8 || *after == TOPHASH_EMPTY_REST || count == 1)
+        return hm_vacate(m, p.b, b, off / 8 - 1);
+    m->count = count - 1;
+    after[-1] = TOPHASH_EMPTY_ONE;
+    return true;
+}

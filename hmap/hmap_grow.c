@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hmap_grow.c - growth and evacuation (Go's hashGrow, growWork, evacuate).
+ *
+ * An insert of a new key that would take the map over 6.5 entries a bucket
+ * doubles it; one into a map with about as many overflow buckets as regular
+ * ones grows it at the same size, which packs the chains again.
+ * hm_grow_start only allocates the new array and moves the old one aside;
+ * the entries move later, two old buckets per insert or delete (grow work):
+ * the bucket the write touches, so that writes only ever see the new array,
+ * and the lowest not yet moved, so that growth ends.  A doubling splits each
+ * old bucket i between new buckets i (X) and i + 2^(B-1) (Y) by the hash bit
+ * that B added.  Lookups read an old bucket while it is not evacuated.  When
+ * the last old bucket is evacuated the old array and its overflow go back to
+ * the arena: the only time a running map gives pages back.
+ *
+ * Out of memory: an evacuation takes every overflow bucket it will need in
+ * one allocation before it moves anything, so it either happens whole or
+ * not at all.
+ */
+#include "hmap_internal.h"
+
+/* Whether the entry in slot s of old bucket b goes to the second half of
+ * the new array (Y): the hash bit the doubling added (never in a same-size
+ * growth).  One out-of-line copy for the plan and the move. */
+static __attribute__((noinline)) bool goes_to_y(const struct hmap *m, uint8_t *b,
+                                                 unsigned s)
+{
+    if (m->same_size)
+        return false;
+    return (hm_key_hash(m, bucket_key(m, b, s)) & old_nbuckets(m)) != 0;
+}
+
+/*
+ * Where old bucket i's live entries go: X = new bucket i, Y = i + old count,
+ * by the hash bit the doubling added (all to X in a same-size growth).
+ * ybits has bit n set when the n-th slot of the chain goes to Y (n < 64), so
+ * the move need not hash those entries again.
+ */
+struct evac_plan {
+    size_t nx, ny;
+    uint64_t ybits;
+};
+
+static struct evac_plan plan_evacuation(const struct hmap *m, size_t i)
+{
+    struct evac_plan p = {0, 0, 0};
+    unsigned n = 0;
+    for (uint8_t *b = bucket_at(m, &m->old, i); b; b = bucket_overflow(m, b))
+        for (unsigned s = 0; s < SLOTS; s++, n++) {
+            if (is_empty(b[s]))
+                continue;
+            bool y = goes_to_y(m, b, s);
+            if (y && n < 64)
+                p.ybits |= 1ull << n;
+            *(y ? &p.ny : &p.nx) += 1;
+        }
+    return p;
+}
+
+/* Go's advanceEvacuationMark: move nevacuate past evacuated buckets (at most
+ * 1024 a call, so no write pays for the whole array); when all are done, give
+ * the old table back. */
+static void advance_evacuation_mark(struct hmap *m)
+{
+    size_t n = old_nbuckets(m);
+    size_t stop = m->nevacuate + 1024;
+    while (m->nevacuate < n && m->nevacuate < stop &&
+           evacuated(bucket_at(m, &m->old, m->nevacuate)))
+        m->nevacuate++;
+    if (m->nevacuate == n)
+        hm_grow_end(m);
+}
+
+void hm_grow_end(struct hmap *m)
+{
+    hm_table_free(m, &m->old);
+    m->old.B = 0;
+    m->nevacuate = 0;
+    m->same_size = false;
+}
+
+/* Copy one entry between slots; 8-byte keys and values without memcpy. */
+ALWAYS_INLINE void copy_entry(const struct hmap *m, uint8_t *db, unsigned di,
+                              uint8_t *sb, unsigned si)
+{
+    if (m->fast64) {
+        store64(bucket_key(m, db, di), load64(bucket_key(m, sb, si)));
+        store64(bucket_val(m, db, di), load64(bucket_val(m, sb, si)));
+    } else {
+        memcpy(bucket_key(m, db, di), bucket_key(m, sb, si), m->key_size);
+        memcpy(bucket_val(m, db, di), bucket_val(m, sb, si), m->val_size);
+    }
+}
+
+/*
+ * Move old bucket i into the new array, as planned.  The caller reserved the
+ * overflow buckets the move needs, so it cannot fail.  The new buckets X and
+ * Y are empty: only this bucket's entries ever go there, and writes to them
+ * evacuate first.
+ */
+static void move_bucket(struct hmap *m, size_t i, const struct evac_plan *p)
+{
+    struct slot dst[2] = {
+        {bucket_at(m, &m->cur, i), 0},
+        {m->same_size ? NULL : bucket_at(m, &m->cur, i + old_nbuckets(m)), 0},
+    };
+    unsigned n = 0;
+    for (uint8_t *b = bucket_at(m, &m->old, i); b; b = bucket_overflow(m, b)) {
+        for (unsigned s = 0; s < SLOTS; s++, n++) {
+            uint8_t top = b[s];
+            if (is_empty(top)) {
+                b[s] = TOPHASH_EVACUATED_EMPTY;
+                continue;
+            }
+            unsigned y = n < 64 ? (unsigned)(p->ybits >> n) & 1 : goes_to_y(m, b, s);
+            b[s] = (uint8_t)(TOPHASH_EVACUATED_X + y);
+            struct slot *d = &dst[y];
+            if (d->i == SLOTS) {
+                d->b = hm_table_new_overflow(m, &m->cur, d->b);
+                d->i = 0;
+            }
+            d->b[d->i] = top;
+            copy_entry(m, d->b, d->i, b, s);
+            d->i++;
+        }
+    }
+    if (i == m->nevacuate)
+        advance_evacuation_mark(m);
+}
+
+/* The one extra overflow bucket for an insert: when a new key of hash h is
+ * to go in after the move and its destination will be full.  A packed chain
+ * is full exactly when its entries are a nonzero multiple of 8. */
+int hm_evacuate(struct hmap *m, size_t i, bool insert, uint64_t h)
+{
+    struct evac_plan p = plan_evacuation(m, i);
+    size_t need = overflow_for(p.nx) + overflow_for(p.ny);
+    if (insert) {
+        size_t n = !m->same_size && (h & old_nbuckets(m)) ? p.ny : p.nx;
+        need += n > 0 && n % SLOTS == 0;
+    }
+    int rc = hm_table_reserve(m, &m->cur, need);
+    if (rc == HMAP_OK)
+        move_bucket(m, i, &p);
+    return rc;
+}
+
+/* Growth ends after enough writes: each moves the lowest bucket left. */
+void hm_evacuate_next(struct hmap *m)
+{
+    if (!growing(m))
+        return;
+    if (evacuated(bucket_at(m, &m->old, m->nevacuate)))
+        advance_evacuation_mark(m); /* it stopped at its 1024 limit */
+    else
+        (void)hm_evacuate(m, m->nevacuate, false, 0);
+}
+
+int hm_grow_start(struct hmap *m)
+{
+    bool same = m->count < m->cur.load_max; /* only chains are the problem */
+    struct hmap_table fresh;
+    int rc = hm_table_make(m, &fresh, m->cur.B + (same ? 0 : 1));
+    if (rc != HMAP_OK)
+        return rc;
+    m->old = m->cur;
+    m->cur = fresh;
+    m->nevacuate = 0;
+    m->same_size = same;
+    if (same)
+        m->same_size_grows++;
+    else
+        m->grows++;
+    m->ops_since_resize = 0;
+    m->peak_since_resize = m->count;
+    return HMAP_OK;
+}
+
+void hm_grow_undo(struct hmap *m, size_t ops, size_t peak)
+{
+    m->ops_since_resize = ops;
+    m->peak_since_resize = peak;
+    hm_table_free(m, &m->cur);
+    m->cur = m->old;
+    m->old = (struct hmap_table){0};
+    if (m->same_size)
+        m->same_size_grows--;
+    else
+        m->grows--;
+    m->same_size = false;
+}

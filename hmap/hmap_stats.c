@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hmap_stats.c - the map's figures (hmap_get_stats, hmap_len), the sizing
+ * bound, and the error texts.  Reads only.
+ */
+#include "hmap_internal.h"
+
+size_t hmap_len(const struct hmap *m)
+{
+    return m == NULL ? 0 : m->count;
+}
+
+size_t hmap_entries_upper_bound(const struct hmap *m, size_t bytes)
+{
+    if (m == NULL)
+        return 0;
+    /* A bucket is at least 3 * SLOTS bytes: the product cannot overflow. */
+    return bytes / m->bucket_size * SLOTS;
+}
+
+void hmap_get_stats(const struct hmap *m, struct hmap_stats *out)
+{
+    size_t page = arena_page_size(m->arena);
+    *out = (struct hmap_stats){
+        .len = m->count,
+        .B = m->cur.B,
+        .buckets = m->cur.buckets ? (size_t)1 << m->cur.B : 0,
+        .overflow = m->cur.noverflow + m->old.noverflow,
+        .bytes = (hm_table_pages(&m->cur) + hm_table_pages(&m->old)) * page,
+        .growing = growing(m),
+        .bucket_size = m->bucket_size,
+        .old_buckets = growing(m) ? old_nbuckets(m) : 0,
+        .nevacuate = m->nevacuate,
+        .spare_overflow = m->cur.nfree_ovf,
+        .grows = m->grows,
+        .same_size_grows = m->same_size_grows,
+        .shrinks = m->shrinks,
+        .misuse = m->misuse,
+    };
+}
+
+const char *hmap_strerror(int code)
+{
+    switch (code) {
+    case HMAP_OK: return "ok";
+    case HMAP_ERR_ARG: return "NULL argument";
+    case HMAP_ERR_SIZE: return "key or value size out of range";
+    case HMAP_ERR_NOMEM: return "out of memory: the arena has no pages";
+    case HMAP_ERR_BUSY: return "map written from inside a write";
+    case HMAP_ERR_CHANGED: return "map written during iteration";
+    case HMAP_BROKEN_COUNT: return "broken: count";
+    case HMAP_BROKEN_TOPHASH: return "broken: tophash";
+    case HMAP_BROKEN_PLACEMENT: return "broken: key in wrong bucket";
+    case HMAP_BROKEN_EMPTY_REST: return "broken: slot after emptyRest not emptyRest";
+    case HMAP_BROKEN_DUPLICATE: return "broken: duplicate key";
+    case HMAP_BROKEN_EVACUATED: return "broken: evacuation marks";
+    case HMAP_BROKEN_OVERFLOW: return "broken: overflow count";
+    case HMAP_BROKEN_PAGES: return "broken: pages held";
+    case HMAP_BROKEN_CACHE: return "broken: cached fast-path state";
+    default: return "unknown";
+    }
+}
