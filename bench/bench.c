@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench.c - issue 5's host workloads on tidemark's map (u64 -> u64 through
+ * bench.c - the six host workloads on tidemark's map (u64 -> u64 through
  * the hmap_*_u64 fast paths), printed as TSV for bench/report.
  *
  * For each N: (1) insert N keys into a map made with no hint; (2) the same
@@ -40,11 +40,10 @@
 
 #include "arena.h"
 #include "hmap.h"
-#include "keys.h"
+#include "keyset.h"
 #include "samples.h"
 
 #define PAGE_SIZE 4096u
-#define MAP_SEED 0x62656e6368736565ull /* fixed: runs are repeatable */
 #define MAX_NS 8
 
 enum workload { W_INSERT, W_INSERT_HINT, W_LOOKUP_HIT, W_LOOKUP_MISS, W_DELETE,
@@ -100,7 +99,7 @@ static void arena_setup(size_t max_n)
 static void map_fresh(size_t hint)
 {
     arena_reset(&arena);
-    int rc = hmap_init(&map, &u64_type, &arena, hint, MAP_SEED);
+    int rc = hmap_init(&map, &u64_type, &arena, hint, BENCH_MAP_SEED);
     if (rc != HMAP_OK)
         die("hmap_init", hmap_strerror(rc));
 }

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * keys.h - the benchmark's inputs: splitmix64 key sets and the shuffle.
+ * keys.h - the benchmark's keys: splitmix64 streams from fixed seeds and the
+ * shuffle, shared by the host benchmark (bench/bench.c, through keyset.h) and
+ * the target benchmark (board/app/bench.c), so both measure the same keys.
  *
- * bench/gomap/main.go builds the very same arrays (same generator, same
- * seeds, same order of draws, same shuffle), and both programs print
- * keys_fingerprint() so the report can refuse to compare runs whose inputs
- * differ.  Change one side only together with the other.
+ * Plain C11 over memory the caller owns (no malloc): it builds for the host
+ * and for the firmware.  bench/gomap/main.go builds the very same arrays
+ * (same generator, same seeds, same order of draws, same shuffle), and the
+ * host programs print a fingerprint of them (keyset.h) so the report can
+ * refuse to compare runs whose inputs differ.  Change one side only together
+ * with the other.
  */
 #ifndef TIDEMARK_BENCH_KEYS_H
 #define TIDEMARK_BENCH_KEYS_H
@@ -13,47 +17,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Fixed seeds: every run of either program sees the same keys. */
-#define KEYS_SEED 0x7469646d61726b31ull    /* the key stream          */
-#define SHUFFLE_SEED 0x73687566666c6532ull /* the lookup/delete order */
+/* Fixed seeds: every run of every benchmark sees the same keys and the
+ * same map hash. */
+#define KEYS_SEED 0x7469646d61726b31ull      /* the key stream           */
+#define SHUFFLE_SEED 0x73687566666c6532ull   /* the lookup/delete order  */
+#define BENCH_MAP_SEED 0x62656e6368736565ull /* the benchmarks' map seed */
 
 /* splitmix64 (Steele, Lea, Flood 2014): advance *state by the golden gamma
  * and return the mixed state.  The mix is a bijection and the states of
- * 2^64 consecutive steps are distinct, so so are the outputs. */
+ * 2^64 consecutive steps are distinct, so so are the outputs: keys drawn
+ * from one stream never repeat. */
 uint64_t splitmix64(uint64_t *state);
 
-/*
- * One N's inputs, all drawn from one splitmix64 stream starting at KEYS_SEED:
- * present = draws 0..N-1, absent = draws N..2N-1, fresh = draws 2N..3N-1.
- * The 3N keys are distinct (see splitmix64), so absent keys are never in the
- * map and fresh keys are new to it.  shuffled is present in a Fisher-Yates
- * order drawn from a second stream at SHUFFLE_SEED: for i = N-1 down to 1,
- * j = draw % (i + 1), swap i and j.  Precomputed so that the timed loops read
- * their keys sequentially and measure the map, not a gather.
- */
-struct keyset {
-    size_t n;
-    uint64_t *present;  /* inserted by workloads 1, 2, 6                  */
-    uint64_t *absent;   /* looked up by workload 4                        */
-    uint64_t *fresh;    /* inserted by the churn, one per deleted key     */
-    uint64_t *shuffled; /* present, shuffled: workloads 3 and 5           */
-};
+/* The next n draws of the stream at *state, into out[0..n); *state moves
+ * past them.  Start a stream with state = KEYS_SEED. */
+void keys_draw(uint64_t *state, uint64_t *out, size_t n);
 
-/* Fill *ks for n keys (n >= 1).  Returns 0, or -1 when out of memory (then
- * *ks holds nothing to free). */
-int keys_make(struct keyset *ks, size_t n);
-
-/* Free what keys_make allocated. */
-void keys_free(struct keyset *ks);
-
-/* A 64-bit digest of all four arrays, in order: equal digests mean both
- * programs measured the same inputs. */
-uint64_t keys_fingerprint(const struct keyset *ks);
-
-/* The value stored with key k by every workload; lookups check it. */
-static inline uint64_t value_of(uint64_t k)
-{
-    return ~k;
-}
+/* Shuffle a[0..n) in place, Fisher-Yates with a splitmix64 stream from
+ * SHUFFLE_SEED: for i = n-1 down to 1, j = draw % (i + 1), swap a[i] and
+ * a[j].  n = 0 or 1 leaves a as it is. */
+void keys_shuffle(uint64_t *a, size_t n);
 
 #endif /* TIDEMARK_BENCH_KEYS_H */

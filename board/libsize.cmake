@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 # libsize.cmake - print the code size of the arena and hmap libraries as
 # built for the target (cmake -P, after the firmware's link, so at the
-# firmware's optimisation level).  Issue 5's goal: arena + hmap .text at most
-# 8 KiB at -Os for rv64imac.
+# firmware's optimisation level), against the goal: arena + hmap .text at
+# most 8 KiB at -Os for rv64imac.
 # Input: -DSIZE=<riscv64-unknown-elf-size> -DARENA_LIB=<libarena.a>
 #        -DHMAP_LIB=<libhmap.a>
 #

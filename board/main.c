@@ -7,7 +7,7 @@
  * exit(main()), so main's return value becomes QEMU's exit status through
  * _exit and the test finisher (board/finisher.c).
  *
- * Exit statuses (see also trap.h and finisher.h):
+ * Exit statuses (the full list: finisher.h):
  *   0..255  `exit [CODE]` at the console
  *   96      the arena or the console could not be set up (a build problem)
  *   97      QEMU gave less RAM than the image was linked for (-m too small)
@@ -160,7 +160,7 @@ int main(void)
     };
     rc = console_init(&console, &cfg);
     if (rc != 0) {
-        printf("ERR console_init: %s\n", hmap_strerror(rc));
+        printf("ERR console_init: %s\n", console_strerror(rc));
         return STATUS_SETUP_FAILED;
     }
     printf("console: type help for the commands; exit [CODE] ends QEMU\n");

@@ -13,15 +13,26 @@
 #ifndef TIDEMARK_STACK_H
 #define TIDEMARK_STACK_H
 
-#include <stddef.h>
+/* start.S includes this header too (through the C preprocessor): the
+ * pattern is written once, as a bare number for the assembler and as an
+ * unsigned 64-bit constant for C. */
+#ifdef __ASSEMBLER__
+#define STACK_U64(x) x
+#else
+#define STACK_U64(x) x##ULL
+#endif
 
-/* Must match STACK_PAINT in board/start.S. */
-#define STACK_PAINT 0x5741544552535441ULL
+/* What start.S paints every word of the stack with: "ATSREATW" as bytes. */
+#define STACK_PAINT STACK_U64(0x5741544552535441)
+
+#ifndef __ASSEMBLER__
+#include <stddef.h>
 
 /* Bytes of the main stack (from the linker script). */
 size_t board_stack_size(void);
 
 /* Most bytes of the main stack ever used since boot: a multiple of 8. */
 size_t board_stack_used(void);
+#endif
 
 #endif /* TIDEMARK_STACK_H */

@@ -30,8 +30,7 @@
  * addressing, hence `.option norelax`.
  */
 
-/* Must match STACK_PAINT in board/stack.h. */
-#define STACK_PAINT 0x5741544552535441   /* "ATSREATW" read as bytes */
+#include "stack.h" /* STACK_PAINT */
 
 /* pmpcfg: L (0x80) | A = NAPOT (0x18) | R = W = X = 0 */
 #define PMP_LOCKED_NAPOT_NONE 0x98

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fuzz_console.c - libFuzzer target: console input, on the host, through the
- * same console.c and experiment.c the firmware runs.
+ * same console and experiment sources (board/app) the firmware runs.
  *
  * Byte 0 picks the mode.  Even: the rest goes through the line editor
  * (console_feed_bytes) as UART bytes would.  Odd: the rest is split at LF and

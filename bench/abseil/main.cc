@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-// bench/abseil/main.cc - issue 5's six host workloads on Abseil's
-// absl::flat_hash_map<uint64_t, uint64_t>, the reference the issue names for
+// bench/abseil/main.cc - the six host workloads on Abseil's
+// absl::flat_hash_map<uint64_t, uint64_t>, the reference for
 // "the fastest general-purpose C/C++ hash tables", printed as the same TSV as
 // tidemark_bench (bench/bench.c) with "abseil" as the implementation.
 //
-// Same inputs (bench/keys.c, linked in), same workloads in the same order on
+// Same inputs (bench/keys.c and keyset.c, linked in), same workloads in the same order on
 // the same kind of map state, same clock and summary (bench/samples.c), and
 // the same checks after the clock stops: see bench.c for what each workload
 // is.  The map is made fresh for every workload that starts from empty, as
@@ -25,7 +25,7 @@
 #include "absl/container/flat_hash_map.h"
 
 extern "C" {
-#include "keys.h"
+#include "keyset.h"
 #include "samples.h"
 }
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Command gomap runs issue 5's host workloads on Go's built-in
+// Command gomap runs the host benchmark's workloads on Go's built-in
 // map[uint64]uint64, the map tidemark models, and prints the same TSV records
 // as bench/tidemark_bench (see bench/bench.c), with impl "go".
 //
-// The inputs are bench/keys.c's, rebuilt here: the same splitmix64 stream,
+// The inputs are bench/keys.c's (through keyset.c), rebuilt here: the same splitmix64 stream,
 // seeds, order of draws and Fisher-Yates shuffle; the "keys" record's
 // fingerprint lets bench/report check that both sides measured the same keys.
 // The workloads, their order within a repetition, the warm-up, the records

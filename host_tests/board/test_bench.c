@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_bench.c - the console's `bench` on the host (board/bench.c through
- * board/console.c, over the real arena and hmap).  The host has no
+ * test_bench.c - the console's `bench` on the host (board/app's bench.c
+ * through its console, over the real arena and hmap).  The host has no
  * instruction counter the tests could trust, so a fake one stands in: these
  * tests check what bench promises whatever the counter says (its lines and
  * their format, its `ok`, the console's map and the arena's in_use as they

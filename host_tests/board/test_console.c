@@ -3,7 +3,7 @@
  * test_console.c - the firmware's console on the host: line editing,
  * parsing, every command, every kind of bad input.
  *
- * The console (board/console.c) is built here as it is for the board, over
+ * The console (board/app) is built here as it is for the board, over
  * the real arena and hmap, with output into a buffer.  Each test runs in its
  * own process (Criterion), so the rig can be a plain global.
  */
@@ -187,13 +187,15 @@ Test(console, init_rejects_missing_parts)
     struct console c;
     struct arena a;
     struct console_config cfg = {.write = sink, .ctx = &R, .arena = &a};
-    cr_assert_eq(console_init(NULL, &cfg), HMAP_ERR_ARG);
-    cr_assert_eq(console_init(&c, NULL), HMAP_ERR_ARG);
+    cr_assert_eq(console_init(NULL, &cfg), CONSOLE_ERR_ARG);
+    cr_assert_eq(console_init(&c, NULL), CONSOLE_ERR_ARG);
     cfg.write = NULL;
-    cr_assert_eq(console_init(&c, &cfg), HMAP_ERR_ARG);
+    cr_assert_eq(console_init(&c, &cfg), CONSOLE_ERR_ARG);
     cfg.write = sink;
     cfg.arena = NULL;
-    cr_assert_eq(console_init(&c, &cfg), HMAP_ERR_ARG);
+    cr_assert_eq(console_init(&c, &cfg), CONSOLE_ERR_ARG);
+    cr_assert_str_eq(console_strerror(CONSOLE_ERR_ARG),
+                     "a NULL console, config, write hook or arena");
 }
 
 Test(console, fresh_map_holds_nothing)

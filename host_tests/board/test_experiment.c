@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_experiment.c - the seed experiment's table on the host: the figures
- * the issue names, the claims experiment_check guards, and the error paths.
+ * of the seed (Go's 8192-entry map), the claims experiment_check guards, and the error paths.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -168,6 +168,18 @@ Test(experiment, printed_table_has_every_row_and_figure)
     }
     for (int s = 1; s <= 6; s++)
         cr_assert(strstr(printed, experiment_scenario_title(s)));
+}
+
+/* The host prints the table the firmware prints, byte for byte: the same
+ * golden copy as the QEMU suite's (golden/). */
+Test(experiment, printed_table_matches_the_golden_copy)
+{
+    run_full();
+    experiment_print(&res, sink, &printed);
+    char *want = transcript_read_file(TIDEMARK_GOLDEN_TABLE);
+    cr_assert_not_null(want, "cannot read %s", TIDEMARK_GOLDEN_TABLE);
+    cr_assert_str_eq(printed, want, "the table differs from %s", TIDEMARK_GOLDEN_TABLE);
+    free(want);
 }
 
 Test(experiment, reads_the_same_every_run)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_hostile.c - the firmware under QEMU against hostile UART input
- * (issue 6): 64 KiB and more of noise from a fixed seed (noise.h), piped in
+ * test_hostile.c - the firmware under QEMU against hostile UART input:
+ * 64 KiB and more of noise from a fixed seed (noise.h), piped in
  * as fast as QEMU takes it, between valid commands.
  *
  *   hostile.survives_noise  valid commands, `stats`, the noise, valid
@@ -88,7 +88,7 @@ static size_t make_noise(struct noise_stats *st)
     size_t bad = noise_check(noise, n);
     cr_assert_eq(bad, n, "noise byte %zu (0x%02x) breaks the guarantee of noise.h", bad,
                  bad < n ? (unsigned char)noise[bad] : 0);
-    /* Every kind the issue names is there. */
+    /* Every kind noise.h promises is there. */
     cr_assert_gt(st->nul, 0);
     cr_assert_gt(st->ff, 0);
     cr_assert_gt(st->esc, 0);
@@ -157,7 +157,7 @@ static void host_sink(void *ctx, const char *s, size_t n)
     add(ctx, s, n);
 }
 
-/* What board/console.c prints on the host for the same input, over an arena
+/* What the console (board/app) prints on the host for the same input, over an arena
  * of the board's size (so `stats` reads the same), from its first prompt. */
 static char *host_transcript(const char *script, size_t n, size_t arena_bytes)
 {

@@ -220,6 +220,21 @@ Test(qemu, experiment_figures_at_boot, .timeout = 60)
     free(t);
 }
 
+/* The boot's table byte for byte against the golden copy (golden/, taken
+ * from the firmware's UART): any change to a figure, a label, the spacing or
+ * the verdict shows here, not only in the figures check_table reads. */
+Test(qemu, experiment_table_matches_the_golden_copy, .timeout = 60)
+{
+    struct qemu_result r = boot("exit\n");
+    char *want = transcript_read_file(TIDEMARK_GOLDEN_TABLE);
+    cr_assert_not_null(want, "cannot read %s", TIDEMARK_GOLDEN_TABLE);
+    char *t = transcript_table(r.out, 0);
+    cr_assert_not_null(t, "no table in:\n%s", r.out);
+    cr_assert_str_eq(t, want, "the boot's table differs from %s", TIDEMARK_GOLDEN_TABLE);
+    free(t);
+    free(want);
+}
+
 Test(qemu, demo_prints_the_same_table_again, .timeout = 60)
 {
     struct qemu_result r = boot("fill 1000\ndemo\nstats\nexit\n");

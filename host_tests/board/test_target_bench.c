@@ -2,7 +2,7 @@
 /*
  * test_target_bench.c - the console's `bench` on the firmware under QEMU
  * with -icount shift=0, where minstret counts exactly one per instruction
- * (issue 5, "Target benchmark"):
+ * (the README's "Target, counted in instructions"):
  *   - two boots print the same nine figures, byte for byte (exact counts);
  *   - each figure is at most its ceiling in the table below, so a change
  *     that costs instructions fails CI (counts are exact: not a flaky timing
@@ -23,7 +23,7 @@
 
 /*
  * Ceilings, in instructions per operation, rv64imac at -Os (the virt
- * preset), with the bench's loop overhead taken off (board/bench.h).
+ * preset), with the bench's loop overhead taken off (board/app/bench.h).
  *
  * Issue 5's goals are stated at N = 100,000: lookup hit <= 50, lookup miss
  * <= 40, insert with hint <= 80, delete <= 80, page alloc/free pair <= 100.
@@ -38,7 +38,7 @@
 struct ceiling {
     unsigned n;        /* 0: a figure without N (page_pair) */
     const char *op;
-    double goal;       /* issue 5's */
+    double goal;       /* the goal the README states */
     double ceiling;    /* what the test enforces */
 };
 

@@ -56,4 +56,8 @@ bool transcript_row(const char *text, int nth_table, const char *step, struct ex
  * its "check:" verdict's end (malloc'd), or NULL. */
 char *transcript_table(const char *text, int nth);
 
+/* The whole file at path, NUL-terminated (malloc'd), or NULL when it cannot
+ * be read. */
+char *transcript_read_file(const char *path);
+
 #endif /* TIDEMARK_TRANSCRIPT_H */

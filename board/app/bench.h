@@ -4,8 +4,9 @@
  * instructions per map operation and per page allocation, counted by an
  * instruction counter the caller supplies (minstret on the board).
  *
- * Workloads (the numbering is issue 5's), for N = 10,000 and 100,000, on a
- * map of 8-byte keys and values made with a hint of N:
+ * Workloads (numbered as the host benchmark's, bench/bench.c), for N =
+ * 10,000 and 100,000, on a map of 8-byte keys and values made with a hint of
+ * N:
  *   insert_hint  (2) hmap_put_u64 of N keys, value = ~key;
  *   lookup_hit   (3) hmap_get_u64 of all N keys, in a shuffled order;
  *   lookup_miss  (4) hmap_get_u64 of N keys that are not in the map;
@@ -15,13 +16,11 @@
  *                a half-full, fragmented arena: every page handed out, then
  *                every other one (the 2nd, 4th, ...) given back.
  *
- * Keys: the present keys are draws 0..N-1 of splitmix64 from BENCH_KEYS_SEED,
- * the absent ones draws N..2N-1 (splitmix64's outputs over a stream never
- * repeat, so absent keys are never present); the order of lookups and
- * deletes is a Fisher-Yates shuffle of the present keys driven by a second
- * splitmix64 stream at BENCH_SHUFFLE_SEED (for i = N-1 down to 1: j = draw
- * mod (i+1), swap).  Same generator, seeds and shuffle as the host benchmark
- * (bench/keys.h), so both measure the same key sets.  The keys are made
+ * Keys (bench/keys.h, the host benchmark's own): the present keys are draws
+ * 0..N-1 of splitmix64 from KEYS_SEED, the absent ones draws N..2N-1
+ * (splitmix64's outputs over a stream never repeat, so absent keys are never
+ * present); the order of lookups and deletes is keys_shuffle's of the
+ * present keys; the map's hash seed is BENCH_MAP_SEED.  The keys are made
  * before the measured loops: only the map's work is counted.
  *
  * Counting: the counter is read just before and after each measured loop.
@@ -47,11 +46,7 @@
 #include <stdint.h>
 
 #include "arena.h"
-
-/* The key streams and the map's hash seed: the host benchmark's. */
-#define BENCH_KEYS_SEED 0x7469646d61726b31ULL
-#define BENCH_SHUFFLE_SEED 0x73687566666c6532ULL
-#define BENCH_MAP_SEED 0x62656e6368736565ULL
+#include "out.h"
 
 /* Bytes taken from the caller's arena for the run (one contiguous run).
  * N = 100,000 needs 1.6 MB of keys and about 2.6 MB of map. */
@@ -68,9 +63,9 @@ enum {
 };
 
 struct bench_io {
-    uint64_t (*instret)(void *ctx);                    /* the counter: required */
-    void (*write)(void *ctx, const char *s, size_t n); /* output: required     */
-    void *ctx;                                         /* passed to both       */
+    uint64_t (*instret)(void *ctx); /* the counter: required               */
+    out_write_fn write;             /* output: required                    */
+    void *ctx;                      /* passed to both                      */
 };
 
 /*

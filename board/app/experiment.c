@@ -18,6 +18,7 @@
 
 #include "arena.h"
 #include "hmap.h"
+#include "map_u64.h"
 #include "out.h"
 
 struct step {
@@ -82,11 +83,9 @@ const char *experiment_scenario_title(int scenario)
     return titles[scenario];
 }
 
-static const struct hmap_type u64_map = {8, 8, NULL, NULL};
-
 static int make_map(struct hmap *m, struct arena *a)
 {
-    return hmap_init(m, &u64_map, a, EXPERIMENT_KEYS, EXPERIMENT_SEED);
+    return hmap_init(m, &map_u64_type, a, EXPERIMENT_KEYS, EXPERIMENT_SEED);
 }
 
 static int fill_map(struct hmap *m)
@@ -232,7 +231,6 @@ const char *experiment_check(const struct experiment_result *r)
 }
 
 /* --- printing ------------------------------------------------------------ */
-
 
 #define ROW_FMT "%-4s %-30s %-29s %5s %7s %7s %9s\n"
 #define NUM_FMT "%-4s %-30s %-29s %5zu %7zu %7zu %9zu\n"

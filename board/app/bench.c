@@ -18,42 +18,19 @@
 #include "bench.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 
 #include "hmap.h"
+#include "keys.h"
+#include "map_u64.h"
 #include "out.h"
 
 /* The scratch arenas' page size: the board's, whatever the caller's is. */
 #define BENCH_PAGE_SIZE 4096u
 
-static const struct hmap_type bench_type = {8, 8, NULL, NULL};
-
-static void say(const struct bench_io *io, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void say(const struct bench_io *io, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    out_vprintf(io->write, io->ctx, fmt, ap);
-    va_end(ap);
-}
-
 static uint64_t count(const struct bench_io *io)
 {
     return io->instret(io->ctx);
-}
-
-/* splitmix64 (Steele, Lea and Flood, 2014): the state advances by the golden
- * gamma; the output is the state through a bijective mix, so one stream
- * never repeats an output. */
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 /* Print one figure: (measured - empty) / ops, to one decimal, rounded half
@@ -64,11 +41,12 @@ static void report(const struct bench_io *io, size_t n, const char *op, uint64_t
     uint64_t net = measured > empty ? measured - empty : 0;
     uint64_t tenths = (net * 10 + ops / 2) / ops;
     if (n)
-        say(io, "bench n=%zu op=%s instret_per_op=%" PRIu64 ".%" PRIu64 "\n", n, op,
-            tenths / 10, tenths % 10);
+        out_printf(io->write, io->ctx,
+                   "bench n=%zu op=%s instret_per_op=%" PRIu64 ".%" PRIu64 "\n", n, op,
+                   tenths / 10, tenths % 10);
     else
-        say(io, "bench op=%s instret_per_op=%" PRIu64 ".%" PRIu64 "\n", op, tenths / 10,
-            tenths % 10);
+        out_printf(io->write, io->ctx, "bench op=%s instret_per_op=%" PRIu64 ".%" PRIu64 "\n",
+                   op, tenths / 10, tenths % 10);
 }
 
 /* --- the map workloads ----------------------------------------------------- */
@@ -173,26 +151,26 @@ static int bench_map(void *region, size_t bytes, size_t n, const struct bench_io
 {
     struct arena s;
     if (arena_init(&s, region, bytes, BENCH_PAGE_SIZE) != 0) {
-        say(io, "ERR bench: n=%zu: the scratch arena could not be made\n", n);
+        out_printf(io->write, io->ctx,
+                   "ERR bench: n=%zu: the scratch arena could not be made\n", n);
         return BENCH_ERR_WRONG;
     }
     size_t key_pages = arena_pages_for(&s, n * sizeof(uint64_t));
     uint64_t *present = arena_alloc_pages(&s, key_pages);
     uint64_t *absent = arena_alloc_pages(&s, key_pages);
     if (!present || !absent) {
-        say(io, "ERR bench: n=%zu: the keys do not fit in the bench's region\n", n);
+        out_printf(io->write, io->ctx,
+                   "ERR bench: n=%zu: the keys do not fit in the bench's region\n", n);
         return BENCH_ERR_WRONG;
     }
-    uint64_t st = BENCH_KEYS_SEED;
-    for (size_t i = 0; i < n; i++)
-        present[i] = splitmix64(&st);
-    for (size_t i = 0; i < n; i++)
-        absent[i] = splitmix64(&st);
+    uint64_t st = KEYS_SEED;
+    keys_draw(&st, present, n);
+    keys_draw(&st, absent, n);
 
     struct hmap m;
-    int rc = hmap_init(&m, &bench_type, &s, n, BENCH_MAP_SEED);
+    int rc = hmap_init(&m, &map_u64_type, &s, n, BENCH_MAP_SEED);
     if (rc != 0) {
-        say(io, "ERR bench: n=%zu: hmap_init: %s\n", n, hmap_strerror(rc));
+        out_printf(io->write, io->ctx, "ERR bench: n=%zu: hmap_init: %s\n", n, hmap_strerror(rc));
         return BENCH_ERR_WRONG;
     }
 
@@ -200,25 +178,22 @@ static int bench_map(void *region, size_t bytes, size_t n, const struct bench_io
     uint64_t measured = loop_insert(io, &m, present, n, &err);
     uint64_t empty = empty_insert(io, &m, present, n);
     if (err != 0 || hmap_len(&m) != n) {
-        say(io, "ERR bench: n=%zu op=insert_hint: %zu of %zu keys went in\n", n, hmap_len(&m), n);
+        out_printf(io->write, io->ctx,
+                   "ERR bench: n=%zu op=insert_hint: %zu of %zu keys went in\n", n,
+                   hmap_len(&m), n);
         return BENCH_ERR_WRONG;
     }
     report(io, n, "insert_hint", measured, empty, n);
 
-    /* The lookup and delete order: Fisher-Yates over the present keys. */
-    uint64_t sh = BENCH_SHUFFLE_SEED;
-    for (size_t i = n - 1; i > 0; i--) {
-        size_t j = (size_t)(splitmix64(&sh) % (uint64_t)(i + 1));
-        uint64_t t = present[i];
-        present[i] = present[j];
-        present[j] = t;
-    }
+    /* The lookup and delete order. */
+    keys_shuffle(present, n);
 
     size_t hits;
     measured = loop_lookup(io, &m, present, n, &hits);
     empty = empty_lookup(io, &m, present, n);
     if (hits != n) {
-        say(io, "ERR bench: n=%zu op=lookup_hit: %zu of %zu keys found\n", n, hits, n);
+        out_printf(io->write, io->ctx,
+                   "ERR bench: n=%zu op=lookup_hit: %zu of %zu keys found\n", n, hits, n);
         return BENCH_ERR_WRONG;
     }
     report(io, n, "lookup_hit", measured, empty, n);
@@ -226,7 +201,8 @@ static int bench_map(void *region, size_t bytes, size_t n, const struct bench_io
     measured = loop_lookup(io, &m, absent, n, &hits);
     empty = empty_lookup(io, &m, absent, n);
     if (hits != 0) {
-        say(io, "ERR bench: n=%zu op=lookup_miss: %zu absent keys found\n", n, hits);
+        out_printf(io->write, io->ctx,
+                   "ERR bench: n=%zu op=lookup_miss: %zu absent keys found\n", n, hits);
         return BENCH_ERR_WRONG;
     }
     report(io, n, "lookup_miss", measured, empty, n);
@@ -234,7 +210,8 @@ static int bench_map(void *region, size_t bytes, size_t n, const struct bench_io
     measured = loop_delete(io, &m, present, n, &hits);
     empty = empty_delete(io, &m, present, n);
     if (hits != n || hmap_len(&m) != 0) {
-        say(io, "ERR bench: n=%zu op=delete: %zu of %zu keys deleted\n", n, hits, n);
+        out_printf(io->write, io->ctx,
+                   "ERR bench: n=%zu op=delete: %zu of %zu keys deleted\n", n, hits, n);
         return BENCH_ERR_WRONG;
     }
     report(io, n, "delete", measured, empty, n);
@@ -280,7 +257,8 @@ static int bench_pages(void *region, size_t bytes, const struct bench_io *io)
     struct arena s;
     struct arena_stats as;
     if (arena_init(&s, region, bytes, BENCH_PAGE_SIZE) != 0) {
-        say(io, "ERR bench: op=page_pair: the scratch arena could not be made\n");
+        out_printf(io->write, io->ctx,
+                   "ERR bench: op=page_pair: the scratch arena could not be made\n");
         return BENCH_ERR_WRONG;
     }
     arena_get_stats(&s, &as);
@@ -297,7 +275,7 @@ static int bench_pages(void *region, size_t bytes, const struct bench_io *io)
     uint64_t empty = empty_pairs(io, &s, BENCH_PAGE_PAIRS);
     arena_get_stats(&s, &as);
     if (bad || err != 0 || as.in_use != in_use) {
-        say(io, "ERR bench: op=page_pair: an allocation or a free failed\n");
+        out_printf(io->write, io->ctx, "ERR bench: op=page_pair: an allocation or a free failed\n");
         return BENCH_ERR_WRONG;
     }
     report(io, 0, "page_pair", measured, empty, BENCH_PAGE_PAIRS);
@@ -311,7 +289,8 @@ int bench_run(struct arena *a, const struct bench_io *io)
     size_t pages = arena_pages_for(a, BENCH_REGION_BYTES);
     void *region = arena_alloc_pages(a, pages);
     if (!region) {
-        say(io, "ERR bench: needs %zu bytes of free contiguous arena pages\n",
+        out_printf(io->write, io->ctx,
+                   "ERR bench: needs %zu bytes of free contiguous arena pages\n",
             pages * arena_page_size(a));
         return BENCH_ERR_NOMEM;
     }

@@ -2,7 +2,8 @@
 /*
  * out.h - formatted output through a write callback, for the console, the
  * experiment table and the bench, which print to the UART on the board and
- * to a buffer in the host tests.
+ * to a buffer in the host tests.  out_write_fn is the one type of every
+ * write hook they take.
  */
 #ifndef TIDEMARK_OUT_H
 #define TIDEMARK_OUT_H

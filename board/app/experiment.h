@@ -31,6 +31,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "out.h"
+
 #define EXPERIMENT_KEYS 8192         /* keys 0..8191, value = key; also the hint */
 #define EXPERIMENT_PAGE_SIZE 4096
 #define EXPERIMENT_REGION_SIZE (512u * 1024u) /* what the experiment needs, with room */
@@ -99,7 +101,6 @@ const char *experiment_check(const struct experiment_result *r);
  * verdict ("check: ok ..." or "check: FAILED: ...").  When r->err is set, a
  * line "ERR experiment: ..." follows the rows that were done.
  */
-void experiment_print(const struct experiment_result *r,
-                      void (*write)(void *ctx, const char *s, size_t n), void *ctx);
+void experiment_print(const struct experiment_result *r, out_write_fn write, void *ctx);
 
 #endif /* TIDEMARK_EXPERIMENT_H */

@@ -2,10 +2,16 @@
 /*
  * console.h - the firmware's command console: a line editor, a parser and
  * the commands, over one Go-style map (8-byte keys and values) on an arena.
+ * This is its public header; console_internal.h is what its own files share.
  *
  * It touches no hardware and calls nothing beyond standard C (snprintf), so
  * the same source runs on the board (bytes from the UART, output to the
  * UART) and in host tests (bytes from a buffer, output to a buffer).
+ *
+ * Its files: console.c (set-up, state), console_line.c (the line editor),
+ * console_dispatch.c (the command table, words, arguments, help), and the
+ * commands by kind: cmd_map.c (stats and the map's commands), cmd_system.c
+ * (demo, bench, exit, trap).
  *
  * Line handling (console_feed, one byte at a time):
  *   - CR, LF and CRLF each end one line (the LF of a CRLF is swallowed, so it
@@ -41,7 +47,9 @@
  *   exit [CODE]     ok, then console_feed returns false; CODE 0..255,
  *                   default 0
  *   bench           the target benchmark (bench.h): workloads (2)-(5) of
- *                   issue 5 at N = 10000 and 100000 and an arena page
+ *                   the host benchmark (insert with a hint, lookup hit,
+ *                   lookup miss, delete) at N = 10000 and 100000 and an
+ *                   arena page
  *                   alloc/free pair, nine lines in bench.h's format:
  *                     bench n=<N> op=<op> instret_per_op=<x.y>
  *                     bench op=page_pair instret_per_op=<x.y>
@@ -86,6 +94,7 @@
 
 #include "arena.h"
 #include "hmap.h"
+#include "out.h"
 
 /* Characters a command line may hold. */
 #define CONSOLE_LINE_MAX 80
@@ -104,11 +113,15 @@ enum console_trap {
     CONSOLE_TRAP_STACK    /* recursion until the stack overflows         */
 };
 
-/* Where output goes: n bytes at s (not NUL-terminated). */
-typedef void (*console_write_fn)(void *ctx, const char *s, size_t n);
+/* What console_init returns. */
+enum {
+    CONSOLE_OK = 0,
+    CONSOLE_ERR_ARG = -1, /* c, cfg, cfg->write or cfg->arena is NULL       */
+    CONSOLE_ERR_MAP = -2  /* the map could not be made on cfg->arena        */
+};
 
 struct console_config {
-    console_write_fn write;  /* required                                    */
+    out_write_fn write;      /* required: where every answer goes           */
     void *ctx;               /* passed to every hook                        */
     struct arena *arena;     /* required: the map's arena, initialised      */
     /* Optional: the stack figures for `stats`; NULL prints used=0 size=0. */
@@ -142,10 +155,16 @@ struct console {
 
 /*
  * Set up *c with an empty map on cfg->arena (nothing is allocated until the
- * first put).  Prints nothing.  Returns 0; HMAP_ERR_ARG if c, cfg,
- * cfg->write or cfg->arena is NULL (then *c is not usable).
+ * first put).  Prints nothing.  Returns CONSOLE_OK; CONSOLE_ERR_ARG if c,
+ * cfg, cfg->write or cfg->arena is NULL (then *c is untouched and not
+ * usable); CONSOLE_ERR_MAP if hmap_init refused the map (then *c is not
+ * usable).
  */
 int console_init(struct console *c, const struct console_config *cfg);
+
+/* A sentence for a console_init result ("ok" for CONSOLE_OK, "unknown
+ * console error" for a code not listed above). */
+const char *console_strerror(int err);
 
 /* Print the prompt `> `. */
 void console_prompt(struct console *c);
@@ -172,7 +191,8 @@ bool console_run_line(struct console *c, const char *line, size_t n);
 bool console_exited(const struct console *c);
 int console_exit_code(const struct console *c);
 
-/* The console's map, for tests and for the board's banner. */
+/* The console's map, for the host tests and the fuzzer to inspect (the
+ * firmware reaches it only through commands). */
 struct hmap *console_map(struct console *c);
 
 /*

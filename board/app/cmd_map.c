@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_map.c - the console's commands on its map and the figures it shows:
+ * stats, put, get, del, fill, delall, clear, reset, compact (what each
+ * answers: console.h).
+ *
+ * Every command checks all of its arguments before it touches the map, so an
+ * ERR answer means nothing changed (except where console.h says).
+ */
+#include "console_internal.h"
+
+#include <inttypes.h>
+
+static void cmd_stats(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)w;
+    (void)nargs;
+    struct arena_stats as;
+    struct hmap_stats ms;
+    arena_get_stats(c->cfg.arena, &as);
+    hmap_get_stats(&c->map, &ms);
+    size_t used = 0, size = 0;
+    if (c->cfg.stack)
+        c->cfg.stack(c->cfg.ctx, &used, &size);
+    console_say(c,
+        "arena in_use=%zu watermark=%zu peak=%zu capacity=%zu page=%zu allocs=%zu frees=%zu "
+        "failed=%zu\n",
+        as.in_use, as.watermark, as.peak_in_use, as.capacity, as.page_size, as.allocs, as.frees,
+        as.failed_allocs);
+    console_say(c, "map len=%zu B=%u buckets=%zu overflow=%zu bytes=%zu growing=%d\n", ms.len,
+                ms.B, ms.buckets, ms.overflow, ms.bytes, ms.growing ? 1 : 0);
+    console_say(c, "stack used=%zu size=%zu\n", used, size);
+}
+
+static void cmd_put(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)nargs;
+    uint64_t k, v;
+    if (!console_arg_number(c, "put", "K", &w[1], UINT64_MAX, &k) ||
+        !console_arg_number(c, "put", "V", &w[2], UINT64_MAX, &v))
+        return;
+    int rc = hmap_put_u64(&c->map, k, v);
+    if (rc == HMAP_ERR_NOMEM)
+        console_say(c, "ERR put: out of pages (the map is unchanged)\n");
+    else if (rc != 0)
+        console_say(c, "ERR put: %s\n", hmap_strerror(rc));
+    else
+        console_say(c, "ok\n");
+}
+
+static void cmd_get(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)nargs;
+    uint64_t k, v;
+    if (!console_arg_number(c, "get", "K", &w[1], UINT64_MAX, &k))
+        return;
+    if (hmap_get_u64(&c->map, k, &v))
+        console_say(c, "%" PRIu64 "\n", (uint64_t)v);
+    else
+        console_say(c, "ERR get: no such key %" PRIu64 "\n", (uint64_t)k);
+}
+
+static void cmd_del(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)nargs;
+    uint64_t k;
+    if (!console_arg_number(c, "del", "K", &w[1], UINT64_MAX, &k))
+        return;
+    /* Look first: a delete of an absent key still does a step of any
+     * growth under way (as Go's does), and an ERR must change nothing. */
+    if (!hmap_get_u64(&c->map, k, NULL)) {
+        console_say(c, "ERR del: no such key %" PRIu64 "\n", (uint64_t)k);
+        return;
+    }
+    (void)hmap_delete_u64(&c->map, k);
+    console_say(c, "ok\n");
+}
+
+/* The most entries the arena could hold even if every bucket were full:
+ * a fill of more is refused before it starts. */
+static uint64_t fill_ceiling(struct console *c)
+{
+    struct arena_stats as;
+    arena_get_stats(c->cfg.arena, &as);
+    return (uint64_t)hmap_entries_upper_bound(&c->map, as.capacity);
+}
+
+static void cmd_fill(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)nargs;
+    uint64_t n;
+    if (!console_arg_number(c, "fill", "N", &w[1], SIZE_MAX, &n))
+        return;
+    uint64_t ceiling = fill_ceiling(c);
+    if (n > ceiling) {
+        console_say(c,
+                    "ERR fill: %" PRIu64 " keys cannot fit: the arena holds at most %" PRIu64
+                    " (8 in every bucket)\n",
+                    (uint64_t)n, (uint64_t)ceiling);
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        int rc = hmap_put_u64(&c->map, i, i);
+        if (rc != 0) {
+            if (i > c->filled)
+                c->filled = i;
+            if (rc == HMAP_ERR_NOMEM && i > 0)
+                console_say(c,
+                            "ERR fill: out of pages after %" PRIu64 " of %" PRIu64
+                            " keys (keys 0..%" PRIu64 " kept)\n",
+                            (uint64_t)i, (uint64_t)n, (uint64_t)(i - 1));
+            else if (rc == HMAP_ERR_NOMEM)
+                console_say(c,
+                            "ERR fill: out of pages after 0 of %" PRIu64
+                            " keys (nothing inserted)\n",
+                            (uint64_t)n);
+            else
+                console_say(c, "ERR fill: %s after %" PRIu64 " of %" PRIu64 " keys\n",
+                            hmap_strerror(rc), (uint64_t)i, (uint64_t)n);
+            return;
+        }
+    }
+    if (n > c->filled)
+        c->filled = n;
+    console_say(c, "ok\n");
+}
+
+static void cmd_delall(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)w;
+    (void)nargs;
+    for (uint64_t i = 0; i < c->filled; i++)
+        (void)hmap_delete_u64(&c->map, i);
+    c->filled = 0;
+    console_say(c, "ok\n");
+}
+
+static void cmd_clear(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)w;
+    (void)nargs;
+    hmap_clear(&c->map);
+    c->filled = 0;
+    console_say(c, "ok\n");
+}
+
+static void cmd_reset(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)w;
+    (void)nargs;
+    hmap_reset(&c->map);
+    c->filled = 0;
+    console_say(c, "ok\n");
+}
+
+static void cmd_compact(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)w;
+    (void)nargs;
+    int rc = hmap_compact(&c->map);
+    if (rc == HMAP_ERR_NOMEM)
+        console_say(c, "ERR compact: out of pages for the new table (the map is unchanged)\n");
+    else if (rc != 0)
+        console_say(c, "ERR compact: %s\n", hmap_strerror(rc));
+    else
+        console_say(c, "ok\n");
+}
+
+static const struct console_command map_commands[] = {
+    {"stats", "", 0, 0, false, NULL, cmd_stats, "arena, map and stack figures"},
+    {"put", "K V", 2, 2, false, NULL, cmd_put, "insert key K with value V, or overwrite it"},
+    {"get", "K", 1, 1, false, NULL, cmd_get, "print K's value"},
+    {"del", "K", 1, 1, false, NULL, cmd_del, "delete K (its slot stays allocated)"},
+    {"fill", "N", 1, 1, false, NULL, cmd_fill, "put keys 0..N-1 with value = key, as the seed"},
+    {"delall", "", 0, 0, false, NULL, cmd_delall, "delete the keys fill put"},
+    {"clear", "", 0, 0, false, NULL, cmd_clear, "empty the map, keep its buckets (Go's clear)"},
+    {"reset", "", 0, 0, false, NULL, cmd_reset, "give all the map's pages back to the arena"},
+    {"compact", "", 0, 0, false, NULL, cmd_compact, "rebuild the map at the smallest size"},
+};
+CONSOLE_COMMAND_SET(console_map_commands, map_commands);

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_system.c - the console's commands beyond its map: demo (the
+ * experiment table again), bench (the target benchmark), exit, and the
+ * hidden trap (what each answers: console.h).
+ */
+#include "console_internal.h"
+
+#include "bench.h"
+#include "experiment.h"
+
+/* The experiment's result is large (a row per step): keep it out of the
+ * stack. */
+static struct experiment_result demo_result; /* scratch for one demo at a time */
+
+static void cmd_demo(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)w;
+    (void)nargs;
+    if (!c->cfg.demo_region) {
+        console_say(c, "ERR demo: this console has no region for the experiment\n");
+        return;
+    }
+    (void)experiment_run(c->cfg.demo_region, c->cfg.demo_size, &demo_result);
+    experiment_print(&demo_result, c->cfg.write, c->cfg.ctx);
+}
+
+/* The figures `stats` shows of a map, and its growth state: equal when the
+ * map was not touched.  (Field by field: struct padding is not compared.) */
+static bool same_map_figures(const struct hmap_stats *a, const struct hmap_stats *b)
+{
+    return a->len == b->len && a->B == b->B && a->buckets == b->buckets &&
+           a->overflow == b->overflow && a->bytes == b->bytes && a->growing == b->growing &&
+           a->old_buckets == b->old_buckets && a->nevacuate == b->nevacuate &&
+           a->spare_overflow == b->spare_overflow;
+}
+
+static void cmd_bench(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)w;
+    (void)nargs;
+    if (!c->cfg.instret) {
+        console_say(c, "ERR bench: no instruction counter\n");
+        return;
+    }
+    struct arena_stats before_a, after_a;
+    struct hmap_stats before_m, after_m;
+    arena_get_stats(c->cfg.arena, &before_a);
+    hmap_get_stats(&c->map, &before_m);
+    const struct bench_io io = {c->cfg.instret, c->cfg.write, c->cfg.ctx};
+    if (bench_run(c->cfg.arena, &io) != BENCH_OK)
+        return; /* bench_run printed the ERR line */
+    arena_get_stats(c->cfg.arena, &after_a);
+    hmap_get_stats(&c->map, &after_m);
+    /* `ok` promises the map and in_use are untouched: check, do not assume. */
+    if (after_a.in_use != before_a.in_use || !same_map_figures(&after_m, &before_m))
+        console_say(c, "ERR bench: the console's map or the arena's in_use changed\n");
+    else
+        console_say(c, "ok\n");
+}
+
+static void cmd_exit(struct console *c, const struct console_word *w, int nargs)
+{
+    uint64_t code = 0;
+    if (nargs == 1 && !console_arg_number(c, "exit", "CODE", &w[1], 255, &code))
+        return;
+    console_say(c, "ok\n");
+    c->exited = true;
+    c->exit_code = (int)code;
+}
+
+/* `trap` exists only where a hook can make one (the board). */
+static bool has_trap_hook(const struct console *c)
+{
+    return c->cfg.trap != NULL;
+}
+
+static void cmd_trap(struct console *c, const struct console_word *w, int nargs)
+{
+    enum console_trap kind = CONSOLE_TRAP_ILLEGAL;
+    if (nargs == 1) {
+        if (console_word_is(&w[1], "illegal"))
+            kind = CONSOLE_TRAP_ILLEGAL;
+        else if (console_word_is(&w[1], "load"))
+            kind = CONSOLE_TRAP_LOAD;
+        else if (console_word_is(&w[1], "ebreak"))
+            kind = CONSOLE_TRAP_EBREAK;
+        else if (console_word_is(&w[1], "stack"))
+            kind = CONSOLE_TRAP_STACK;
+        else {
+            console_say(c, "ERR trap: unknown kind '%.*s' (illegal, load, ebreak or stack)\n",
+                        (int)w[1].n, w[1].s);
+            return;
+        }
+    }
+    c->cfg.trap(c->cfg.ctx, kind);
+    /* Only a host hook returns. */
+    console_say(c, "ok\n");
+}
+
+static const struct console_command system_commands[] = {
+    {"demo", "", 0, 0, false, NULL, cmd_demo, "run the seed experiment again"},
+    {"bench", "", 0, 0, false, NULL, cmd_bench, "instructions per map operation and page pair"},
+    {"exit", "[CODE]", 0, 1, false, NULL, cmd_exit,
+     "end with exit status CODE (0..255, default 0)"},
+    {"trap", "[KIND]", 0, 1, true, has_trap_hook, cmd_trap,
+     "trap on purpose: illegal, load, ebreak, stack"},
+};
+CONSOLE_COMMAND_SET(console_system_commands, system_commands);

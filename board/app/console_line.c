@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * console_line.c - the console's line editor: bytes in, echo, line ends,
+ * backspace, and the rejection of lines that are too long or hold a byte
+ * that is not printable ASCII (the rules are in console.h).  A line that
+ * passes goes to console_dispatch.
+ *
+ * Invariants:
+ *   - c->len <= CONSOLE_LINE_MAX and c->line[0..len) holds only 0x20..0x7E;
+ *   - a line is dispatched only when it has neither too_long nor bad_byte.
+ */
+#include "console_internal.h"
+
+static void echo(struct console *c, const char *s, size_t n)
+{
+    c->cfg.write(c->cfg.ctx, s, n);
+}
+
+static void reject_bad_byte(struct console *c, unsigned char b)
+{
+    if (b == 0)
+        console_say(c, "ERR line rejected: it held a NUL byte\n");
+    else if (b < 0x20 || b == 0x7f)
+        console_say(c, "ERR line rejected: it held control byte 0x%02x\n", b);
+    else
+        console_say(c, "ERR line rejected: it held byte 0x%02x, which is not ASCII\n", b);
+}
+
+static void reject_too_long(struct console *c)
+{
+    console_say(c, "ERR line too long: more than %d characters; the whole line was discarded\n",
+                CONSOLE_LINE_MAX);
+}
+
+static void end_line(struct console *c)
+{
+    echo(c, "\n", 1);
+    if (c->too_long)
+        reject_too_long(c);
+    else if (c->bad_byte)
+        reject_bad_byte(c, c->first_bad);
+    else
+        console_dispatch(c, c->line, c->len);
+
+    c->len = 0;
+    c->too_long = false;
+    c->bad_byte = false;
+    if (!c->exited)
+        console_prompt(c);
+}
+
+bool console_feed(struct console *c, unsigned char b)
+{
+    if (c->exited)
+        return false;
+
+    bool after_cr = c->after_cr;
+    c->after_cr = false;
+
+    if (b == '\r') {
+        c->after_cr = true;
+        end_line(c);
+    } else if (b == '\n') {
+        if (!after_cr)
+            end_line(c);
+    } else if (b == 0x08 || b == 0x7f) {
+        if (c->len > 0 && !c->too_long) {
+            c->len--;
+            echo(c, "\b \b", 3);
+        }
+    } else if (b < 0x20 || b > 0x7e) {
+        if (!c->bad_byte) {
+            c->bad_byte = true;
+            c->first_bad = b;
+        }
+    } else if (c->len < CONSOLE_LINE_MAX) {
+        if (!c->too_long) {
+            c->line[c->len++] = (char)b;
+            echo(c, (const char *)&b, 1);
+        }
+    } else {
+        c->too_long = true;
+    }
+    return !c->exited;
+}
+
+bool console_feed_bytes(struct console *c, const void *bytes, size_t n)
+{
+    const unsigned char *p = bytes;
+    bool running = !c->exited;
+    for (size_t i = 0; i < n && running; i++)
+        running = console_feed(c, p[i]);
+    return running;
+}
+
+bool console_run_line(struct console *c, const char *line, size_t n)
+{
+    if (c->exited)
+        return false;
+    if (n > CONSOLE_LINE_MAX) {
+        reject_too_long(c);
+        return true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)line[i];
+        if (b < 0x20 || b > 0x7e) {
+            reject_bad_byte(c, b);
+            return true;
+        }
+    }
+    console_dispatch(c, line, n);
+    return !c->exited;
+}
