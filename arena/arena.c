@@ -19,7 +19,7 @@
 
 /* The small helpers are inlined even at -Os: an alloc/free pair is a few
  * dozen instructions, and a call with its register saves would double it. */
-#define INLINE static inline __attribute__((always_inline))
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
 
 static size_t words_for(size_t npages)
 {
@@ -52,31 +52,31 @@ static const uint8_t debruijn_index[64] = {
     51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12};
 
 /* The index of the one set bit of bit (a power of two). */
-INLINE unsigned bit_index(uint64_t bit)
+ALWAYS_INLINE unsigned bit_index(uint64_t bit)
 {
     return debruijn_index[(bit * 0x022fdd63cc95386dull) >> 58];
 }
 #else
-INLINE unsigned bit_index(uint64_t bit)
+ALWAYS_INLINE unsigned bit_index(uint64_t bit)
 {
     return (unsigned)__builtin_ctzll(bit);
 }
 #endif
 
-INLINE unsigned ctz64(uint64_t x)
+ALWAYS_INLINE unsigned ctz64(uint64_t x)
 {
     return bit_index(x & -x);
 }
 
 /* Mask of bits [lo, hi) within one word, 0 <= lo < hi <= 64. */
-INLINE uint64_t bit_mask(unsigned lo, unsigned hi)
+ALWAYS_INLINE uint64_t bit_mask(unsigned lo, unsigned hi)
 {
     uint64_t upper = hi == WORD_BITS ? ~0ull : ((1ull << hi) - 1);
     return upper & (~0ull << lo);
 }
 
 /* Index of the first free page at or after i, or npages if there is none. */
-INLINE size_t next_free(const struct arena *a, size_t i)
+ALWAYS_INLINE size_t next_free(const struct arena *a, size_t i)
 {
     size_t nw = words_for(a->npages);
     size_t w = i / WORD_BITS;
@@ -92,7 +92,7 @@ INLINE size_t next_free(const struct arena *a, size_t i)
 }
 
 /* Index of the first handed-out page in [i, limit), or limit if none. */
-INLINE size_t next_used(const struct arena *a, size_t i, size_t limit)
+ALWAYS_INLINE size_t next_used(const struct arena *a, size_t i, size_t limit)
 {
     size_t w = i / WORD_BITS;
     uint64_t used_bits = a->map[w] & (~0ull << (i % WORD_BITS));
@@ -107,7 +107,7 @@ INLINE size_t next_used(const struct arena *a, size_t i, size_t limit)
 
 /* The bits of pages [i, end) that lie in page i's bitmap word; *next is the
  * first page of the word after it (or end). */
-INLINE uint64_t span_mask(size_t i, size_t end, size_t *next)
+ALWAYS_INLINE uint64_t span_mask(size_t i, size_t end, size_t *next)
 {
     size_t base = i / WORD_BITS * WORD_BITS;
     unsigned hi = end - base >= WORD_BITS ? WORD_BITS : (unsigned)(end - base);
@@ -129,7 +129,7 @@ static __attribute__((noinline)) size_t next_used_call(const struct arena *a,
 }
 
 /* Set (value != 0) or clear the bits of pages [i, i + n). */
-INLINE void set_range(struct arena *a, size_t i, size_t n, int value)
+ALWAYS_INLINE void set_range(struct arena *a, size_t i, size_t n, int value)
 {
     for (size_t end = i + n, next; i < end; i = next) {
         uint64_t m = span_mask(i, end, &next);
@@ -215,7 +215,7 @@ int arena_init(struct arena *a, void *base, size_t size, size_t page_size)
 }
 
 /* Count a successful allocation of pages [i, i + npages) and return it. */
-INLINE void *handed_out(struct arena *a, size_t i, size_t npages)
+ALWAYS_INLINE void *handed_out(struct arena *a, size_t i, size_t npages)
 {
     a->used_pages += npages;
     if (a->used_pages > a->peak_pages)
@@ -285,7 +285,7 @@ fail:
 }
 
 /* Are all pages [i, i + n) handed out?  Caller checked i + n <= npages. */
-INLINE int range_all_used(const struct arena *a, size_t i, size_t n)
+ALWAYS_INLINE int range_all_used(const struct arena *a, size_t i, size_t n)
 {
     for (size_t end = i + n, next; i < end; i = next) {
         uint64_t m = span_mask(i, end, &next);
@@ -296,7 +296,7 @@ INLINE int range_all_used(const struct arena *a, size_t i, size_t n)
 }
 
 /* The bookkeeping of a successful free of npages from page i. */
-INLINE int freed(struct arena *a, size_t i, size_t npages)
+ALWAYS_INLINE int freed(struct arena *a, size_t i, size_t npages)
 {
     if (i < a->first_free)
         a->first_free = i;
