@@ -29,6 +29,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Error codes.  Every int-returning function returns 0 or one of these. */
 enum {
     ARENA_OK = 0,
@@ -187,5 +191,9 @@ void arena_fail_after(struct arena *a, size_t k, int sticky);
 
 /* Text for an ARENA_* code ("page size ..."), or "unknown error". */
 const char *arena_strerror(int code);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TIDEMARK_ARENA_H */

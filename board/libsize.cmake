@@ -3,8 +3,8 @@
 # built for the target (cmake -P, after the firmware's link, so at the
 # firmware's optimisation level), against the goal: arena + hmap .text at
 # most 8 KiB at -Os for rv64imac.
-# Input: -DSIZE=<riscv64-unknown-elf-size> -DARENA_LIB=<libarena.a>
-#        -DHMAP_LIB=<libhmap.a>
+# Input: -DSIZE=<riscv64-unknown-elf-size> -DARENA_LIB=<libtidemark_arena.a>
+#        -DHMAP_LIB=<libtidemark_hmap.a>
 #
 # `size -A` lists every section of every object in an archive.  .text counts
 # the code sections (.text and .text.*); the read-only data (.rodata*,

@@ -35,6 +35,10 @@
 
 #include "arena.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The map and an iteration over it; their layout is at the end of this
  * header, private. */
 struct hmap;
@@ -343,5 +347,9 @@ struct hmap_iter {
     bool done;
     int err;              /* HMAP_ERR_CHANGED once the map was written      */
 };
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TIDEMARK_HMAP_H */
