@@ -28,7 +28,7 @@ answer() {
   awk -v c="(gdb) $1" '$0 == c { on = 1; next } on && /^\(gdb\) / { exit } on { print }' "$work/session"
 }
 
-grep -qE '^Breakpoint [0-9]+ at 0x[0-9a-f]+: file hmap/hmap[a-z_]*\.c, line [0-9]+\.$' "$work/session" ||
+grep -qE '^Breakpoint [0-9]+ at 0x[0-9a-f]+: file hmap/[a-z0-9_]*\.c, line [0-9]+\.$' "$work/session" ||
   no "break hmap_put_u64 did not resolve to a file and line of hmap/"
 grep -qE '^Breakpoint [0-9]+, hmap_put_u64 \(m=.*, key=.*0, val=.*0\) at hmap/' "$work/session" ||
   no "no stop in hmap_put_u64 with its arguments"
@@ -40,7 +40,7 @@ grep -qE '^#[0-9]+ +0x[0-9a-f]+ in hmap_put_u64 \(.*\) at hmap/' <<<"$bt" ||
   no "the backtrace does not go through hmap_put_u64"
 tail -n 1 <<<"$bt" | grep -qE '^#[0-9]+ +0x[0-9a-f]+ in main \(\) at board/main.c:[0-9]+$' ||
   no "the backtrace does not end in main"
-if grep -vE '^#[0-9]+ .* at [a-z_/]+\.c:[0-9]+$' <<<"$bt" | grep -q .; then
+if grep -vE '^#[0-9]+ .* at [A-Za-z0-9_/.-]+\.c:[0-9]+$' <<<"$bt" | grep -q .; then
   no "a frame without its source line, or a cut-short backtrace"
 fi
 
