@@ -49,21 +49,25 @@
  *   bench           the target benchmark (bench.h): workloads (2)-(5) of
  *                   the host benchmark (insert with a hint, lookup hit,
  *                   lookup miss, delete) at N = 10000 and 100000 and an
- *                   arena page
- *                   alloc/free pair, nine lines in bench.h's format:
+ *                   arena page alloc/free pair, nine lines in bench.h's
+ *                   format:
  *                     bench n=<N> op=<op> instret_per_op=<x.y>
  *                     bench op=page_pair instret_per_op=<x.y>
- *                   then `ok`, which says the console's map and the arena's
- *                   in_use are exactly as before (the bench works in a
- *                   scratch arena over a run of BENCH_REGION_BYTES it takes
- *                   from the arena and gives back; the arena counts one
- *                   more alloc and free, and its peak and watermark may
- *                   rise).  Needs cfg->instret, else
- *                   `ERR bench: no instruction counter`; with no free run
- *                   that large, `ERR bench: needs <bytes> bytes of free
- *                   contiguous arena pages` (counted in `failed`).  The
- *                   figures are exact only where the counter is (QEMU:
- *                   -icount shift=0)
+ *                   then `ok`, which says every figure of the console's
+ *                   arena and map (watermark, peak and the counts
+ *                   included) is exactly as before: the bench works in a
+ *                   region of its own, cfg->bench_region.  Refused, with
+ *                   one ERR line and nothing run:
+ *                     without cfg->instret: `ERR bench: no instruction
+ *                     counter`;
+ *                     when cfg->instret_exact is false (QEMU without
+ *                     -icount shift=0): `ERR bench: the instruction counter
+ *                     is not exact here ...`, which says to use
+ *                     -icount shift=0 or the run-bench target;
+ *                     without cfg->bench_region: `ERR bench: this console
+ *                     has no region for the bench`; with one smaller than
+ *                     BENCH_REGION_BYTES: `ERR bench: needs a region of
+ *                     <bytes> bytes, this one has <bytes>`
  *   trap [KIND]     hidden (not in help; only when a trap hook is given):
  *                   KIND illegal (default), load, ebreak or stack; calls the
  *                   hook, which on the board does not return
@@ -130,6 +134,15 @@ struct console_config {
      * board), read before and after each measured loop; NULL makes `bench`
      * answer `ERR bench: no instruction counter`. */
     uint64_t (*instret)(void *ctx);
+    /* Whether instret counts exactly one per instruction (on the board:
+     * instret_exact(), true under QEMU -icount shift=0 only); false makes
+     * `bench` refuse, as its figures would mean nothing. */
+    bool instret_exact;
+    /* Optional: the bench's own region (BENCH_REGION_BYTES at least), apart
+     * from the console's arena so that no figure of it moves; NULL makes
+     * `bench` answer ERR. */
+    void *bench_region;
+    size_t bench_size;
     /* Optional: the hidden `trap` command; NULL makes `trap` unknown. */
     void (*trap)(void *ctx, enum console_trap kind);
     /* Optional: the experiment's own region for `demo` (see experiment.h);
