@@ -17,12 +17,17 @@
  *   - CR, LF and CRLF each end one line (the LF of a CRLF is swallowed, so it
  *     never makes an empty second command);
  *   - 0x08 (BS) and 0x7F (DEL) erase the last character;
+ *   - 0x03 (Ctrl-C) cancels the line: it is not run, `^C`, a new line and
+ *     the prompt are printed;
+ *   - 0x15 (Ctrl-U) erases the whole line (each echoed character is rubbed
+ *     out with BS, space, BS); typing goes on in a fresh line;
  *   - printable ASCII (0x20..0x7E) is kept and echoed;
  *   - any other byte (NUL, other control bytes, ESC, bytes above 0x7F) is not
  *     kept; the line is rejected with one `ERR` when it ends;
  *   - a line longer than CONSOLE_LINE_MAX characters is discarded up to its
  *     end, with one `ERR` (backspace does not bring it back);
- *   - a rejected line stays rejected: backspace cannot take a bad byte back;
+ *   - a rejected line stays rejected: backspace cannot take a bad byte back
+ *     (Ctrl-C and Ctrl-U drop the line, its rejection with it);
  *   - an empty or all-space line does nothing; then the prompt `> ` again.
  *
  * Answers, one line each unless stated:
@@ -102,6 +107,10 @@
 
 /* Characters a command line may hold. */
 #define CONSOLE_LINE_MAX 80
+
+/* The two line-editing control bytes the console acts on (besides BS/DEL). */
+#define CONSOLE_CTRL_C 0x03 /* cancel the line */
+#define CONSOLE_CTRL_U 0x15 /* erase the line  */
 
 /* Seed of the console's map: fixed, so runs are reproducible. */
 #define CONSOLE_MAP_SEED 0x7469646500000001ULL

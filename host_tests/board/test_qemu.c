@@ -458,6 +458,21 @@ Test(qemu, cr_lf_crlf_and_backspace, .timeout = 60)
     cr_assert_eq(transcript_count(console, "> "), 9, "%s", console);
 }
 
+Test(qemu, ctrl_c_cancels_and_ctrl_u_erases, .timeout = 60)
+{
+    struct qemu_result r = boot("put 1 10\n"
+                                "reset\x03"
+                                "get 1\n"
+                                "delall\x15get 1\n"
+                                "\x01" "clear\x03stats\nexit 5\n");
+    cr_assert_eq(r.status, 5);
+    cr_assert_eq(transcript_count(r.out, "ERR"), 0, "%s", r.out);
+    cr_assert(strstr(r.out, "> reset^C\n> get 1\n10\n> "), "%s", r.out);
+    cr_assert(strstr(r.out, "> delall\b \b\b \b\b \b\b \b\b \b\b \bget 1\n10\n> "), "%s", r.out);
+    cr_assert(strstr(r.out, "> clear^C\n> stats\n"), "%s", r.out);
+    cr_assert_eq(stats_n(&r, 0).len, 1, "nothing cancelled or erased ran");
+}
+
 /* --- exit statuses ---------------------------------------------------------- */
 
 static void exit_case(const char *script, int want)
