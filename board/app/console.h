@@ -92,7 +92,11 @@
  *   - a fill that runs out of pages midway keeps the keys it put and says
  *     how many: `ERR fill: out of pages after <i> of <N> keys (keys 0..<i-1>
  *     kept)`.  A fill that could never fit (more than 8 keys per bucket in
- *     the whole arena) is refused before it starts.
+ *     the whole arena) is refused before it starts, with what a fill into
+ *     an empty map does reach (hmap_entries_fit over the arena's capacity):
+ *     `ERR fill: <N> keys cannot fit: even with 8 in every bucket this arena
+ *     holds <most>; a fill into an empty map reaches <reach> (its growth
+ *     counted)`; after `reset`, `fill <reach>` answers ok.
  */
 #ifndef TIDEMARK_CONSOLE_H
 #define TIDEMARK_CONSOLE_H

@@ -486,6 +486,26 @@ Test(console, fill_too_large_is_refused_before_it_starts)
     assert_same_stats(&before, &after, "a refused fill");
 }
 
+Test(console, fill_refusal_quotes_what_a_fill_from_empty_reaches)
+{
+    big();
+    const char *a = run("fill 100000000");
+    unsigned long long n, most, reach;
+    cr_assert_eq(sscanf(a,
+                        "ERR fill: %llu keys cannot fit: even with 8 in every bucket this arena "
+                        "holds %llu; a fill into an empty map reaches %llu (its growth counted)\n",
+                        &n, &most, &reach),
+                 3, "%s", a);
+    cr_assert_eq(n, 100000000);
+    cr_assert_gt(reach, 1000, "%s", a);
+    cr_assert_lt(reach, most);
+    /* The quote is honest: into the empty map, that fill goes in whole. */
+    char line[64];
+    snprintf(line, sizeof line, "fill %llu", reach);
+    assert_ok(run(line), line);
+    cr_assert_eq(stats().len, reach);
+}
+
 Test(console, fill_that_runs_out_keeps_what_went_in)
 {
     /* 40 pages: 8000 keys pass the up-front ceiling (8872) but need a table

@@ -435,6 +435,32 @@ Test(qemu, fill_that_runs_out_of_pages_keeps_what_went_in, .timeout = 180)
     cr_assert_eq(stats_n(&r, 2).len, 8192);
 }
 
+Test(qemu, fill_refusal_quotes_a_fill_that_goes_in, .timeout = 180)
+{
+    /* On the default arena, the count a refused fill quotes as reached by a
+     * fill into an empty map is one: a fresh boot takes that fill whole. */
+    struct qemu_result r = boot("fill 100000000\nexit 0\n");
+    char *a = answer(&r, "fill 100000000", 0);
+    unsigned long long most = 0, reach = 0;
+    cr_assert_eq(sscanf(a,
+                        "ERR fill: 100000000 keys cannot fit: even with 8 in every bucket this "
+                        "arena holds %llu; a fill into an empty map reaches %llu",
+                        &most, &reach),
+                 2, "%s", a);
+    free(a);
+    qemu_result_free(&r);
+    cr_assert_gt(reach, 100000, "a quote of %llu is too low to mean anything", reach);
+    char script[96];
+    snprintf(script, sizeof script, "fill %llu\nstats\nexit 0\n", reach);
+    r = boot_with(script, strlen(script), 1, 0, 150);
+    cr_assert_eq(r.status, 0);
+    char cmd[48];
+    snprintf(cmd, sizeof cmd, "fill %llu", reach);
+    assert_answer(&r, cmd, 0, "ok\n");
+    cr_assert_eq(stats_n(&r, 0).len, reach);
+    qemu_result_free(&r);
+}
+
 /* --- line ends ------------------------------------------------------------ */
 
 Test(qemu, cr_lf_crlf_and_backspace, .timeout = 60)
