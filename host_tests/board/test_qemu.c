@@ -351,7 +351,7 @@ static const struct item bad_items[] = {
     ITEM("\x1b[A\n"),
     ITEM("st\xc3\xa4ts\n"),
     ITEM("\xff\xfe\n"),
-    ITEM("reset\x7f\x7f\x03\n"),
+    ITEM("reset\x7f\x7f\x04\n"),
     ITEM("fill 5 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"),

@@ -21,6 +21,17 @@ static size_t capacity_of(const struct arena *a)
     return s.capacity;
 }
 
+/* An 8/8 map (built-in hash) with hint and seed, in an arena of `pages`
+ * pages of 4 KiB; the arena, to free with ta_free. */
+static struct arena *rig(struct hmap *m, size_t pages, size_t hint, uint64_t seed)
+{
+    static struct hmap_type t;
+    t = type_u64(NULL);
+    struct arena *a = ta_new(pages, PAGE_4K);
+    cr_assert_eq(hmap_init(m, &t, a, hint, seed), 0);
+    return a;
+}
+
 /* Keys 0..n-1 (ordered: false) or n random distinct-enough 64-bit keys:
  * how many went in before the first failure (n when all did). */
 static size_t fill(struct hmap *m, size_t n, bool random, uint64_t seed)
@@ -37,10 +48,8 @@ static size_t fill(struct hmap *m, size_t n, bool random, uint64_t seed)
 
 Test(fit, null_and_too_small)
 {
-    struct arena *a = ta_new(4, PAGE_4K);
     struct hmap m;
-    struct hmap_type t = type_u64(NULL);
-    cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
+    struct arena *a = rig(&m, 4, 0, 1);
     cr_assert_eq(hmap_entries_fit(NULL, 1 << 20), 0);
     cr_assert_eq(hmap_entries_fit(&m, 0), 0);
     cr_assert_eq(hmap_entries_fit(&m, PAGE_4K - 1), 0, "not even the first array's page");
@@ -59,10 +68,8 @@ Test(fit, null_and_too_small)
  */
 Test(fit, small_cases_by_hand)
 {
-    struct arena *a = ta_new(4, PAGE_4K);
     struct hmap m;
-    struct hmap_type t = type_u64(NULL);
-    cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
+    struct arena *a = rig(&m, 4, 0, 1);
     size_t in_use = ta_in_use(a);
     static const struct {
         size_t pages, entries;
@@ -83,13 +90,11 @@ Test(fit, small_cases_by_hand)
  * what the fill really reaches (under a quarter of it). */
 Test(fit, a_fill_from_empty_reaches_it, .timeout = 120)
 {
-    struct hmap_type t = type_u64(NULL);
     size_t checked = 0;
     for (size_t pages = 2; pages <= 48 * MIB / PAGE_4K; pages = pages * 5 / 4 + 1) {
         for (int random = 0; random < 2; random++) {
-            struct arena *a = ta_new(pages, PAGE_4K);
             struct hmap m;
-            cr_assert_eq(hmap_init(&m, &t, a, 0, 0x7469646500000001ULL + pages), 0);
+            struct arena *a = rig(&m, pages, 0, 0x7469646500000001ULL + pages);
             size_t want = hmap_entries_fit(&m, capacity_of(a));
             size_t got = fill(&m, want, random, pages);
             cr_assert_eq(got, want, "%zu pages (%s keys): fit says %zu, the fill stopped at %zu",
@@ -113,10 +118,8 @@ Test(fit, a_fill_from_empty_reaches_it, .timeout = 120)
 /* More bytes never fit fewer entries; the answers are load limits. */
 Test(fit, grows_with_the_bytes_in_load_limit_steps)
 {
-    struct arena *a = ta_new(4, PAGE_4K);
     struct hmap m;
-    struct hmap_type t = type_u64(NULL);
-    cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
+    struct arena *a = rig(&m, 4, 0, 1);
     size_t last = 0;
     for (size_t bytes = PAGE_4K; bytes < (size_t)1 << 40; bytes += bytes / 7 + PAGE_4K) {
         size_t n = hmap_entries_fit(&m, bytes);
@@ -134,10 +137,8 @@ Test(fit, grows_with_the_bytes_in_load_limit_steps)
  * a fill reaches from it still fits. */
 Test(fit, a_map_with_a_hint)
 {
-    struct hmap_type t = type_u64(NULL);
-    struct arena *a = ta_new(3 * MIB / PAGE_4K, PAGE_4K);
     struct hmap m;
-    cr_assert_eq(hmap_init(&m, &t, a, 8192, 7), 0);
+    struct arena *a = rig(&m, 3 * MIB / PAGE_4K, 8192, 7);
     size_t want = hmap_entries_fit(&m, capacity_of(a));
     cr_assert_geq(want, 8192 + 1, "3 MiB holds more than the hint's 8192");
     /* Fewer bytes than the hint's array (77 pages) fit nothing. */
