@@ -18,9 +18,11 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "bench.h"
 #include "console.h"
 #include "experiment.h"
 #include "fdt.h"
+#include "instret.h"
 #include "stack.h"
 #include "trap.h"
 #include "uart.h"
@@ -60,15 +62,12 @@ static void stack_figures(void *ctx, size_t *used, size_t *size)
     *size = board_stack_size();
 }
 
-/* The instruction counter for `bench`: minstret counts retired instructions
- * (exactly one each under QEMU's -icount shift=0).  Machine mode may read it;
- * -misa-spec=2.2 keeps csrr in the base ISA (see cmake/riscv64-virt.cmake). */
+/* The instruction counter for `bench` (instret.h: exact only under QEMU's
+ * -icount shift=0, which main checks once at boot). */
 static uint64_t read_instret(void *ctx)
 {
     (void)ctx;
-    uint64_t n;
-    __asm__ volatile("csrr %0, minstret" : "=r"(n));
-    return n;
+    return instret_read();
 }
 
 static void deliberate_trap(void *ctx, enum console_trap kind)
@@ -120,7 +119,16 @@ int main(void)
     uart_init();
 
     size_t ram_size = (size_t)(__ram_end - __ram_start);
-    size_t arena_size = (size_t)(__arena_end - __arena_start);
+    /* The top BENCH_REGION_BYTES of the arena's region are the bench's own,
+     * so that `bench` moves no figure of the console's arena; a region too
+     * small for both is all the console's, and `bench` says it has none. */
+    size_t region_size = (size_t)(__arena_end - __arena_start);
+    size_t arena_size = region_size;
+    uint8_t *bench_region = NULL;
+    if (region_size >= BENCH_REGION_BYTES + 2 * ARENA_PAGE_SIZE) {
+        arena_size = region_size - BENCH_REGION_BYTES;
+        bench_region = __arena_start + arena_size;
+    }
 
     printf("tidemark %s: Go's map memory, byte by byte, on bare metal\n", TIDEMARK_VERSION);
     printf("board: QEMU riscv64 virt, machine mode, hart 0 (other harts parked), picolibc\n");
@@ -142,6 +150,15 @@ int main(void)
            (uintptr_t)__stack_bottom, board_stack_size(), (uintptr_t)__stack_guard);
     printf("arena: base=0x%08" PRIxPTR " size=%zu (%zu MiB) page=%zu capacity=%zu\n",
            (uintptr_t)__arena_start, arena_size, arena_size >> 20, as.page_size, as.capacity);
+    bool exact = instret_exact();
+    if (bench_region)
+        printf("bench: base=0x%08" PRIxPTR " size=%u (its own, the top of the arena's region); "
+               "instruction counter %s\n",
+               (uintptr_t)bench_region, BENCH_REGION_BYTES,
+               exact ? "exact (-icount shift=0)" : "not exact (bench refuses)");
+    else
+        printf("bench: no region (the arena's region is smaller than %u bytes)\n",
+               BENCH_REGION_BYTES + 2 * ARENA_PAGE_SIZE);
     printf("\n");
 
     (void)experiment_run(experiment_region, sizeof experiment_region, &boot_table);
@@ -154,6 +171,9 @@ int main(void)
         .arena = &arena,
         .stack = stack_figures,
         .instret = read_instret,
+        .instret_exact = exact,
+        .bench_region = bench_region,
+        .bench_size = bench_region ? BENCH_REGION_BYTES : 0,
         .trap = deliberate_trap,
         .demo_region = experiment_region,
         .demo_size = sizeof experiment_region,

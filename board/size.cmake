@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # size.cmake - print the firmware's text/data/bss sizes (cmake -P, after the
-# link).  Input: -DSIZE=<riscv64-unknown-elf-size> -DELF=<image>.
+# link).  Input: -DSIZE=<riscv64-unknown-elf-size> -DELF=<image>
+# [-DRESERVE=<bytes>: fail when the image is larger, see sizes.cmake].
 #
 # `size` in its default (Berkeley) form would count the stack and the arena
 # as bss, as they are NOBITS sections too; here they are shown apart, as
@@ -37,3 +38,11 @@ endforeach()
 get_filename_component(file ${ELF} NAME)
 message("${file}: text=${text} data=${data} bss=${bss} (text includes rodata; "
         "reserved beyond the image: stack=${stack} with its guard and trap stack, arena=${arena})")
+# sizes.cmake's largest arena keeps RESERVE bytes for the image: an image
+# that outgrows it would make that bound a lie.
+math(EXPR image "${text} + ${data} + ${bss}")
+if(RESERVE AND image GREATER RESERVE)
+  file(REMOVE ${ELF})
+  message(FATAL_ERROR "${file}: the image takes ${image} bytes, more than the ${RESERVE} that "
+                      "board/sizes.cmake keeps for it (TIDEMARK_IMAGE_RESERVE): raise that")
+endif()

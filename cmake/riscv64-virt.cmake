@@ -19,6 +19,19 @@ set(TIDEMARK_TARGET_FLAGS
 set(CMAKE_C_FLAGS_INIT "${TIDEMARK_TARGET_FLAGS}")
 set(CMAKE_ASM_FLAGS_INIT "${TIDEMARK_TARGET_FLAGS}")
 
+# The Debug build type (the virt-debug preset) is for source-level debugging
+# with gdb: -Og keeps variables and the order of lines, -g3 adds macros,
+# frame pointers keep every frame's caller reachable.  Source paths are
+# recorded relative to the source tree, so gdb run from it finds them, and
+# its output reads the same in every clone.
+get_filename_component(tidemark_source "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+# (Cache entries, not the _INIT variables: CMake appends its own -g to those,
+# which would bring -g3 back down to -g2.)
+set(CMAKE_C_FLAGS_DEBUG "-Og -g3 -fno-omit-frame-pointer -ffile-prefix-map=${tidemark_source}/="
+    CACHE STRING "C flags of the Debug build type (virt-debug preset)")
+set(CMAKE_ASM_FLAGS_DEBUG "-g3 -ffile-prefix-map=${tidemark_source}/="
+    CACHE STRING "Assembler flags of the Debug build type (virt-debug preset)")
+
 # No host libraries or programs: compile checks must not try to run a binary.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)

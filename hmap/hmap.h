@@ -174,6 +174,22 @@ size_t hmap_len(const struct hmap *m);
 size_t hmap_entries_upper_bound(const struct hmap *m, size_t bytes);
 
 /*
+ * How many entries a map like m (its key and value sizes and its hint)
+ * reaches when it is filled from empty with new keys, in `bytes` bytes of
+ * free arena (one region handed out lowest address first, as arena.h does,
+ * with nothing else on it): the largest load a table reaches, Go's 6.5
+ * entries a bucket at the largest 2^B whose whole growth fits, counting
+ * whole pages, each bucket array with its preallocated overflow, the growth
+ * transient (the new array taken while the old table is held, and placed
+ * beyond the arrays before it), a same-size growth where Go's overflow rule
+ * can start one, and the overflow chunks of the last growth's two tables.
+ * Assumes the keys hash evenly (the built-in hash over distinct keys);
+ * inserting this many then fits, and one more may need a growth that does
+ * not.  0 when m is NULL or not even its first array fits.  Changes nothing.
+ */
+size_t hmap_entries_fit(const struct hmap *m, size_t bytes);
+
+/*
  * Empty the map as Go 1.21's clear(m): every slot empty, any growth abandoned
  * (the old array's pages go back), the current bucket array and its
  * preallocated overflow kept; overflow chunks beyond those go back to the

@@ -284,26 +284,18 @@ static int bench_pages(void *region, size_t bytes, const struct bench_io *io)
 
 /* --- the run ---------------------------------------------------------------- */
 
-int bench_run(struct arena *a, const struct bench_io *io)
+int bench_run(void *region, size_t size, const struct bench_io *io)
 {
-    size_t pages = arena_pages_for(a, BENCH_REGION_BYTES);
-    void *region = arena_alloc_pages(a, pages);
-    if (!region) {
-        out_printf(io->write, io->ctx,
-                   "ERR bench: needs %zu bytes of free contiguous arena pages\n",
-            pages * arena_page_size(a));
+    if (!region || size < BENCH_REGION_BYTES) {
+        out_printf(io->write, io->ctx, "ERR bench: needs a region of %u bytes, this one has %zu\n",
+                   BENCH_REGION_BYTES, region ? size : 0);
         return BENCH_ERR_NOMEM;
     }
-    size_t bytes = pages * arena_page_size(a);
-
     static const size_t sizes[] = {10000, 100000};
     int rc = BENCH_OK;
     for (size_t i = 0; rc == BENCH_OK && i < sizeof sizes / sizeof sizes[0]; i++)
-        rc = bench_map(region, bytes, sizes[i], io);
+        rc = bench_map(region, BENCH_REGION_BYTES, sizes[i], io);
     if (rc == BENCH_OK)
-        rc = bench_pages(region, bytes, io);
-
-    /* Cannot fail: these are the pages taken above, all still handed out. */
-    (void)arena_free_pages(a, region, pages);
+        rc = bench_pages(region, BENCH_REGION_BYTES, io);
     return rc;
 }

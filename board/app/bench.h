@@ -32,12 +32,10 @@
  * `qemu-system-riscv64 -icount shift=0` minstret counts one per instruction
  * and the figures are the same on every run.
  *
- * Memory: everything happens in a scratch arena laid over one run of
- * BENCH_REGION_BYTES taken from the caller's arena and given back at the
- * end, so the figures do not depend on what the caller's arena holds, and
- * its in_use (and anything on it, like the console's map) is as it was.  The
- * caller's arena counts one more allocation and one more free, and its peak
- * and watermark may rise.
+ * Memory: everything happens in scratch arenas laid over the first
+ * BENCH_REGION_BYTES of a region the caller gives the bench for itself, so
+ * the figures do not depend on anything else, and no other arena is touched
+ * (the console gives it a region apart from its own arena).
  */
 #ifndef TIDEMARK_BENCH_H
 #define TIDEMARK_BENCH_H
@@ -48,8 +46,9 @@
 #include "arena.h"
 #include "out.h"
 
-/* Bytes taken from the caller's arena for the run (one contiguous run).
- * N = 100,000 needs 1.6 MB of keys and about 2.6 MB of map. */
+/* Bytes of the region the bench works in (it uses exactly these, whatever
+ * the region's size, so that the figures do not depend on it).  N = 100,000
+ * needs 1.6 MB of keys and about 2.6 MB of map. */
 #define BENCH_REGION_BYTES (8u * 1024u * 1024u)
 
 /* alloc/free pairs measured for page_pair. */
@@ -58,7 +57,7 @@
 /* Results of bench_run. */
 enum {
     BENCH_OK = 0,
-    BENCH_ERR_NOMEM = -1, /* no free run of BENCH_REGION_BYTES in the arena  */
+    BENCH_ERR_NOMEM = -1, /* the region is smaller than BENCH_REGION_BYTES    */
     BENCH_ERR_WRONG = -2  /* a workload gave a wrong answer (a bug)          */
 };
 
@@ -78,14 +77,13 @@ struct bench_io {
  *   (the same four for n=100000)
  *   bench op=page_pair instret_per_op=x.y
  *
- * Returns BENCH_OK after all nine lines.  BENCH_ERR_NOMEM when a has no free
- * run of BENCH_REGION_BYTES: then it printed one line
- *   ERR bench: needs <bytes> bytes of free contiguous arena pages
- * and changed nothing but a's count of failed allocations.  BENCH_ERR_WRONG
- * when a workload returned a wrong answer (a map that loses keys): the lines
- * before it, then one `ERR bench: ...` line saying which; the run is given
- * back to a all the same.
+ * Returns BENCH_OK after all nine lines.  BENCH_ERR_NOMEM when region is
+ * NULL or smaller than BENCH_REGION_BYTES: then it printed one line
+ *   ERR bench: needs a region of <BENCH_REGION_BYTES> bytes, this one has <size>
+ * and touched nothing.  BENCH_ERR_WRONG when a workload returned a wrong
+ * answer (a map that loses keys): the lines before it, then one
+ * `ERR bench: ...` line saying which.  The region's bytes are overwritten.
  */
-int bench_run(struct arena *a, const struct bench_io *io);
+int bench_run(void *region, size_t size, const struct bench_io *io);
 
 #endif /* TIDEMARK_BENCH_H */

@@ -76,27 +76,23 @@ static void cmd_del(struct console *c, const struct console_word *w, int nargs)
     console_say(c, "ok\n");
 }
 
-/* The most entries the arena could hold even if every bucket were full:
- * a fill of more is refused before it starts. */
-static uint64_t fill_ceiling(struct console *c)
-{
-    struct arena_stats as;
-    arena_get_stats(c->cfg.arena, &as);
-    return (uint64_t)hmap_entries_upper_bound(&c->map, as.capacity);
-}
-
 static void cmd_fill(struct console *c, const struct console_word *w, int nargs)
 {
     (void)nargs;
     uint64_t n;
     if (!console_arg_number(c, "fill", "N", &w[1], SIZE_MAX, &n))
         return;
-    uint64_t ceiling = fill_ceiling(c);
-    if (n > ceiling) {
+    /* More than the arena could hold with every bucket full can never fit:
+     * refused before it starts, quoting what a fill from empty reaches. */
+    struct arena_stats as;
+    arena_get_stats(c->cfg.arena, &as);
+    uint64_t most = (uint64_t)hmap_entries_upper_bound(&c->map, as.capacity);
+    if (n > most) {
         console_say(c,
-                    "ERR fill: %" PRIu64 " keys cannot fit: the arena holds at most %" PRIu64
-                    " (8 in every bucket)\n",
-                    (uint64_t)n, (uint64_t)ceiling);
+                    "ERR fill: %" PRIu64 " keys cannot fit: even with 8 in every bucket this "
+                    "arena holds %" PRIu64 "; a fill into an empty map reaches %" PRIu64
+                    " (its growth counted)\n",
+                    (uint64_t)n, most, (uint64_t)hmap_entries_fit(&c->map, as.capacity));
         return;
     }
     for (uint64_t i = 0; i < n; i++) {

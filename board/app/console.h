@@ -17,12 +17,17 @@
  *   - CR, LF and CRLF each end one line (the LF of a CRLF is swallowed, so it
  *     never makes an empty second command);
  *   - 0x08 (BS) and 0x7F (DEL) erase the last character;
+ *   - 0x03 (Ctrl-C) cancels the line: it is not run, `^C`, a new line and
+ *     the prompt are printed;
+ *   - 0x15 (Ctrl-U) erases the whole line (each echoed character is rubbed
+ *     out with BS, space, BS); typing goes on in a fresh line;
  *   - printable ASCII (0x20..0x7E) is kept and echoed;
  *   - any other byte (NUL, other control bytes, ESC, bytes above 0x7F) is not
  *     kept; the line is rejected with one `ERR` when it ends;
  *   - a line longer than CONSOLE_LINE_MAX characters is discarded up to its
  *     end, with one `ERR` (backspace does not bring it back);
- *   - a rejected line stays rejected: backspace cannot take a bad byte back;
+ *   - a rejected line stays rejected: backspace cannot take a bad byte back
+ *     (Ctrl-C and Ctrl-U drop the line, its rejection with it);
  *   - an empty or all-space line does nothing; then the prompt `> ` again.
  *
  * Answers, one line each unless stated:
@@ -49,21 +54,25 @@
  *   bench           the target benchmark (bench.h): workloads (2)-(5) of
  *                   the host benchmark (insert with a hint, lookup hit,
  *                   lookup miss, delete) at N = 10000 and 100000 and an
- *                   arena page
- *                   alloc/free pair, nine lines in bench.h's format:
+ *                   arena page alloc/free pair, nine lines in bench.h's
+ *                   format:
  *                     bench n=<N> op=<op> instret_per_op=<x.y>
  *                     bench op=page_pair instret_per_op=<x.y>
- *                   then `ok`, which says the console's map and the arena's
- *                   in_use are exactly as before (the bench works in a
- *                   scratch arena over a run of BENCH_REGION_BYTES it takes
- *                   from the arena and gives back; the arena counts one
- *                   more alloc and free, and its peak and watermark may
- *                   rise).  Needs cfg->instret, else
- *                   `ERR bench: no instruction counter`; with no free run
- *                   that large, `ERR bench: needs <bytes> bytes of free
- *                   contiguous arena pages` (counted in `failed`).  The
- *                   figures are exact only where the counter is (QEMU:
- *                   -icount shift=0)
+ *                   then `ok`, which says every figure of the console's
+ *                   arena and map (watermark, peak and the counts
+ *                   included) is exactly as before: the bench works in a
+ *                   region of its own, cfg->bench_region.  Refused, with
+ *                   one ERR line and nothing run:
+ *                     without cfg->instret: `ERR bench: no instruction
+ *                     counter`;
+ *                     when cfg->instret_exact is false (QEMU without
+ *                     -icount shift=0): `ERR bench: the instruction counter
+ *                     is not exact here ...`, which says to use
+ *                     -icount shift=0 or the run-bench target;
+ *                     without cfg->bench_region: `ERR bench: this console
+ *                     has no region for the bench`; with one smaller than
+ *                     BENCH_REGION_BYTES: `ERR bench: needs a region of
+ *                     <bytes> bytes, this one has <bytes>`
  *   trap [KIND]     hidden (not in help; only when a trap hook is given):
  *                   KIND illegal (default), load, ebreak or stack; calls the
  *                   hook, which on the board does not return
@@ -83,7 +92,11 @@
  *   - a fill that runs out of pages midway keeps the keys it put and says
  *     how many: `ERR fill: out of pages after <i> of <N> keys (keys 0..<i-1>
  *     kept)`.  A fill that could never fit (more than 8 keys per bucket in
- *     the whole arena) is refused before it starts.
+ *     the whole arena) is refused before it starts, with what a fill into
+ *     an empty map does reach (hmap_entries_fit over the arena's capacity):
+ *     `ERR fill: <N> keys cannot fit: even with 8 in every bucket this arena
+ *     holds <most>; a fill into an empty map reaches <reach> (its growth
+ *     counted)`; after `reset`, `fill <reach>` answers ok.
  */
 #ifndef TIDEMARK_CONSOLE_H
 #define TIDEMARK_CONSOLE_H
@@ -98,6 +111,10 @@
 
 /* Characters a command line may hold. */
 #define CONSOLE_LINE_MAX 80
+
+/* The two line-editing control bytes the console acts on (besides BS/DEL). */
+#define CONSOLE_CTRL_C 0x03 /* cancel the line */
+#define CONSOLE_CTRL_U 0x15 /* erase the line  */
 
 /* Seed of the console's map: fixed, so runs are reproducible. */
 #define CONSOLE_MAP_SEED 0x7469646500000001ULL
@@ -130,6 +147,15 @@ struct console_config {
      * board), read before and after each measured loop; NULL makes `bench`
      * answer `ERR bench: no instruction counter`. */
     uint64_t (*instret)(void *ctx);
+    /* Whether instret counts exactly one per instruction (on the board:
+     * instret_exact(), true under QEMU -icount shift=0 only); false makes
+     * `bench` refuse, as its figures would mean nothing. */
+    bool instret_exact;
+    /* Optional: the bench's own region (BENCH_REGION_BYTES at least), apart
+     * from the console's arena so that no figure of it moves; NULL makes
+     * `bench` answer ERR. */
+    void *bench_region;
+    size_t bench_size;
     /* Optional: the hidden `trap` command; NULL makes `trap` unknown. */
     void (*trap)(void *ctx, enum console_trap kind);
     /* Optional: the experiment's own region for `demo` (see experiment.h);

@@ -32,6 +32,14 @@ static void reject_too_long(struct console *c)
                 CONSOLE_LINE_MAX);
 }
 
+/* Forget the line being typed, its rejection included. */
+static void clear_line(struct console *c)
+{
+    c->len = 0;
+    c->too_long = false;
+    c->bad_byte = false;
+}
+
 static void end_line(struct console *c)
 {
     echo(c, "\n", 1);
@@ -42,11 +50,26 @@ static void end_line(struct console *c)
     else
         console_dispatch(c, c->line, c->len);
 
-    c->len = 0;
-    c->too_long = false;
-    c->bad_byte = false;
+    clear_line(c);
     if (!c->exited)
         console_prompt(c);
+}
+
+/* Ctrl-C, as a shell: the line is dropped unrun, and a fresh prompt. */
+static void cancel_line(struct console *c)
+{
+    echo(c, "^C\n", 3);
+    clear_line(c);
+    console_prompt(c);
+}
+
+/* Ctrl-U, as a shell: the line is erased, on the screen too (its echo is
+ * c->len characters: a line that ran too long stopped echoing there). */
+static void erase_line(struct console *c)
+{
+    for (size_t i = 0; i < c->len; i++)
+        echo(c, "\b \b", 3);
+    clear_line(c);
 }
 
 bool console_feed(struct console *c, unsigned char b)
@@ -63,6 +86,10 @@ bool console_feed(struct console *c, unsigned char b)
     } else if (b == '\n') {
         if (!after_cr)
             end_line(c);
+    } else if (b == CONSOLE_CTRL_C) {
+        cancel_line(c);
+    } else if (b == CONSOLE_CTRL_U) {
+        erase_line(c);
     } else if (b == 0x08 || b == 0x7f) {
         if (c->len > 0 && !c->too_long) {
             c->len--;

@@ -4,8 +4,8 @@
  * through its console, over the real arena and hmap).  The host has no
  * instruction counter the tests could trust, so a fake one stands in: these
  * tests check what bench promises whatever the counter says (its lines and
- * their format, its `ok`, the console's map and the arena's in_use as they
- * were, its errors), not the figures, which test_target_bench.c checks on
+ * their format, its `ok`, every figure of the console's arena and map as it
+ * was, its refusals), not the figures, which test_target_bench.c checks on
  * the board.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -19,10 +19,11 @@
 #include "transcript.h"
 
 #define PAGE 4096u
-/* The bench's run, its bitmap, and room for a map beside it. */
-#define ARENA_BYTES (BENCH_REGION_BYTES + 2u * 1024u * 1024u)
+/* The console's arena: room for a map (the bench has a region of its own). */
+#define ARENA_BYTES (2u * 1024u * 1024u)
 
 static _Alignas(4096) uint8_t region[ARENA_BYTES];
+static _Alignas(4096) uint8_t bench_region[BENCH_REGION_BYTES];
 
 static struct {
     struct arena arena;
@@ -51,15 +52,28 @@ static uint64_t fake_instret(void *ctx)
     return R.counter;
 }
 
-static void rig(size_t arena_bytes, bool counter)
+/* The console as the board makes it, with the parts a test leaves out. */
+enum rig_flags { COUNTER = 1, EXACT = 2, BENCH_REGION = 4, ALL = 7 };
+
+static void rig_with(size_t bench_bytes, int flags)
 {
     memset(&R, 0, sizeof R);
-    cr_assert_leq(arena_bytes, sizeof region);
-    cr_assert_eq(arena_init(&R.arena, region, arena_bytes, PAGE), 0);
+    cr_assert_eq(arena_init(&R.arena, region, sizeof region, PAGE), 0);
     struct console_config cfg = {.write = sink, .ctx = &R, .arena = &R.arena};
-    if (counter)
+    if (flags & COUNTER)
         cfg.instret = fake_instret;
+    cfg.instret_exact = (flags & EXACT) != 0;
+    if (flags & BENCH_REGION) {
+        cr_assert_leq(bench_bytes, sizeof bench_region);
+        cfg.bench_region = bench_region;
+        cfg.bench_size = bench_bytes;
+    }
     cr_assert_eq(console_init(&R.con, &cfg), 0);
+}
+
+static void rig(int flags)
+{
+    rig_with(BENCH_REGION_BYTES, flags);
 }
 
 /* Run one line; return what it printed. */
@@ -86,21 +100,54 @@ static const char *const lines_expected[] = {
     "bench op=page_pair ",
 };
 
+static void assert_same(const struct stats3 *before, const struct stats3 *after, const char *what)
+{
+    cr_assert(memcmp(before, after, sizeof *before) == 0, "%s changed a figure of stats", what);
+}
+
 Test(bench, without_a_counter_is_an_error)
 {
-    rig(ARENA_BYTES, false);
+    rig(ALL & ~COUNTER);
     struct stats3 before = stats();
     cr_assert_str_eq(run("bench"), "ERR bench: no instruction counter\n");
     struct stats3 after = stats();
-    cr_assert(memcmp(&before, &after, sizeof before) == 0, "an ERR changes nothing");
+    assert_same(&before, &after, "an ERR");
 }
 
-Test(bench, prints_nine_lines_then_ok_and_changes_nothing)
+Test(bench, with_a_counter_that_is_not_exact_refuses_in_one_line)
 {
-    rig(ARENA_BYTES, true);
+    rig(ALL & ~EXACT);
+    cr_assert_str_eq(run("fill 100"), "ok\n");
+    struct stats3 before = stats();
+    const char *a = run("bench");
+    cr_assert_eq(transcript_count_lines(a, ""), 1, "%s", a);
+    cr_assert(strncmp(a, "ERR bench: the instruction counter is not exact here", 52) == 0, "%s", a);
+    cr_assert_not_null(strstr(a, "run-bench"), "%s", a);
+    cr_assert_not_null(strstr(a, "-icount shift=0"), "%s", a);
+    cr_assert_eq(R.reads, 0, "nothing measured");
+    struct stats3 after = stats();
+    assert_same(&before, &after, "a refused bench");
+}
+
+Test(bench, without_a_region_of_its_own_is_an_error)
+{
+    rig(ALL & ~BENCH_REGION);
+    struct stats3 before = stats();
+    cr_assert_str_eq(run("bench"), "ERR bench: this console has no region for the bench\n");
+    cr_assert_eq(R.reads, 0, "nothing measured");
+    struct stats3 after = stats();
+    assert_same(&before, &after, "bench without a region");
+}
+
+Test(bench, prints_nine_lines_then_ok_and_changes_no_figure)
+{
+    rig(ALL);
+    /* A fill that grew the map, so that watermark and peak are above in_use
+     * and a change to either would show. */
     cr_assert_str_eq(run("fill 5000"), "ok\n");
     cr_assert_str_eq(run("del 17"), "ok\n");
     struct stats3 before = stats();
+    cr_assert_gt(before.watermark, before.in_use);
     const char *a = run("bench");
     /* nine lines in the documented order and format, then ok */
     const char *p = a;
@@ -120,17 +167,9 @@ Test(bench, prints_nine_lines_then_ok_and_changes_nothing)
     cr_assert_str_eq(p, "ok\n", "%s", a);
     cr_assert_gt(R.reads, 18, "the counter is read around every loop and its twin");
 
+    /* Every figure: in_use, watermark, peak, the counts, the map's. */
     struct stats3 after = stats();
-    cr_assert_eq(after.in_use, before.in_use);
-    cr_assert_eq(after.len, before.len);
-    cr_assert_eq(after.bytes, before.bytes);
-    cr_assert_eq(after.buckets, before.buckets);
-    cr_assert_eq(after.overflow, before.overflow);
-    cr_assert_eq(after.growing, before.growing);
-    cr_assert_eq(after.allocs, before.allocs + 1, "one run taken ...");
-    cr_assert_eq(after.frees, before.frees + 1, "... and given back");
-    cr_assert_eq(after.failed, before.failed);
-    cr_assert_geq(after.peak, before.in_use + BENCH_REGION_BYTES);
+    assert_same(&before, &after, "bench");
     cr_assert_eq(arena_check(&R.arena), 0);
     cr_assert_eq(hmap_check(console_map(&R.con)), 0);
     /* The map still answers as before. */
@@ -140,64 +179,43 @@ Test(bench, prints_nine_lines_then_ok_and_changes_nothing)
 
 Test(bench, twice_prints_the_same_lines_with_the_same_counter)
 {
-    rig(ARENA_BYTES, true);
+    rig(ALL);
     char first[4096];
     strcpy(first, run("bench"));
     uint64_t c = R.counter;
     unsigned reads = R.reads;
-    rig(ARENA_BYTES, true);
+    rig(ALL);
     cr_assert_str_eq(run("bench"), first, "the bench is deterministic");
     cr_assert_eq(R.counter, c);
     cr_assert_eq(R.reads, reads);
 }
 
-Test(bench, without_room_is_an_error_that_changes_nothing_else)
+Test(bench, a_region_too_small_is_an_error_that_changes_nothing)
 {
-    /* Less than the run the bench needs. */
-    rig(BENCH_REGION_BYTES / 2, true);
+    rig_with(BENCH_REGION_BYTES - PAGE, ALL);
     cr_assert_str_eq(run("fill 100"), "ok\n");
     struct stats3 before = stats();
     char want[128];
-    snprintf(want, sizeof want, "ERR bench: needs %u bytes of free contiguous arena pages\n",
-             BENCH_REGION_BYTES);
+    snprintf(want, sizeof want, "ERR bench: needs a region of %u bytes, this one has %u\n",
+             BENCH_REGION_BYTES, BENCH_REGION_BYTES - PAGE);
     cr_assert_str_eq(run("bench"), want);
     cr_assert_eq(R.reads, 0, "nothing measured");
     struct stats3 after = stats();
-    cr_assert_eq(after.failed, before.failed + 1, "the refused allocation is counted");
-    after.failed = before.failed;
-    cr_assert(memcmp(&before, &after, sizeof before) == 0, "nothing else changed");
-}
-
-Test(bench, fragmented_arena_without_a_long_enough_run)
-{
-    /* Room enough in total, but no free run of BENCH_REGION_BYTES. */
-    rig(ARENA_BYTES, true);
-    size_t half = BENCH_REGION_BYTES / 2 / PAGE;
-    void *a = arena_alloc_pages(&R.arena, half);
-    void *b = arena_alloc_pages(&R.arena, 1);
-    cr_assert_not_null(a);
-    cr_assert_not_null(b);
-    cr_assert_eq(arena_free_pages(&R.arena, a, half), 0);
-    /* Free: half a run below b, and less than a run above it. */
-    struct arena_stats as;
-    arena_get_stats(&R.arena, &as);
-    cr_assert_lt(as.capacity - as.in_use - half * PAGE, BENCH_REGION_BYTES);
-    cr_assert(strncmp(run("bench"), "ERR bench: needs ", 17) == 0, "%s", R.out);
+    assert_same(&before, &after, "a refused bench");
 }
 
 Test(bench, bench_run_directly)
 {
-    /* bench_run's own contract, without the console: nine lines, BENCH_OK,
-     * the arena's in_use as it was. */
-    rig(ARENA_BYTES, true);
-    struct arena_stats before, after;
-    arena_get_stats(&R.arena, &before);
+    /* bench_run's own contract, without the console: nine lines, BENCH_OK;
+     * a region too small or none: BENCH_ERR_NOMEM and one line. */
+    rig(ALL);
     struct bench_io io = {fake_instret, sink, &R};
     R.len = 0;
-    cr_assert_eq(bench_run(&R.arena, &io), BENCH_OK);
+    cr_assert_eq(bench_run(bench_region, sizeof bench_region, &io), BENCH_OK);
     cr_assert_eq(transcript_count_lines(R.out, "bench "), 9, "%s", R.out);
     cr_assert_eq(transcript_count_lines(R.out, ""), 9, "nothing else: %s", R.out);
-    arena_get_stats(&R.arena, &after);
-    cr_assert_eq(after.in_use, before.in_use);
-    cr_assert_eq(arena_check(&R.arena), 0);
+    R.len = 0;
+    cr_assert_eq(bench_run(NULL, sizeof bench_region, &io), BENCH_ERR_NOMEM);
+    cr_assert_eq(transcript_count_lines(R.out, "ERR bench: needs a region of "), 1, "%s", R.out);
+    cr_assert_eq(transcript_count_lines(R.out, ""), 1, "%s", R.out);
 }

@@ -486,6 +486,26 @@ Test(console, fill_too_large_is_refused_before_it_starts)
     assert_same_stats(&before, &after, "a refused fill");
 }
 
+Test(console, fill_refusal_quotes_what_a_fill_from_empty_reaches)
+{
+    big();
+    const char *a = run("fill 100000000");
+    unsigned long long n, most, reach;
+    cr_assert_eq(sscanf(a,
+                        "ERR fill: %llu keys cannot fit: even with 8 in every bucket this arena "
+                        "holds %llu; a fill into an empty map reaches %llu (its growth counted)\n",
+                        &n, &most, &reach),
+                 3, "%s", a);
+    cr_assert_eq(n, 100000000);
+    cr_assert_gt(reach, 1000, "%s", a);
+    cr_assert_lt(reach, most);
+    /* The quote is honest: into the empty map, that fill goes in whole. */
+    char line[64];
+    snprintf(line, sizeof line, "fill %llu", reach);
+    assert_ok(run(line), line);
+    cr_assert_eq(stats().len, reach);
+}
+
 Test(console, fill_that_runs_out_keeps_what_went_in)
 {
     /* 40 pages: 8000 keys pass the up-front ceiling (8872) but need a table
@@ -742,7 +762,7 @@ Test(console, control_and_non_ascii_bytes_reject_the_line)
     bad_bytes_case("st\xc3\xa4ts\n", 7, "ERR line rejected: it held byte 0xc3, which is not ASCII");
     bad_bytes_case("\xff\n", 2, "ERR line rejected: it held byte 0xff");
     bad_bytes_case("\x80 reset\n", 8, "ERR line rejected: it held byte 0x80");
-    bad_bytes_case("reset\x7f\x7f\x7f\x7f\x7f\x03\n", 12, "ERR line rejected: it held control byte 0x03");
+    bad_bytes_case("reset\x7f\x7f\x7f\x7f\x7f\x04\n", 12, "ERR line rejected: it held control byte 0x04");
     /* A bad byte is not taken back by backspace: the line stays rejected. */
     bad_bytes_case("delall\x02\x08\n", 9, "ERR line rejected: it held control byte 0x02");
     cr_assert_eq(stats().len, 10, "nothing ran");
@@ -831,6 +851,49 @@ Test(console, backspace_and_delete_erase)
     /* Erase a whole command and type another. */
     cr_assert_str_eq(sends("reset\b\b\b\b\bget 4\n"),
                      "reset\b \b\b \b\b \b\b \b\b \bget 4\n44\n> ");
+    cr_assert_eq(stats().len, 1);
+}
+
+Test(console, ctrl_c_cancels_the_line_and_prompts_again)
+{
+    big();
+    assert_ok(run("put 4 44"), "put");
+    cr_assert_str_eq(sends("reset\x03"), "reset^C\n> ");
+    cr_assert_eq(stats().len, 1, "the cancelled reset did not run");
+    /* On an empty line: a fresh prompt. */
+    cr_assert_str_eq(sends("\x03"), "^C\n> ");
+    /* It cancels a line already rejected (a bad byte, too long) as well:
+     * no ERR, and the next line runs. */
+    cr_assert_str_eq(sends("\x01reset\x03get 4\n"), "reset^C\n> get 4\n44\n> ");
+    char l[CONSOLE_LINE_MAX + 10];
+    memset(l, 'a', sizeof l);
+    l[sizeof l - 1] = '\x03';
+    const char *o = send(l, sizeof l);
+    cr_assert_eq(strlen(o), CONSOLE_LINE_MAX + 5, "the line's echo, ^C, a new line and prompt: %s", o);
+    cr_assert_str_eq(o + CONSOLE_LINE_MAX, "^C\n> ");
+    cr_assert_str_eq(sends("get 4\n"), "get 4\n44\n> ");
+    /* After a CR, a ^C then an LF: the LF ends an empty line of its own. */
+    cr_assert_str_eq(sends("get 4\r\x03\n"), "get 4\n44\n> ^C\n> \n> ");
+    cr_assert_eq(stats().len, 1);
+}
+
+Test(console, ctrl_u_erases_the_line)
+{
+    big();
+    assert_ok(run("put 4 44"), "put");
+    cr_assert_str_eq(sends("reset\x15"), "reset\b \b\b \b\b \b\b \b\b \b");
+    cr_assert_str_eq(sends("get 4\n"), "get 4\n44\n> ", "the erased reset did not run");
+    /* On an empty line it prints nothing. */
+    cr_assert_str_eq(sends("\x15"), "");
+    /* A line with a bad byte, erased, is a new line: the next text runs. */
+    cr_assert_str_eq(sends("\x02" "del\x15get 4\n"), "del\b \b\b \b\b \bget 4\n44\n> ");
+    /* Erasing a line that ran too long (its echo stopped at the maximum). */
+    char l[CONSOLE_LINE_MAX + 10];
+    memset(l, 'a', sizeof l);
+    l[sizeof l - 1] = '\x15';
+    const char *o = send(l, sizeof l);
+    cr_assert_eq(strlen(o), CONSOLE_LINE_MAX + 3 * CONSOLE_LINE_MAX, "%s", o);
+    cr_assert_str_eq(sends("get 4\n"), "get 4\n44\n> ");
     cr_assert_eq(stats().len, 1);
 }
 

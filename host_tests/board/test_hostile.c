@@ -110,13 +110,15 @@ static struct qemu_result boot(const char *script, size_t n, double timeout)
     return r;
 }
 
-/* Line ends the console sees in n bytes: CR, and LF unless right after CR
- * (the input starts at a line start). */
+/* Prompts the console prints for n bytes: one for each line end (CR, and LF
+ * unless right after CR; the input starts at a line start) and one for each
+ * Ctrl-C, which cancels the line and prompts again. */
 static size_t line_ends(const char *s, size_t n)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (s[i] == '\r' || (s[i] == '\n' && (i == 0 || s[i - 1] != '\r')))
+        if (s[i] == '\r' || s[i] == CONSOLE_CTRL_C ||
+            (s[i] == '\n' && (i == 0 || s[i - 1] != '\r')))
             k++;
     return k;
 }
@@ -270,7 +272,7 @@ Test(hostile, survives_noise, .timeout = 90)
     /* Not one byte lost: a prompt for every line end sent ... */
     size_t ends = line_ends(script.p, script.n);
     cr_assert_eq((size_t)transcript_count_lines(con, "> "), ends,
-                 "prompts %d, line ends sent %zu: the UART lost or added a line end",
+                 "prompts %d, line ends and Ctrl-Cs sent %zu: the UART lost or added one",
                  transcript_count_lines(con, "> "), ends);
     /* ... and every echo and answer as the host console prints them. */
     char *host = host_transcript(script.p, script.n, banner_arena_size(r.out));

@@ -351,7 +351,7 @@ static const struct item bad_items[] = {
     ITEM("\x1b[A\n"),
     ITEM("st\xc3\xa4ts\n"),
     ITEM("\xff\xfe\n"),
-    ITEM("reset\x7f\x7f\x03\n"),
+    ITEM("reset\x7f\x7f\x04\n"),
     ITEM("fill 5 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"),
@@ -435,6 +435,32 @@ Test(qemu, fill_that_runs_out_of_pages_keeps_what_went_in, .timeout = 180)
     cr_assert_eq(stats_n(&r, 2).len, 8192);
 }
 
+Test(qemu, fill_refusal_quotes_a_fill_that_goes_in, .timeout = 180)
+{
+    /* On the default arena, the count a refused fill quotes as reached by a
+     * fill into an empty map is one: a fresh boot takes that fill whole. */
+    struct qemu_result r = boot("fill 100000000\nexit 0\n");
+    char *a = answer(&r, "fill 100000000", 0);
+    unsigned long long most = 0, reach = 0;
+    cr_assert_eq(sscanf(a,
+                        "ERR fill: 100000000 keys cannot fit: even with 8 in every bucket this "
+                        "arena holds %llu; a fill into an empty map reaches %llu",
+                        &most, &reach),
+                 2, "%s", a);
+    free(a);
+    qemu_result_free(&r);
+    cr_assert_gt(reach, 100000, "a quote of %llu is too low to mean anything", reach);
+    char script[96];
+    snprintf(script, sizeof script, "fill %llu\nstats\nexit 0\n", reach);
+    r = boot_with(script, strlen(script), 1, 0, 150);
+    cr_assert_eq(r.status, 0);
+    char cmd[48];
+    snprintf(cmd, sizeof cmd, "fill %llu", reach);
+    assert_answer(&r, cmd, 0, "ok\n");
+    cr_assert_eq(stats_n(&r, 0).len, reach);
+    qemu_result_free(&r);
+}
+
 /* --- line ends ------------------------------------------------------------ */
 
 Test(qemu, cr_lf_crlf_and_backspace, .timeout = 60)
@@ -456,6 +482,21 @@ Test(qemu, cr_lf_crlf_and_backspace, .timeout = 60)
     const char *console = strstr(r.out, "\nconsole:");
     cr_assert_not_null(console);
     cr_assert_eq(transcript_count(console, "> "), 9, "%s", console);
+}
+
+Test(qemu, ctrl_c_cancels_and_ctrl_u_erases, .timeout = 60)
+{
+    struct qemu_result r = boot("put 1 10\n"
+                                "reset\x03"
+                                "get 1\n"
+                                "delall\x15get 1\n"
+                                "\x01" "clear\x03stats\nexit 5\n");
+    cr_assert_eq(r.status, 5);
+    cr_assert_eq(transcript_count(r.out, "ERR"), 0, "%s", r.out);
+    cr_assert(strstr(r.out, "> reset^C\n> get 1\n10\n> "), "%s", r.out);
+    cr_assert(strstr(r.out, "> delall\b \b\b \b\b \b\b \b\b \b\b \bget 1\n10\n> "), "%s", r.out);
+    cr_assert(strstr(r.out, "> clear^C\n> stats\n"), "%s", r.out);
+    cr_assert_eq(stats_n(&r, 0).len, 1, "nothing cancelled or erased ran");
 }
 
 /* --- exit statuses ---------------------------------------------------------- */

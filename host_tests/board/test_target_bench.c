@@ -57,7 +57,7 @@ static const struct ceiling ceilings[] = {
 #define NCEILINGS (sizeof ceilings / sizeof ceilings[0])
 
 static const char *const icount[] = {"-icount", "shift=0", NULL};
-static const char script[] = "stats\nbench\nstats\nexit 0\n";
+static const char script[] = "fill 8192\nstats\nbench\nstats\nexit 0\n";
 
 struct figure {
     unsigned n;
@@ -65,18 +65,23 @@ struct figure {
     unsigned tenths; /* instructions per operation, times ten */
 };
 
-static struct qemu_result boot_icount(void)
+static struct qemu_result boot_with(const char *const *extra, const char *input)
 {
     cr_assert(qemu_firmware_present(), "the firmware %s is missing: build the virt preset first",
               qemu_firmware_path());
-    struct qemu_opts o = {.timeout_s = 30, .extra = icount};
+    struct qemu_opts o = {.timeout_s = 30, .extra = extra};
     struct qemu_result r;
-    cr_assert_eq(qemu_run(&o, script, strlen(script), &r), 0, "cannot start QEMU: %s",
+    cr_assert_eq(qemu_run(&o, input, strlen(input), &r), 0, "cannot start QEMU: %s",
                  strerror(errno));
     cr_assert(!r.timed_out, "QEMU still running after 30 s (killed):\n%s", r.out);
     cr_assert_eq(r.signal, 0);
     cr_assert_eq(r.status, 0, "exit status:\n%s", r.out);
     return r;
+}
+
+static struct qemu_result boot_icount(void)
+{
+    return boot_with(icount, script);
 }
 
 /* Parse one bench line in exactly the documented format (re-printing the
@@ -161,18 +166,26 @@ Test(target_bench, exact_and_under_the_ceilings, .timeout = 90)
                       f[i].n, f[i].op, f[i].tenths / 10, f[i].tenths % 10, c->ceiling);
     }
 
-    /* The console's map and the arena's in_use as they were; the run taken
-     * and given back shows as one alloc and one free. */
+    /* Every figure of the console's arena and map as it was: the bench
+     * works in a region of its own (after a fill, so that the watermark
+     * and peak are not zero by chance). */
     struct stats3 before, after;
     cr_assert(transcript_stats(one.out, 0, &before));
     cr_assert(transcript_stats(one.out, 1, &after));
+    cr_assert_gt(before.watermark, before.in_use, "the script's fill left a watermark above in_use");
     cr_assert_eq(after.in_use, before.in_use);
-    cr_assert_eq(after.allocs, before.allocs + 1);
-    cr_assert_eq(after.frees, before.frees + 1);
+    cr_assert_eq(after.watermark, before.watermark, "bench raised the console's watermark");
+    cr_assert_eq(after.peak, before.peak, "bench raised the console's peak");
+    cr_assert_eq(after.capacity, before.capacity);
+    cr_assert_eq(after.allocs, before.allocs);
+    cr_assert_eq(after.frees, before.frees);
     cr_assert_eq(after.failed, before.failed);
     cr_assert_eq(after.len, before.len);
+    cr_assert_eq(after.B, before.B);
     cr_assert_eq(after.bytes, before.bytes);
     cr_assert_eq(after.buckets, before.buckets);
+    cr_assert_eq(after.overflow, before.overflow);
+    cr_assert_eq(after.growing, before.growing);
     cr_assert_lt(after.stack_used, after.stack_size / 2, "bench used %zu of %zu bytes of stack",
                  after.stack_used, after.stack_size);
     fprintf(stderr, "target bench: stack high-water after bench %zu of %zu bytes\n",
@@ -181,4 +194,36 @@ Test(target_bench, exact_and_under_the_ceilings, .timeout = 90)
     free(b);
     qemu_result_free(&one);
     qemu_result_free(&two);
+}
+
+/* Where minstret does not count one per instruction (no -icount: it follows
+ * the host's clock; -icount shift=1: two per instruction), bench measures
+ * nothing: it refuses in one line that says where to get real figures, and
+ * changes nothing. */
+static void assert_refused(const char *const *extra, const char *how)
+{
+    static const char input[] = "fill 100\nstats\nbench\nstats\nexit 0\n";
+    struct qemu_result r = boot_with(extra, input);
+    char *a = transcript_answer(r.out, "bench", 0);
+    cr_assert_not_null(a, "no answer to bench %s:\n%s", how, r.out);
+    cr_assert_eq(transcript_count_lines(a, ""), 1, "bench %s: one line, got:\n%s", how, a);
+    cr_assert(strncmp(a, "ERR bench: ", 11) == 0, "bench %s: an ERR, got:\n%s", how, a);
+    cr_assert_not_null(strstr(a, "-icount shift=0"), "bench %s: the ERR names -icount shift=0:\n%s",
+                       how, a);
+    cr_assert_not_null(strstr(a, "run-bench"), "bench %s: the ERR names run-bench:\n%s", how, a);
+    struct stats3 before, after;
+    cr_assert(transcript_stats(r.out, 0, &before));
+    cr_assert(transcript_stats(r.out, 1, &after));
+    before.stack_used = after.stack_used = 0;
+    cr_assert(memcmp(&before, &after, sizeof before) == 0, "bench %s changed a figure", how);
+    free(a);
+    qemu_result_free(&r);
+}
+
+Test(target_bench, refused_without_an_exact_counter, .timeout = 60)
+{
+    static const char *const none[] = {NULL};
+    static const char *const shift1[] = {"-icount", "shift=1", NULL};
+    assert_refused(none, "without -icount");
+    assert_refused(shift1, "under -icount shift=1");
 }

@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: MIT
+# tidemark.py - gdb commands that read the arena, a map and the stack of a
+# halted tidemark firmware, the figures the console's `stats` prints, without
+# the console.  Load it with `-x scripts/gdb/tidemark.py` (the virt build's
+# `debug` target prints the whole gdb command line).
+#
+#   tidemark stats [ARENA [MAP]]  the three `stats` lines (arena, map, stack)
+#   tidemark arena [ARENA]        the arena line
+#   tidemark map [MAP]            the map line
+#   tidemark pages [ARENA]        the page map up to the watermark: one
+#                                 character a page, # handed out, . free
+#
+# ARENA is an expression for a struct arena or a pointer to one, MAP for a
+# struct hmap or a pointer to one; by default the console's (the statics
+# `arena` and `console` of board/main.c).  Stopped in hmap_put_u64, for
+# example: `tidemark map m` and `tidemark arena m->arena`.
+#
+# The figures are computed here from the structures as arena_get_stats,
+# hmap_get_stats and board_stack_used compute them; the host test that runs
+# gdb against QEMU (gdb_session) holds that they print what `stats` prints.
+import gdb
+
+# board/stack.h's STACK_PAINT: start.S paints the stack with it.
+STACK_PAINT = 0x5741544552535441
+
+DEFAULT_ARENA = "arena"
+DEFAULT_MAP = "console.map"
+
+
+def struct_value(expr):
+    """The struct an expression names, through a pointer if it is one."""
+    v = gdb.parse_and_eval(expr)
+    if v.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
+        v = v.dereference()
+    return v
+
+
+def u(v):
+    return int(v)
+
+
+def arena_line(a):
+    shift = u(a["page_shift"])
+    return ("arena in_use=%d watermark=%d peak=%d capacity=%d page=%d allocs=%d frees=%d "
+            "failed=%d" % (u(a["used_pages"]) << shift, u(a["high_pages"]) << shift,
+                           u(a["peak_pages"]) << shift, u(a["npages"]) << shift,
+                           u(a["page_size"]), u(a["allocs"]), u(a["frees"]),
+                           u(a["failed_allocs"])))
+
+
+def map_line(m):
+    cur, old = m["cur"], m["old"]
+    page = u(m["arena"].dereference()["page_size"])
+    pages = sum(u(t["array_pages"]) + u(t["chunk_pages"]) for t in (cur, old))
+    buckets = (1 << u(cur["B"])) if u(cur["buckets"]) else 0
+    growing = 1 if u(old["buckets"]) else 0
+    return ("map len=%d B=%d buckets=%d overflow=%d bytes=%d growing=%d" %
+            (u(m["count"]), u(cur["B"]), buckets, u(cur["noverflow"]) + u(old["noverflow"]),
+             pages * page, growing))
+
+
+def stack_line():
+    bottom = u(gdb.parse_and_eval("(unsigned long)&__stack_bottom"))
+    top = u(gdb.parse_and_eval("(unsigned long)&__stack"))
+    mem = bytes(gdb.selected_inferior().read_memory(bottom, top - bottom))
+    w = 0
+    while w < len(mem) and int.from_bytes(mem[w:w + 8], "little") == STACK_PAINT:
+        w += 8
+    return "stack used=%d size=%d" % (len(mem) - w, len(mem))
+
+
+def page_map(a, per_row=64):
+    high = u(a["high_pages"])
+    npages = u(a["npages"])
+    words = (high + 63) // 64
+    raw = bytes(gdb.selected_inferior().read_memory(u(a["map"]), words * 8)) if words else b""
+    lines = ["pages 0..%d of %d shown (to the watermark), %d bytes each: # handed out, . free"
+             % (max(high, 1) - 1, npages, u(a["page_size"]))]
+    used = 0
+    for row in range(0, high, per_row):
+        chars = []
+        for i in range(row, min(row + per_row, high)):
+            bit = (raw[i // 8] >> (i % 8)) & 1
+            used += bit
+            chars.append("#" if bit else ".")
+        lines.append("%6d %s" % (row, "".join(chars)))
+    lines.append("%d of %d pages below the watermark handed out" % (used, high))
+    return lines
+
+
+class Tidemark(gdb.Command):
+    """tidemark stats|arena|map|pages: a halted tidemark firmware's figures.
+
+tidemark stats [ARENA [MAP]]  the three lines the console's stats prints
+tidemark arena [ARENA]        the arena line
+tidemark map [MAP]            the map line
+tidemark pages [ARENA]        the page map up to the watermark (# handed out)
+ARENA and MAP default to the console's (board/main.c's arena and console.map)."""
+
+    def __init__(self):
+        super().__init__("tidemark", gdb.COMMAND_DATA, prefix=True)
+
+    def invoke(self, arg, from_tty):
+        gdb.execute("help tidemark", from_tty)
+
+
+class Sub(gdb.Command):
+    def __init__(self, name, run, doc):
+        self.__doc__ = doc
+        super().__init__("tidemark " + name, gdb.COMMAND_DATA)
+        self.run = run
+
+    def invoke(self, arg, from_tty):
+        args = gdb.string_to_argv(arg)
+        for line in self.run(args):
+            gdb.write(line + "\n")
+
+
+def cmd_stats(args):
+    a = struct_value(args[0] if len(args) > 0 else DEFAULT_ARENA)
+    m = struct_value(args[1] if len(args) > 1 else DEFAULT_MAP)
+    return [arena_line(a), map_line(m), stack_line()]
+
+
+Tidemark()
+Sub("stats", cmd_stats,
+    "tidemark stats [ARENA [MAP]]: the arena, map and stack lines of the console's stats.")
+Sub("arena", lambda args: [arena_line(struct_value(args[0] if args else DEFAULT_ARENA))],
+    "tidemark arena [ARENA]: an arena's line of stats (default: the console's arena).")
+Sub("map", lambda args: [map_line(struct_value(args[0] if args else DEFAULT_MAP))],
+    "tidemark map [MAP]: a map's line of stats (default: the console's map).")
+Sub("pages", lambda args: page_map(struct_value(args[0] if args else DEFAULT_ARENA)),
+    "tidemark pages [ARENA]: the page map to the watermark, # handed out, . free.")
