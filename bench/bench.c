@@ -347,6 +347,11 @@ int main(int argc, char **argv)
     arena_setup(max_n);
 
     printf("meta\ttidemark\tcompiler\t%s\n", __VERSION__);
+#ifdef NDEBUG
+    printf("meta\ttidemark\tndebug\t1\n"); /* a release build, as users ship it */
+#else
+    printf("meta\ttidemark\tndebug\t0\n");
+#endif
     printf("meta\ttidemark\tarena_poison\t%d\n", ARENA_POISON);
     printf("meta\ttidemark\tpage_size\t%u\n", PAGE_SIZE);
     printf("meta\ttidemark\tthp\t%d\n", thp_advised ? 1 : 0);

@@ -11,8 +11,10 @@
 /* Most repetitions one workload keeps (the warm-up is not kept). */
 #define SAMPLES_MAX 101
 
-/* Nanoseconds on CLOCK_MONOTONIC (never steps back, unaffected by date
- * changes).  Aborts the program if the clock cannot be read. */
+/* Nanoseconds of CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID):
+ * the time it ran, user and kernel, not the time it waited for a core, so
+ * that other jobs on a shared machine do not count in its figures.  Aborts
+ * the program if the clock cannot be read. */
 uint64_t now_ns(void);
 
 /* The ns/op of one workload over its repetitions. */

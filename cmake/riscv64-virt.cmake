@@ -12,8 +12,11 @@ set(CMAKE_ASM_COMPILER riscv64-unknown-elf-gcc)
 set(CMAKE_OBJCOPY riscv64-unknown-elf-objcopy CACHE FILEPATH "objcopy")
 set(CMAKE_SIZE riscv64-unknown-elf-size CACHE FILEPATH "size")
 
+# -ffunction-sections -fdata-sections: one section per function and object,
+# so that a firmware linked with --gc-sections keeps only what it reaches
+# (board/footprint.c is one); without that flag the link keeps them all.
 set(TIDEMARK_TARGET_FLAGS
-    "-march=rv64imac -mabi=lp64 -mcmodel=medany -misa-spec=2.2 --specs=picolibc.specs")
+    "-march=rv64imac -mabi=lp64 -mcmodel=medany -misa-spec=2.2 --specs=picolibc.specs -ffunction-sections -fdata-sections")
 # Compile flags only: CMake repeats CMAKE_C_FLAGS on the link line, and gcc
 # refuses to read picolibc.specs twice ("attempt to rename spec 'link'").
 set(CMAKE_C_FLAGS_INIT "${TIDEMARK_TARGET_FLAGS}")

@@ -173,7 +173,7 @@ void hm_refresh_fast(struct hmap *m)
 {
     m->fast64 = m->key_size == 8 && m->val_size == 8 && m->hash == NULL && m->equal == NULL;
     m->fast_ready = m->fast64 && !m->writing && m->cur.buckets != NULL && !growing(m);
-    m->fast_write = m->fast_ready && !m->auto_shrink;
+    m->fast_write = m->fast_ready && m->shrink == NULL;
     m->grow_at = m->cur.noverflow >= m->cur.overflow_max ? 0 : m->cur.load_max;
 }
 
@@ -276,7 +276,8 @@ delete_general(struct hmap *m, const void *key, uint64_t h)
     hm_vacate(m, first, s.b, s.i);
     m->ops_since_resize++;
     hm_evacuate_next(m);
-    hm_maybe_shrink(m);
+    if (m->shrink != NULL)
+        m->shrink(m); /* auto-shrink: through the pointer, see struct hmap */
     return true;
 }
 

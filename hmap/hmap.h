@@ -319,7 +319,7 @@ struct hmap {
      * first turning it into a canonical `true`. */
     uint8_t fast_ready;   /* fast64, no write in progress, an array and no
                              growth: the one byte hmap_get_u64 tests        */
-    uint8_t fast_write;   /* fast_ready and not auto_shrink: the one byte
+    uint8_t fast_write;   /* fast_ready and no shrink policy: the one byte
                              the 8-byte put and delete test                 */
     size_t grow_at;       /* a new key inserted at this count starts a
                              growth: cur.load_max, or 0 when the overflow
@@ -337,7 +337,11 @@ struct hmap {
     bool same_size;       /* the growth under way keeps B                   */
 
     unsigned hint_B;      /* B the init hint asked for: a floor for shrinks */
-    bool auto_shrink;     /* hmap_set_auto_shrink                           */
+    /* The shrink policy a delete runs while auto-shrink is on, else NULL
+     * (hmap_set_auto_shrink).  A pointer, not a flag, so that only turning
+     * auto-shrink on reaches the rebuild: a firmware that never does, linked
+     * with --gc-sections, carries none of it.                              */
+    void (*shrink)(struct hmap *m);
     bool writing;         /* a write is in progress (Go's hashWriting)      */
     size_t ops_since_resize;  /* inserts of new keys + deletes since the
                                  table last changed size or auto-shrink was

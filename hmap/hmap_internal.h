@@ -312,11 +312,6 @@ void hm_grow_end(struct hmap *m);
  * its overflow can be had.  Nothing when not growing. */
 void hm_evacuate_next(struct hmap *m);
 
-/* --- compact and auto-shrink (hmap_shrink.c) --------------------------------- */
-
-/* The shrink policy, after a delete (hmap.h: hmap_set_auto_shrink). */
-void hm_maybe_shrink(struct hmap *m);
-
 /* --- tables (hmap_table.c) ------------------------------------------------------ */
 
 /* B that a hint asks for: smallest with hint <= load_max_for(B). */

@@ -85,26 +85,26 @@ int hmap_compact(struct hmap *m)
     return rc;
 }
 
+/* The shrink policy (hmap.h): four times too big, above the hint, and 2N
+ * writes since the last resize.  A failed rebuild leaves the map as it was.
+ * A delete runs it through m->shrink, which only hmap_set_auto_shrink sets. */
+static void maybe_shrink(struct hmap *m)
+{
+    if (m->cur.B <= m->hint_B || m->ops_since_resize < 2 * m->peak_since_resize)
+        return;
+    if (smallest_B(m) + 2 <= m->cur.B)
+        (void)rebuild_smallest(m);
+}
+
 void hmap_set_auto_shrink(struct hmap *m, bool on)
 {
     if (m == NULL)
         return;
-    if (on && !m->auto_shrink) {
+    if (on && m->shrink == NULL) {
         /* Writes on the fast paths did not count while it was off. */
         m->ops_since_resize = 0;
         m->peak_since_resize = m->count;
     }
-    m->auto_shrink = on;
+    m->shrink = on ? maybe_shrink : NULL;
     hm_refresh_fast(m);
-}
-
-/* The shrink policy (hmap.h): four times too big, above the hint, and 2N
- * writes since the last resize.  A failed rebuild leaves the map as it was. */
-void hm_maybe_shrink(struct hmap *m)
-{
-    if (!m->auto_shrink || m->cur.B <= m->hint_B ||
-        m->ops_since_resize < 2 * m->peak_since_resize)
-        return;
-    if (smallest_B(m) + 2 <= m->cur.B)
-        (void)rebuild_smallest(m);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 // bench/abseil/main.cc - the six host workloads on Abseil's
-// absl::flat_hash_map<uint64_t, uint64_t>, the reference for
-// "the fastest general-purpose C/C++ hash tables", printed as the same TSV as
+// absl::flat_hash_map<uint64_t, uint64_t>, the fast general-purpose C++
+// reference, printed as the same TSV as
 // tidemark_bench (bench/bench.c) with "abseil" as the implementation.
 //
 // Same inputs (bench/keys.c and keyset.c, linked in), same workloads in the same order on
@@ -12,7 +12,8 @@
 // memory is not compared with Abseil (its layout is not the Go map's).  Its
 // memory comes from glibc's heap, kept between repetitions (see main).
 //
-// Built by bench/report with g++ and pkg-config's flags for Abseil (Debian's
+// Built by bench/report with g++ -O2 -DNDEBUG (a release build, Abseil's
+// internal assertions off) and pkg-config's flags for Abseil (Debian's
 // libabsl-dev, installed by `scripts/setup bench`), not by CMake: the C
 // project has no C++ in it otherwise.
 #include <cinttypes>
@@ -196,6 +197,12 @@ int main(int argc, char **argv)
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, -1);
     std::printf("meta\tabseil\tcompiler\t%s\n", __VERSION__);
+#ifdef NDEBUG
+    // Abseil's internal assertions are off, as in its users' release builds.
+    std::printf("meta\tabseil\tndebug\t1\n");
+#else
+    std::printf("meta\tabseil\tndebug\t0\n");
+#endif
     RunN(n, reps, warmup);
     return 0;
 }
