@@ -131,7 +131,8 @@ int main(void)
     }
 
     printf("tidemark %s: Go's map memory, byte by byte, on bare metal\n", TIDEMARK_VERSION);
-    printf("board: QEMU riscv64 virt, machine mode, hart 0 (other harts parked), picolibc\n");
+    printf("board: QEMU riscv%d virt, machine mode, hart 0 (other harts parked), picolibc\n",
+           __riscv_xlen);
     printf("ram: base=0x%08" PRIxPTR " size=%zu (%zu MiB)\n", (uintptr_t)__ram_start, ram_size,
            ram_size >> 20);
     if (check_ram() != 0)
