@@ -7,7 +7,9 @@
  * the firmware's device tree reader on the tree QEMU gives the board.
  *
  * The firmware is TIDEMARK_FIRMWARE_ELF (a CMake cache variable).  When it
- * is missing every test here FAILS: these tests are not optional.
+ * is missing every test here FAILS: these tests are not optional.  The suite
+ * is built once per image (TIDEMARK_IMAGE, TIDEMARK_XLEN: 64 or 32); the
+ * figures that follow the width are chosen below.
  */
 #define _POSIX_C_SOURCE 200809L /* mkstemp, fork */
 #include <criterion/criterion.h>
@@ -28,8 +30,23 @@
 #error "TIDEMARK_VERSION must come from the build"
 #endif
 
+#ifndef TIDEMARK_XLEN
+#error "TIDEMARK_XLEN (64 or 32) must come from the build"
+#endif
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The seed's map[int]int, hint 8192, in 4 KiB pages: 2048 + 128 buckets of
+ * 144 bytes on rv64 (8-byte int) and of 76 bytes on rv32 (4-byte int, a
+ * 4-byte overflow link: Go 386's layout). */
+#if TIDEMARK_XLEN == 64
 #define SEED_BYTES 315392u
+#else
+#define SEED_BYTES 167936u
+#endif
 #define RAM_BYTES ((size_t)TIDEMARK_RAM_MB << 20)
+/* Hex digits of a register in the trap report. */
+#define XLEN_HEX_DIGITS (TIDEMARK_XLEN / 4)
 
 static struct qemu_result boot_with(const char *script, size_t n, unsigned harts, unsigned ram_mb,
                                     double timeout)
@@ -94,7 +111,7 @@ Test(qemu, boots_with_banner_table_and_prompt, .timeout = 60)
     cr_assert_eq(r.status, 0, "exit status");
     cr_assert(strncmp(r.out, "tidemark " TIDEMARK_VERSION ": ", 11 + strlen(TIDEMARK_VERSION)) == 0,
               "banner must start with the version:\n%s", r.out);
-    cr_assert(strstr(r.out, "\nboard: QEMU riscv64 virt"), "%s", r.out);
+    cr_assert(strstr(r.out, "\nboard: QEMU riscv" STR(TIDEMARK_XLEN) " virt,"), "%s", r.out);
     cr_assert_eq(banner_number(r.out, "\nram: ", "base="), 0x80000000u);
     cr_assert_eq(banner_number(r.out, "\nram: ", "size="), RAM_BYTES);
     size_t arena_base = banner_number(r.out, "\narena: ", "base=");
@@ -532,7 +549,8 @@ static struct qemu_result trap_case(const char *script, int status, const char *
     struct qemu_result r = boot(script);
     cr_assert_eq(r.status, status, "status %d, want %d:\n%s", r.status, status, r.out);
     char want[128];
-    snprintf(want, sizeof want, "\n*** trap: %s (mcause=0x%016x)\n", name, status - 100);
+    snprintf(want, sizeof want, "\n*** trap: %s (mcause=0x%0*x)\n", name, XLEN_HEX_DIGITS,
+             status - 100);
     cr_assert(strstr(r.out, want), "want '%s' in:\n%s", want, r.out);
     snprintf(want, sizeof want, "\n*** stopping: exit status %d\n", status);
     cr_assert(strstr(r.out, want), "want '%s' in:\n%s", want, r.out);
