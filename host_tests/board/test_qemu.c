@@ -294,7 +294,8 @@ Test(qemu, every_command, .timeout = 60)
     cr_assert_eq(r.status, 0);
     char *help = answer(&r, "help", 0);
     const char *names[] = {"help", "stats", "put K V", "get K", "del K", "fill N", "delall",
-                           "clear", "reset", "compact", "demo", "bench", "exit [CODE]"};
+                           "clear", "reset", "compact", "demo", "bench", "exit [CODE]",
+                           "selftest [N]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char want[32];
         snprintf(want, sizeof want, "  %s ", names[i]);
@@ -336,6 +337,30 @@ Test(qemu, every_command, .timeout = 60)
     cr_assert_lt(compacted.bytes, cleared.bytes, "compact gives the big table back");
     cr_assert(strstr(r.out, "\ncheck: ok"));
     cr_assert_eq(transcript_count(r.out, "seed experiment:"), 2, "demo prints the table");
+}
+
+/* The randomized model test on the board itself: the map's fast and
+ * general paths, growth, clear, compact and reset against a reference in
+ * static arrays, hmap_check every 1024 operations; on this image's width. */
+Test(qemu, selftest_on_the_board, .timeout = 90)
+{
+    struct qemu_result r = boot_with("fill 100\nstats\nselftest 100000\nselftest 7\nstats\n"
+                                     "selftest 1000001\nexit 0\n",
+                                     strlen("fill 100\nstats\nselftest 100000\nselftest 7\nstats\n"
+                                            "selftest 1000001\nexit 0\n"),
+                                     1, 0, 60);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    assert_answer(&r, "selftest 100000", 0, "ok\n");
+    assert_answer(&r, "selftest 7", 0, "ok\n");
+    char *a = answer(&r, "selftest 1000001", 0);
+    cr_assert(strncmp(a, "ERR selftest: N '1000001' is out of range", 41) == 0, "%s", a);
+    free(a);
+    /* Its map was its own: the console's and the arena's in_use are as before. */
+    struct stats3 before = stats_n(&r, 0), after = stats_n(&r, 1);
+    cr_assert_eq(after.len, 100);
+    cr_assert_eq(after.bytes, before.bytes);
+    cr_assert_eq(after.in_use, before.in_use);
+    cr_assert_gt(after.allocs, before.allocs, "the selftest ran on the arena");
 }
 
 /* Bad input, each item followed by `stats`: every item answers one ERR and

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_selftest.c - `selftest [N]`: the map's randomized model test, run on
+ * whatever the console runs on (the board of either width, or the host).
+ *
+ * N random operations (default SELFTEST_DEFAULT_OPS, at most
+ * SELFTEST_MAX_OPS) on a map of its own, over the console's arena, against
+ * a reference kept in static arrays: one slot per key of a fixed set of
+ * SELFTEST_KEYS keys spread over all 64 bits.  The operations mix the
+ * 8-byte fast paths and the general ones (puts, gets, deletes), with an
+ * occasional clear, compact and reset, so growth, evacuation, overflow
+ * chains and the emptyRest bookkeeping all happen.  After every operation
+ * the answer and len are compared with the reference; every
+ * SELFTEST_CHECK_EVERY operations, and at the end, hmap_check runs and every
+ * key of the set is looked up.
+ *
+ * Answers `ok`, or one ERR line naming the first disagreement (operation
+ * number, operation, key, what the map said, what the reference says).
+ * Either way the map is reset before the answer: the arena's in_use is as
+ * it was (its watermark may have risen: the pages were touched) and the
+ * console's own map is not touched.
+ */
+#include "console_internal.h"
+
+#include <inttypes.h>
+
+#include "keys.h"
+#include "map_u64.h"
+
+#define SELFTEST_KEYS 512
+#define SELFTEST_DEFAULT_OPS 20000
+#define SELFTEST_MAX_OPS 1000000
+#define SELFTEST_CHECK_EVERY 1024
+#define SELFTEST_SEED 0x73656c6674657374ULL
+
+/* The reference: the value of key_of(i), and whether it is in the map. */
+static uint64_t ref_val[SELFTEST_KEYS];
+static bool ref_live[SELFTEST_KEYS];
+static size_t ref_len;
+static struct hmap test_map; /* static: keep the command's stack small */
+
+/* Key i of the set: an odd multiplier spreads 0..511 over all 64 bits, so
+ * both hash halves and the top (tophash) byte vary. */
+static uint64_t key_of(size_t i)
+{
+    return (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+}
+
+/* Compare the whole map with the reference; 0 or the first index that
+ * disagrees plus one. */
+static size_t sweep(void)
+{
+    for (size_t i = 0; i < SELFTEST_KEYS; i++) {
+        uint64_t v = 0;
+        bool found = hmap_get_u64(&test_map, key_of(i), &v);
+        if (found != ref_live[i] || (found && v != ref_val[i]))
+            return i + 1;
+    }
+    return 0;
+}
+
+static void cmd_selftest(struct console *c, const struct console_word *w, int nargs)
+{
+    uint64_t n = SELFTEST_DEFAULT_OPS;
+    if (nargs == 1 && !console_arg_number(c, "selftest", "N", &w[1], SELFTEST_MAX_OPS, &n))
+        return;
+    uint64_t rng = SELFTEST_SEED;
+    int rc = hmap_init(&test_map, &map_u64_type, c->cfg.arena, 0, splitmix64(&rng));
+    if (rc != HMAP_OK) {
+        console_say(c, "ERR selftest: hmap_init: %s\n", hmap_strerror(rc));
+        return;
+    }
+    for (size_t i = 0; i < SELFTEST_KEYS; i++) {
+        ref_live[i] = false;
+        ref_val[i] = 0;
+    }
+    ref_len = 0;
+
+    const char *bad = NULL; /* the operation that disagreed */
+    uint64_t op_no = 0, bad_key = 0, said = 0, want = 0;
+    for (op_no = 1; op_no <= n && bad == NULL; op_no++) {
+        uint64_t r = splitmix64(&rng);
+        size_t i = (size_t)(r % SELFTEST_KEYS);
+        unsigned kind = (unsigned)((r >> 32) % 1000);
+        uint64_t k = key_of(i), v = r ^ (r >> 29);
+        bad_key = k;
+        /* kind, of 1000: 35% puts, 25% gets, 39.7% deletes (each a sixth
+         * or so through the general path), then clear, compact, reset. */
+        if (kind < 350) {
+            rc = kind < 300 ? hmap_put_u64(&test_map, k, v) : hmap_put(&test_map, &k, &v);
+            if (rc != HMAP_OK) {
+                bad = "put failed";
+                said = (uint64_t)-rc;
+                break;
+            }
+            ref_len += !ref_live[i];
+            ref_live[i] = true;
+            ref_val[i] = v;
+        } else if (kind < 600) {
+            uint64_t got = 0;
+            bool found;
+            if (kind < 550) {
+                found = hmap_get_u64(&test_map, k, &got);
+            } else {
+                const uint64_t *p = hmap_get(&test_map, &k);
+                found = p != NULL;
+                if (found)
+                    got = *p;
+            }
+            if (found != ref_live[i] || (found && got != ref_val[i])) {
+                bad = "get";
+                said = found ? got : UINT64_MAX;
+                want = ref_live[i] ? ref_val[i] : UINT64_MAX;
+            }
+        } else if (kind < 997) {
+            bool found = kind < 930 ? hmap_delete_u64(&test_map, k) : hmap_delete(&test_map, &k);
+            if (found != ref_live[i]) {
+                bad = "delete";
+                said = found;
+                want = ref_live[i];
+            }
+            ref_len -= ref_live[i];
+            ref_live[i] = false;
+        } else if (kind == 998) {
+            rc = hmap_compact(&test_map);
+            if (rc != HMAP_OK) {
+                bad = "compact failed";
+                said = (uint64_t)-rc;
+                break;
+            }
+        } else { /* 997: clear, 999: reset; both empty the map */
+            if (kind == 997)
+                hmap_clear(&test_map);
+            else
+                hmap_reset(&test_map);
+            for (size_t j = 0; j < SELFTEST_KEYS; j++)
+                ref_live[j] = false;
+            ref_len = 0;
+        }
+        if (bad == NULL && hmap_len(&test_map) != ref_len) {
+            bad = "len";
+            said = hmap_len(&test_map);
+            want = ref_len;
+        }
+        if (bad == NULL && (op_no % SELFTEST_CHECK_EVERY == 0 || op_no == n)) {
+            int check = hmap_check(&test_map);
+            size_t miss = sweep();
+            if (check != 0) {
+                bad = "hmap_check";
+                said = (uint64_t)-check;
+            } else if (miss != 0) {
+                bad = "sweep";
+                bad_key = key_of(miss - 1);
+                want = ref_live[miss - 1] ? ref_val[miss - 1] : UINT64_MAX;
+            }
+        }
+    }
+    hmap_reset(&test_map);
+    if (bad == NULL) {
+        console_say(c, "ok\n");
+        return;
+    }
+    console_say(c,
+                "ERR selftest: operation %" PRIu64 " (%s) key %" PRIu64 ": the map said %" PRIu64
+                ", the reference %" PRIu64 " (18446744073709551615: absent; hmap_check and put "
+                "give -code)\n",
+                op_no, bad, bad_key, said, want);
+}
+
+static const struct console_command selftest_commands[] = {
+    {"selftest", "[N]", 0, 1, false, NULL, cmd_selftest,
+     "N random map operations against a reference (default 20000), then ok"},
+};
+CONSOLE_COMMAND_SET(console_selftest_commands, selftest_commands);
