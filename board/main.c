@@ -45,6 +45,7 @@ extern uint8_t __stack_guard[], __stack_bottom[];
 static struct arena arena;
 static struct console console;
 static struct experiment_result boot_table;
+static uintptr_t ram_end; /* past the RAM QEMU gave: `trap load` reads it */
 
 /* The experiment's own region (experiment.h): apart from the console's
  * arena, so the table reads the same at boot and at every `demo`. */
@@ -78,7 +79,7 @@ static void deliberate_trap(void *ctx, enum console_trap kind)
     case CONSOLE_TRAP_ILLEGAL:
         trap_illegal_instruction();
     case CONSOLE_TRAP_LOAD:
-        trap_load_past_ram();
+        trap_load_past_ram(ram_end);
     case CONSOLE_TRAP_EBREAK:
         trap_breakpoint();
     case CONSOLE_TRAP_STACK:
@@ -145,6 +146,7 @@ int main(void)
     struct ram ram;
     if (find_ram(&ram) != 0)
         return STATUS_RAM_TOO_SMALL;
+    ram_end = (uintptr_t)(ram.base + ram.size);
     printf("ram: base=0x%08" PRIxPTR " size=%" PRIu64 " (%" PRIu64 " MiB, from the device tree)\n",
            ram.base, ram.size, ram.size >> 20);
 

@@ -121,13 +121,9 @@ void trap_illegal_instruction(void)
     __builtin_unreachable();
 }
 
-extern uint8_t __ram_end[];
-
-void trap_load_past_ram(void)
+void trap_load_past_ram(uintptr_t ram_end)
 {
-    /* Nothing is mapped right after RAM on virt: a load access fault with
-     * mtval = __ram_end. */
-    volatile uint8_t *p = __ram_end;
+    volatile uint8_t *p = (volatile uint8_t *)ram_end;
     (void)*p;
     __builtin_unreachable();
 }

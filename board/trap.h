@@ -46,7 +46,9 @@ __attribute__((noreturn)) void trap_report(uintptr_t mcause, uintptr_t mepc, uin
 /* Deliberate traps, for the console's hidden `trap` command (and its tests):
  * each ends in trap_report. */
 __attribute__((noreturn)) void trap_illegal_instruction(void);
-__attribute__((noreturn)) void trap_load_past_ram(void);
+/* A load from ram_end, the first address past the RAM QEMU gave (nothing
+ * is mapped there on virt): a load access fault with mtval = ram_end. */
+__attribute__((noreturn)) void trap_load_past_ram(uintptr_t ram_end);
 __attribute__((noreturn)) void trap_stack_overflow(void);
 __attribute__((noreturn)) void trap_breakpoint(void);
 
