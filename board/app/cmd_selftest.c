@@ -14,6 +14,10 @@
  * SELFTEST_CHECK_EVERY operations, and at the end, hmap_check runs and every
  * key of the set is looked up.
  *
+ * First, the built-in hash against known answers (computed on a 64-bit
+ * host): a key must hash alike on every width, or the same keys would lay
+ * out differently on the two boards.
+ *
  * Answers `ok`, or one ERR line naming the first disagreement (operation
  * number, operation, key, what the map said, what the reference says).
  * Either way the map is reset before the answer: the arena's in_use is as
@@ -38,6 +42,32 @@ static uint64_t ref_val[SELFTEST_KEYS];
 static bool ref_live[SELFTEST_KEYS];
 static size_t ref_len;
 static struct hmap test_map; /* static: keep the command's stack small */
+
+/* hmap_hash_bytes(key, len, seed) as a 64-bit host computes it (the
+ * 128-bit multiply); the 13-byte key takes the general loop and its tail. */
+struct known_hash {
+    const char *key;
+    size_t len;
+    uint64_t seed, hash;
+};
+static const struct known_hash known_hashes[] = {
+    {"\0\0\0\0\0\0\0\0", 8, 0, 0x56d6e8803ef4e747ULL},
+    {"\1\0\0\0\0\0\0\0", 8, 0x7469646500000001ULL, 0x771e0c90b7459046ULL},
+    {"\x15\x7c\x4a\x7f\xb9\x79\x37\x9e", 8, 0xffffffffffffffffULL, 0x1cf9ad91dd934c42ULL},
+    {"\xff\xff\xff\xff\xff\xff\xff\xff", 8, 0x5eed5eed5eed5eedULL, 0x60b048d61183e59eULL},
+    {"tidemark-13b", 13, 42, 0x09fdecdf16207195ULL},
+};
+
+/* 0, or the index of the first known answer the hash misses, plus one. */
+static size_t hash_mismatch(void)
+{
+    for (size_t i = 0; i < sizeof known_hashes / sizeof known_hashes[0]; i++) {
+        const struct known_hash *k = &known_hashes[i];
+        if (hmap_hash_bytes(k->key, k->len, k->seed) != k->hash)
+            return i + 1;
+    }
+    return 0;
+}
 
 /* Key i of the set: an odd multiplier spreads 0..511 over all 64 bits, so
  * both hash halves and the top (tophash) byte vary. */
@@ -64,6 +94,15 @@ static void cmd_selftest(struct console *c, const struct console_word *w, int na
     uint64_t n = SELFTEST_DEFAULT_OPS;
     if (nargs == 1 && !console_arg_number(c, "selftest", "N", &w[1], SELFTEST_MAX_OPS, &n))
         return;
+    size_t bad_hash = hash_mismatch();
+    if (bad_hash != 0) {
+        const struct known_hash *k = &known_hashes[bad_hash - 1];
+        console_say(c,
+                    "ERR selftest: hmap_hash_bytes of known key %zu (%zu bytes) gave %" PRIu64
+                    ", a 64-bit host gives %" PRIu64 "\n",
+                    bad_hash - 1, k->len, hmap_hash_bytes(k->key, k->len, k->seed), k->hash);
+        return;
+    }
     uint64_t rng = SELFTEST_SEED;
     int rc = hmap_init(&test_map, &map_u64_type, c->cfg.arena, 0, splitmix64(&rng));
     if (rc != HMAP_OK) {
