@@ -4,8 +4,9 @@
  * whatever the console runs on (the board of either width, or the host).
  *
  * N random operations (default SELFTEST_DEFAULT_OPS, at most
- * SELFTEST_MAX_OPS) on a map of its own, over the console's arena, against
- * a reference kept in static arrays: one slot per key of a fixed set of
+ * SELFTEST_MAX_OPS) on a map of its own, over an arena of its own made on
+ * the console's scratch region (cfg.demo_region, which `demo` uses too),
+ * against a reference kept in static arrays: one slot per key of a fixed set of
  * SELFTEST_KEYS keys spread over all 64 bits.  The operations mix the
  * 8-byte fast paths and the general ones (puts, gets, deletes), with an
  * occasional clear, compact and reset, so growth, evacuation, overflow
@@ -18,11 +19,12 @@
  * host): a key must hash alike on every width, or the same keys would lay
  * out differently on the two boards.
  *
- * Answers `ok`, or one ERR line naming the first disagreement (operation
- * number, operation, key, what the map said, what the reference says).
- * Either way the map is reset before the answer: the arena's in_use is as
- * it was (its watermark may have risen: the pages were touched) and the
- * console's own map is not touched.
+ * Each run of the command draws its operations from the next seed, so
+ * runs one after another test different sequences (the same ones on every
+ * boot).  Answers `ok`, or one ERR line naming the first disagreement
+ * (operation number, operation, key, what the map said, what the reference
+ * says).  Neither the console's map nor its arena is touched.  The limit on
+ * N keeps one line's work bounded (the console fuzzer runs many lines).
  */
 #include "console_internal.h"
 
@@ -33,7 +35,8 @@
 
 #define SELFTEST_KEYS 512
 #define SELFTEST_DEFAULT_OPS 20000
-#define SELFTEST_MAX_OPS 1000000
+#define SELFTEST_MAX_OPS 100000
+#define SELFTEST_PAGE 4096
 #define SELFTEST_CHECK_EVERY 1024
 #define SELFTEST_SEED 0x73656c6674657374ULL
 
@@ -42,6 +45,8 @@ static uint64_t ref_val[SELFTEST_KEYS];
 static bool ref_live[SELFTEST_KEYS];
 static size_t ref_len;
 static struct hmap test_map; /* static: keep the command's stack small */
+static struct arena test_arena;
+static uint64_t runs;        /* runs so far: the next run's seed */
 
 /* hmap_hash_bytes(key, len, seed) as a 64-bit host computes it (the
  * 128-bit multiply); the 13-byte key takes the general loop and its tail. */
@@ -103,8 +108,17 @@ static void cmd_selftest(struct console *c, const struct console_word *w, int na
                     bad_hash - 1, k->len, hmap_hash_bytes(k->key, k->len, k->seed), k->hash);
         return;
     }
-    uint64_t rng = SELFTEST_SEED;
-    int rc = hmap_init(&test_map, &map_u64_type, c->cfg.arena, 0, splitmix64(&rng));
+    if (!c->cfg.demo_region) {
+        console_say(c, "ERR selftest: this console has no scratch region\n");
+        return;
+    }
+    int rc = arena_init(&test_arena, c->cfg.demo_region, c->cfg.demo_size, SELFTEST_PAGE);
+    if (rc != ARENA_OK) {
+        console_say(c, "ERR selftest: arena_init: %s\n", arena_strerror(rc));
+        return;
+    }
+    uint64_t rng = SELFTEST_SEED + runs++;
+    rc = hmap_init(&test_map, &map_u64_type, &test_arena, 0, splitmix64(&rng));
     if (rc != HMAP_OK) {
         console_say(c, "ERR selftest: hmap_init: %s\n", hmap_strerror(rc));
         return;
@@ -182,11 +196,14 @@ static void cmd_selftest(struct console *c, const struct console_word *w, int na
             want = ref_len;
         }
         if (bad == NULL && (op_no % SELFTEST_CHECK_EVERY == 0 || op_no == n)) {
-            int check = hmap_check(&test_map);
+            int check = hmap_check(&test_map), acheck = arena_check(&test_arena);
             size_t miss = sweep();
             if (check != 0) {
                 bad = "hmap_check";
                 said = (uint64_t)-check;
+            } else if (acheck != 0) {
+                bad = "arena_check";
+                said = (uint64_t)-acheck;
             } else if (miss != 0) {
                 bad = "sweep";
                 bad_key = key_of(miss - 1);
