@@ -344,11 +344,9 @@ Test(qemu, every_command, .timeout = 60)
  * static arrays, hmap_check every 1024 operations; on this image's width. */
 Test(qemu, selftest_on_the_board, .timeout = 90)
 {
-    struct qemu_result r = boot_with("fill 100\nstats\nselftest 100000\nselftest 7\nstats\n"
-                                     "selftest 100001\nexit 0\n",
-                                     strlen("fill 100\nstats\nselftest 100000\nselftest 7\nstats\n"
-                                            "selftest 100001\nexit 0\n"),
-                                     1, 0, 60);
+    const char *script =
+        "fill 100\nstats\nselftest 100000\nselftest 7\nstats\nselftest 100001\nexit 0\n";
+    struct qemu_result r = boot_with(script, strlen(script), 1, 0, 60);
     cr_assert_eq(r.status, 0, "%s", r.out);
     assert_answer(&r, "selftest 100000", 0, "ok\n");
     assert_answer(&r, "selftest 7", 0, "ok\n");
