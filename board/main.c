@@ -10,7 +10,8 @@
  * Exit statuses (the full list: finisher.h):
  *   0..255  `exit [CODE]` at the console
  *   96      the arena or the console could not be set up (a build problem)
- *   97      QEMU gave less RAM than the image was linked for (-m too small)
+ *   97      QEMU gave less RAM than the image needs: code, data, stack and
+ *           the arena's linked size, its floor (-m too small)
  *   98..163 a trap (trap.h)
  */
 #include <inttypes.h>
@@ -44,6 +45,7 @@ extern uint8_t __stack_guard[], __stack_bottom[];
 static struct arena arena;
 static struct console console;
 static struct experiment_result boot_table;
+static uintptr_t ram_end; /* past the RAM QEMU gave: `trap load` reads it */
 
 /* The experiment's own region (experiment.h): apart from the console's
  * arena, so the table reads the same at boot and at every `demo`. */
@@ -77,7 +79,7 @@ static void deliberate_trap(void *ctx, enum console_trap kind)
     case CONSOLE_TRAP_ILLEGAL:
         trap_illegal_instruction();
     case CONSOLE_TRAP_LOAD:
-        trap_load_past_ram();
+        trap_load_past_ram(ram_end);
     case CONSOLE_TRAP_EBREAK:
         trap_breakpoint();
     case CONSOLE_TRAP_STACK:
@@ -93,24 +95,44 @@ static const void *boot_dtb(void)
     return (const void *)p;
 }
 
-/* Refuse to run on less RAM than the image was linked for: the top of the
- * arena would not exist.  An unreadable device tree is only a warning. */
-static int check_ram(void)
+/* The RAM QEMU gave, from the device tree's /memory node. */
+struct ram {
+    uintptr_t base;
+    uintptr_t end;  /* one past the last byte the arena may use */
+    uint64_t size;  /* as the device tree says (may pass 4 GiB on rv64) */
+};
+
+/*
+ * Learn the RAM from the device tree and refuse to run on less than the
+ * image needs: its code and data, the stack and the arena's linked size
+ * (TIDEMARK_ARENA_SIZE, the floor), which end at __arena_end.  An unreadable
+ * device tree is only a warning: then the RAM is what the image was linked
+ * for (TIDEMARK_RAM_MB).  On rv32 the arena stops at the top of the address
+ * space, whatever lies beyond.  Returns 0 or -1 (the reason printed).
+ */
+static int find_ram(struct ram *r)
 {
     uint64_t base = 0, size = 0;
-    uintptr_t need_lo = (uintptr_t)__ram_start, need_hi = (uintptr_t)__ram_end;
+    uintptr_t need_lo = (uintptr_t)__ram_start, need_hi = (uintptr_t)__arena_end;
     int rc = fdt_memory(boot_dtb(), &base, &size);
     if (rc != FDT_OK) {
-        printf("warning: no memory node in the device tree (%d); assuming %" PRIuPTR " bytes\n",
-               rc, need_hi - need_lo);
+        printf("warning: no memory node in the device tree (%d); assuming the linked %" PRIuPTR
+               " bytes\n",
+               rc, (uintptr_t)(__ram_end - __ram_start));
+        *r = (struct ram){need_lo, (uintptr_t)__ram_end, (uint64_t)(__ram_end - __ram_start)};
         return 0;
     }
-    if (base > need_lo || base + size < need_hi) {
+    uint64_t end = base + size;
+    uint64_t top = (uint64_t)UINTPTR_MAX - (ARENA_PAGE_SIZE - 1); /* the last whole page's end */
+    if (end > top)
+        end = top;
+    if (base > need_lo || end < need_hi) {
         printf("ERR this image needs RAM 0x%" PRIxPTR "..0x%" PRIxPTR
                " but QEMU gave 0x%" PRIx64 "..0x%" PRIx64 ": boot it with -m %" PRIuPTR "M\n",
-               need_lo, need_hi, base, base + size, (need_hi - need_lo) >> 20);
+               need_lo, need_hi, base, base + size, ((need_hi - need_lo) + (1u << 20) - 1) >> 20);
         return -1;
     }
+    *r = (struct ram){(uintptr_t)base, (uintptr_t)end, size};
     return 0;
 }
 
@@ -118,25 +140,29 @@ int main(void)
 {
     uart_init();
 
-    size_t ram_size = (size_t)(__ram_end - __ram_start);
-    /* The top BENCH_REGION_BYTES of the arena's region are the bench's own,
-     * so that `bench` moves no figure of the console's arena; a region too
-     * small for both is all the console's, and `bench` says it has none. */
-    size_t region_size = (size_t)(__arena_end - __arena_start);
+    printf("tidemark %s: Go's map memory, byte by byte, on bare metal\n", TIDEMARK_VERSION);
+    printf("board: QEMU riscv%d virt, machine mode, hart 0 (other harts parked), picolibc\n",
+           __riscv_xlen);
+    struct ram ram;
+    if (find_ram(&ram) != 0)
+        return STATUS_RAM_TOO_SMALL;
+    ram_end = (uintptr_t)(ram.base + ram.size);
+    printf("ram: base=0x%08" PRIxPTR " size=%" PRIu64 " (%" PRIu64 " MiB, from the device tree)\n",
+           ram.base, ram.size, ram.size >> 20);
+
+    /* The arena's region: everything from its linked start to the end of
+     * the RAM (the linked size is the least it gets).  The device tree QEMU
+     * put near the top of RAM was read above, before the arena touches it.
+     * The top BENCH_REGION_BYTES of the region are the bench's own, so that
+     * `bench` moves no figure of the console's arena; a region too small
+     * for both is all the console's, and `bench` says it has none. */
+    size_t region_size = (size_t)(ram.end - (uintptr_t)__arena_start);
     size_t arena_size = region_size;
     uint8_t *bench_region = NULL;
     if (region_size >= BENCH_REGION_BYTES + 2 * ARENA_PAGE_SIZE) {
         arena_size = region_size - BENCH_REGION_BYTES;
         bench_region = __arena_start + arena_size;
     }
-
-    printf("tidemark %s: Go's map memory, byte by byte, on bare metal\n", TIDEMARK_VERSION);
-    printf("board: QEMU riscv64 virt, machine mode, hart 0 (other harts parked), picolibc\n");
-    printf("ram: base=0x%08" PRIxPTR " size=%zu (%zu MiB)\n", (uintptr_t)__ram_start, ram_size,
-           ram_size >> 20);
-    if (check_ram() != 0)
-        return STATUS_RAM_TOO_SMALL;
-
     int rc = arena_init(&arena, __arena_start, arena_size, ARENA_PAGE_SIZE);
     if (rc != 0) {
         printf("ERR arena_init: %s\n", arena_strerror(rc));
@@ -148,7 +174,8 @@ int main(void)
            (uintptr_t)__bss_end);
     printf("stack: base=0x%08" PRIxPTR " size=%zu guard=0x%08" PRIxPTR " (4096 bytes, faults)\n",
            (uintptr_t)__stack_bottom, board_stack_size(), (uintptr_t)__stack_guard);
-    printf("arena: base=0x%08" PRIxPTR " size=%zu (%zu MiB) page=%zu capacity=%zu\n",
+    printf("arena: base=0x%08" PRIxPTR " size=%zu (%zu MiB: the RAM above the stack, but the "
+           "bench's) page=%zu capacity=%zu\n",
            (uintptr_t)__arena_start, arena_size, arena_size >> 20, as.page_size, as.capacity);
     bool exact = instret_exact();
     if (bench_region)

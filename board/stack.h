@@ -14,16 +14,17 @@
 #define TIDEMARK_STACK_H
 
 /* start.S includes this header too (through the C preprocessor): the
- * pattern is written once, as a bare number for the assembler and as an
- * unsigned 64-bit constant for C. */
-#ifdef __ASSEMBLER__
-#define STACK_U64(x) x
-#else
-#define STACK_U64(x) x##ULL
-#endif
+ * pattern is written once, as its two 32-bit halves (bare numbers, which the
+ * assembler of either width takes), and as an unsigned 64-bit constant for
+ * C.  A 64-bit start-up stores it whole, a 32-bit one half by half (low half
+ * first: little-endian), so the stack reads the same 64-bit words on both. */
+#define STACK_PAINT_LO 0x52535441
+#define STACK_PAINT_HI 0x57415445
 
-/* What start.S paints every word of the stack with: "ATSREATW" as bytes. */
-#define STACK_PAINT STACK_U64(0x5741544552535441)
+/* What start.S paints every 8 bytes of the stack with: "ATSREATW" as bytes. */
+#ifndef __ASSEMBLER__
+#define STACK_PAINT (((unsigned long long)STACK_PAINT_HI << 32) | STACK_PAINT_LO)
+#endif
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

@@ -28,9 +28,13 @@
  *
  * Code that runs before gp is set must not be relaxed to gp-relative
  * addressing, hence `.option norelax`.
+ *
+ * The same source assembles for rv64 and rv32 (__riscv_xlen): only the
+ * stack paint's stores differ.  The CSRs read here are XLEN wide on both,
+ * and so are the trap_report arguments (trap.h).
  */
 
-#include "stack.h" /* STACK_PAINT */
+#include "stack.h" /* STACK_PAINT_LO, STACK_PAINT_HI */
 
 /* pmpcfg: L (0x80) | A = NAPOT (0x18) | R = W = X = 0 */
 #define PMP_LOCKED_NAPOT_NONE 0x98
@@ -59,8 +63,15 @@ _tidemark_entry:
 
     la      t0, __stack_bottom
     la      t1, __stack
-    li      t2, STACK_PAINT
+#if __riscv_xlen == 64
+    li      t2, (STACK_PAINT_HI << 32) | STACK_PAINT_LO
 1:  sd      t2, 0(t0)
+#else
+    li      t2, STACK_PAINT_LO
+    li      t3, STACK_PAINT_HI
+1:  sw      t2, 0(t0)
+    sw      t3, 4(t0)
+#endif
     addi    t0, t0, 8
     bltu    t0, t1, 1b
 

@@ -11,7 +11,9 @@
 #include "finisher.h"
 #include "uart.h"
 
-#define MCAUSE_INTERRUPT (1ULL << 63)
+/* mcause's top bit (XLEN - 1) marks an interrupt. */
+#define XLEN_BITS (sizeof(uintptr_t) * 8)
+#define MCAUSE_INTERRUPT ((uintptr_t)1 << (XLEN_BITS - 1))
 
 /* Exception codes of the privileged spec (1.12). */
 static const char *const exception_names[] = {
@@ -42,9 +44,9 @@ static const char *const interrupt_names[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *trap_cause_name(uint64_t mcause)
+const char *trap_cause_name(uintptr_t mcause)
 {
-    uint64_t code = mcause & ~MCAUSE_INTERRUPT;
+    uintptr_t code = mcause & ~MCAUSE_INTERRUPT;
     const char *name = NULL;
     if (mcause & MCAUSE_INTERRUPT) {
         if (code < COUNT(interrupt_names))
@@ -55,19 +57,20 @@ const char *trap_cause_name(uint64_t mcause)
     return name ? name : "unknown";
 }
 
-int trap_status(uint64_t mcause)
+int trap_status(uintptr_t mcause)
 {
     if (mcause & MCAUSE_INTERRUPT)
         return TRAP_STATUS_INTERRUPT;
-    uint64_t code = mcause & 63; /* codes 0..63 keep the status in 100..163 */
+    uintptr_t code = mcause & 63; /* codes 0..63 keep the status in 100..163 */
     return TRAP_STATUS_BASE + (int)code;
 }
 
-static void put_hex(uint64_t v, int digits)
+/* v in hex, as many digits as a register is wide. */
+static void put_hex(uintptr_t v)
 {
     uart_putc('0');
     uart_putc('x');
-    for (int i = digits - 1; i >= 0; i--)
+    for (int i = (int)XLEN_BITS / 4 - 1; i >= 0; i--)
         uart_putc("0123456789abcdef"[(v >> (4 * i)) & 0xf]);
 }
 
@@ -85,7 +88,7 @@ static void put_dec(unsigned v)
 
 static volatile bool in_trap;
 
-void trap_report(uint64_t mcause, uint64_t mepc, uint64_t mtval, uint64_t sp)
+void trap_report(uintptr_t mcause, uintptr_t mepc, uintptr_t mtval, uintptr_t sp)
 {
     if (in_trap)
         finisher_exit(TRAP_STATUS_NESTED);
@@ -95,13 +98,13 @@ void trap_report(uint64_t mcause, uint64_t mepc, uint64_t mtval, uint64_t sp)
     uart_puts("\n*** trap: ");
     uart_puts(trap_cause_name(mcause));
     uart_puts(" (mcause=");
-    put_hex(mcause, 16);
+    put_hex(mcause);
     uart_puts(")\n*** mepc=");
-    put_hex(mepc, 16);
+    put_hex(mepc);
     uart_puts(" mtval=");
-    put_hex(mtval, 16);
+    put_hex(mtval);
     uart_puts(" sp=");
-    put_hex(sp, 16);
+    put_hex(sp);
     uart_puts("\n*** stopping: exit status ");
     put_dec((unsigned)status);
     uart_putc('\n');
@@ -118,13 +121,9 @@ void trap_illegal_instruction(void)
     __builtin_unreachable();
 }
 
-extern uint8_t __ram_end[];
-
-void trap_load_past_ram(void)
+void trap_load_past_ram(uintptr_t ram_end)
 {
-    /* Nothing is mapped right after RAM on virt: a load access fault with
-     * mtval = __ram_end. */
-    volatile uint8_t *p = __ram_end;
+    volatile uint8_t *p = (volatile uint8_t *)ram_end;
     (void)*p;
     __builtin_unreachable();
 }

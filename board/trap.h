@@ -7,7 +7,8 @@
  * its own and calls trap_report(), which prints on the UART, without stdio,
  *
  *   *** trap: <cause name> (mcause=0x<hex>)
- *   *** mepc=0x<16 hex> mtval=0x<16 hex> sp=0x<16 hex>
+ *   *** mepc=0x<hex> mtval=0x<hex> sp=0x<hex>
+ * (each register in as many hex digits as it is wide: 16 on rv64, 8 on rv32)
  *   *** stopping: exit status <n>
  *
  * and ends QEMU with exit status
@@ -32,19 +33,22 @@
 #define TRAP_STATUS_NESTED 98
 
 /* Name of a trap cause ("illegal instruction", ...), or "unknown". */
-const char *trap_cause_name(uint64_t mcause);
+const char *trap_cause_name(uintptr_t mcause);
 
 /* Exit status for a trap with this mcause (see above). */
-int trap_status(uint64_t mcause);
+int trap_status(uintptr_t mcause);
 
-/* Called by the trap entry; prints and ends QEMU.  Never returns. */
-__attribute__((noreturn)) void trap_report(uint64_t mcause, uint64_t mepc, uint64_t mtval,
-                                           uint64_t sp);
+/* Called by the trap entry with the CSRs and sp, each XLEN bits (uintptr_t
+ * on both widths); prints and ends QEMU.  Never returns. */
+__attribute__((noreturn)) void trap_report(uintptr_t mcause, uintptr_t mepc, uintptr_t mtval,
+                                           uintptr_t sp);
 
 /* Deliberate traps, for the console's hidden `trap` command (and its tests):
  * each ends in trap_report. */
 __attribute__((noreturn)) void trap_illegal_instruction(void);
-__attribute__((noreturn)) void trap_load_past_ram(void);
+/* A load from ram_end, the first address past the RAM QEMU gave (nothing
+ * is mapped there on virt): a load access fault with mtval = ram_end. */
+__attribute__((noreturn)) void trap_load_past_ram(uintptr_t ram_end);
 __attribute__((noreturn)) void trap_stack_overflow(void);
 __attribute__((noreturn)) void trap_breakpoint(void);
 

@@ -1,42 +1,7 @@
 # SPDX-License-Identifier: MIT
-# Toolchain file: bare-metal riscv64 for QEMU's virt board, with picolibc.
-#
-# rv64imac / lp64 is a multilib Debian's picolibc ships.  -misa-spec=2.2 keeps
-# the CSR instructions (csrr, csrw) in the base ISA, as GCC 12's default spec
-# moved them into Zicsr, and rv64imac_zicsr has no picolibc multilib.
-set(CMAKE_SYSTEM_NAME Generic)
-set(CMAKE_SYSTEM_PROCESSOR riscv64)
-
-set(CMAKE_C_COMPILER riscv64-unknown-elf-gcc)
-set(CMAKE_ASM_COMPILER riscv64-unknown-elf-gcc)
-set(CMAKE_OBJCOPY riscv64-unknown-elf-objcopy CACHE FILEPATH "objcopy")
-set(CMAKE_SIZE riscv64-unknown-elf-size CACHE FILEPATH "size")
-
-# -ffunction-sections -fdata-sections: one section per function and object,
-# so that a firmware linked with --gc-sections keeps only what it reaches
-# (board/footprint.c is one); without that flag the link keeps them all.
-set(TIDEMARK_TARGET_FLAGS
-    "-march=rv64imac -mabi=lp64 -mcmodel=medany -misa-spec=2.2 --specs=picolibc.specs -ffunction-sections -fdata-sections")
-# Compile flags only: CMake repeats CMAKE_C_FLAGS on the link line, and gcc
-# refuses to read picolibc.specs twice ("attempt to rename spec 'link'").
-set(CMAKE_C_FLAGS_INIT "${TIDEMARK_TARGET_FLAGS}")
-set(CMAKE_ASM_FLAGS_INIT "${TIDEMARK_TARGET_FLAGS}")
-
-# The Debug build type (the virt-debug preset) is for source-level debugging
-# with gdb: -Og keeps variables and the order of lines, -g3 adds macros,
-# frame pointers keep every frame's caller reachable.  Source paths are
-# recorded relative to the source tree, so gdb run from it finds them, and
-# its output reads the same in every clone.
-get_filename_component(tidemark_source "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
-# (Cache entries, not the _INIT variables: CMake appends its own -g to those,
-# which would bring -g3 back down to -g2.)
-set(CMAKE_C_FLAGS_DEBUG "-Og -g3 -fno-omit-frame-pointer -ffile-prefix-map=${tidemark_source}/="
-    CACHE STRING "C flags of the Debug build type (virt-debug preset)")
-set(CMAKE_ASM_FLAGS_DEBUG "-g3 -ffile-prefix-map=${tidemark_source}/="
-    CACHE STRING "Assembler flags of the Debug build type (virt-debug preset)")
-
-# No host libraries or programs: compile checks must not try to run a binary.
-set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+# Toolchain file: bare-metal riscv64 (rv64imac, lp64) for QEMU's virt board,
+# with picolibc (the virt and virt-debug presets).  What both widths share,
+# the Debug build type's flags included: riscv-virt.cmake.
+set(TIDEMARK_XLEN 64)
+set(TIDEMARK_TARGET_ARCH "-march=rv64imac -mabi=lp64")
+include(${CMAKE_CURRENT_LIST_DIR}/riscv-virt.cmake)

@@ -7,7 +7,8 @@
  *
  *   - A bucket holds 8 slots: 8 tophash bytes, the 8 keys, the 8 values, then
  *     a link to an overflow bucket.  With 8-byte keys and values a bucket is
- *     144 bytes.  The map has 2^B buckets, chosen from the hint at init.
+ *     144 bytes (140 on a 32-bit target, whose link is 4 bytes, as in Go).
+ *     The map has 2^B buckets, chosen from the hint at init.
  *   - A map grows (doubles) when an insert would take it over 6.5 entries a
  *     bucket, and grows at the same size when it has about as many overflow
  *     buckets as regular ones.  Growth is incremental: each later insert or

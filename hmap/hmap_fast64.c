@@ -22,7 +22,7 @@
 ALWAYS_INLINE uint8_t *next_u64(const uint8_t *b)
 {
     uint8_t *next;
-    memcpy(&next, __builtin_assume_aligned(b + U64_BUCKET_SIZE - sizeof next, 8),
+    memcpy(&next, __builtin_assume_aligned(b + U64_BUCKET_SIZE - sizeof next, BUCKET_ALIGN),
            sizeof next);
     return next;
 }

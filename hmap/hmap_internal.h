@@ -13,9 +13,13 @@
  *   offset 8 + 8K     vals[8]      8 * V bytes
  *   offset 8 + 8K+8V  overflow     pointer to the next bucket of the chain, or NULL
  *
- * 8K and 8V are multiples of 8, so with buckets placed at 8-byte boundaries the
- * tophash word and the overflow pointer are 8-byte aligned, and so are the
- * keys and values of the 8-byte fast paths.
+ * The overflow link is pointer-sized, as in Go: 8 bytes on a 64-bit target,
+ * 4 on a 32-bit one (so 144 and 140 bytes for 8-byte keys and values, Go's
+ * amd64 and 386 figures).  8K and 8V are multiples of 8, so no padding is
+ * ever needed before the link, on either width.  Buckets are laid out back
+ * to back, so a bucket, its tophash word and its 8-byte keys are aligned to
+ * BUCKET_ALIGN, the pointer's size: 8 on 64-bit targets, 4 on 32-bit ones,
+ * where Go too places a uint64 key at 4-byte alignment.
  *
  * A slot's tophash (Go's states, same values):
  *   TOPHASH_EMPTY_REST (0)  empty, and so is every later slot of the chain: a
@@ -51,16 +55,22 @@
 
 /* --- bucket access ---------------------------------------------------------- */
 
+/* The alignment every bucket, its tophash word, its overflow link and the
+ * 8-byte keys and values of the fast paths have (see the layout above). */
+#define BUCKET_ALIGN (sizeof(void *))
+
+/* A 64-bit word of a bucket: one load on a 64-bit target, two 32-bit loads
+ * on a 32-bit one (which has no wider load). */
 ALWAYS_INLINE uint64_t load64(const void *p)
 {
     uint64_t v;
-    memcpy(&v, __builtin_assume_aligned(p, 8), sizeof v);
+    memcpy(&v, __builtin_assume_aligned(p, BUCKET_ALIGN), sizeof v);
     return v;
 }
 
 ALWAYS_INLINE void store64(void *p, uint64_t v)
 {
-    memcpy(__builtin_assume_aligned(p, 8), &v, sizeof v);
+    memcpy(__builtin_assume_aligned(p, BUCKET_ALIGN), &v, sizeof v);
 }
 
 ALWAYS_INLINE uint8_t *bucket_key(const struct hmap *m, uint8_t *b, unsigned i)
@@ -76,14 +86,14 @@ ALWAYS_INLINE uint8_t *bucket_val(const struct hmap *m, uint8_t *b, unsigned i)
 ALWAYS_INLINE uint8_t *bucket_overflow(const struct hmap *m, const uint8_t *b)
 {
     uint8_t *next;
-    memcpy(&next, __builtin_assume_aligned(b + m->bucket_size - sizeof next, 8),
+    memcpy(&next, __builtin_assume_aligned(b + m->bucket_size - sizeof next, BUCKET_ALIGN),
            sizeof next);
     return next;
 }
 
 ALWAYS_INLINE void set_overflow(const struct hmap *m, uint8_t *b, uint8_t *next)
 {
-    memcpy(__builtin_assume_aligned(b + m->bucket_size - sizeof next, 8), &next,
+    memcpy(__builtin_assume_aligned(b + m->bucket_size - sizeof next, BUCKET_ALIGN), &next,
            sizeof next);
 }
 
@@ -93,9 +103,10 @@ ALWAYS_INLINE uint8_t *bucket_at(const struct hmap *m, const struct hmap_table *
     return t->buckets + i * m->bucket_size;
 }
 
-/* The 8-byte layout's bucket size (144), for the fast paths, which use it as
- * a constant rather than the map's bucket_size. */
-#define U64_BUCKET_SIZE (SLOTS + SLOTS * 8 + SLOTS * 8 + 8)
+/* The 8-byte layout's bucket size (144 on 64-bit targets, 140 on 32-bit
+ * ones), for the fast paths, which use it as a constant rather than the
+ * map's bucket_size. */
+#define U64_BUCKET_SIZE (SLOTS + SLOTS * 8 + SLOTS * 8 + sizeof(void *))
 
 ALWAYS_INLINE bool is_empty(uint8_t top)
 {
@@ -171,12 +182,36 @@ static inline size_t overflow_for(size_t n)
 
 /* --- the hash (hmap_hash.c) -------------------------------------------------- */
 
-/* 64x64 -> 128-bit multiply, folded: the mixing step of the hash. */
+/*
+ * 64x64 -> 128-bit multiply, folded (low half ^ high half): the mixing step
+ * of the hash.  Both versions compute the same value, so a key hashes alike
+ * on every target and the maps' layouts and figures agree across widths.
+ * The choice is by __SIZEOF_INT128__ because a 64-bit target has a 128-bit
+ * product in two instructions (mul, mulhu) while 32-bit targets have no
+ * 128-bit type at all (GCC: "'__int128' is not supported on this target"):
+ * there the product is built from four 32x32 -> 64 partial products, which
+ * is what the compiler would emit for a 128-bit type anyway.
+ */
+#ifdef __SIZEOF_INT128__
 ALWAYS_INLINE uint64_t mix64(uint64_t a, uint64_t b)
 {
     __extension__ unsigned __int128 r = (unsigned __int128)a * b;
     return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
+#else
+ALWAYS_INLINE uint64_t mix64(uint64_t a, uint64_t b)
+{
+    uint32_t a0 = (uint32_t)a, a1 = (uint32_t)(a >> 32);
+    uint32_t b0 = (uint32_t)b, b1 = (uint32_t)(b >> 32);
+    uint64_t ll = (uint64_t)a0 * b0, lh = (uint64_t)a0 * b1;
+    uint64_t hl = (uint64_t)a1 * b0, hh = (uint64_t)a1 * b1;
+    /* The middle column: the carries into the high half, at most 2 bits. */
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    uint64_t lo = (mid << 32) | (uint32_t)ll;
+    uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return lo ^ hi;
+}
+#endif
 
 #define HASH_K0 0x9e3779b97f4a7c15ull /* 2^64 / golden ratio      */
 #define HASH_K1 0xbf58476d1ce4e5b9ull /* odd, well-mixed constants */

@@ -49,6 +49,12 @@
  *                   region cfg->demo_region (not the console's arena, so the
  *                   table reads the same every time); uses one static
  *                   scratch result, so one console at a time may run it
+ *   selftest [N]    ok, or one `ERR selftest: ...` line naming the first
+ *                   disagreement: N (default 20000, at most 100000) random
+ *                   operations on a map against a reference, with
+ *                   hmap_check every 1024 (cmd_selftest.c), on an arena of
+ *                   its own over cfg->demo_region (ERR without one); the
+ *                   console's map and arena are not touched
  *   exit [CODE]     ok, then console_feed returns false; CODE 0..255,
  *                   default 0
  *   bench           the target benchmark (bench.h): workloads (2)-(5) of

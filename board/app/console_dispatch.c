@@ -25,6 +25,7 @@ static const struct console_command_set *const command_sets[] = {
     &help_set,
     &console_map_commands,
     &console_system_commands,
+    &console_selftest_commands,
 };
 #define NSETS (sizeof command_sets / sizeof command_sets[0])
 

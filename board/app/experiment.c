@@ -11,6 +11,12 @@
  * Each step below is one line of that program (or of its variants) and the C
  * that does the same to an hmap.  The steps are data; run_step interprets
  * them, so the table and what is run cannot drift apart.
+ *
+ * Go's int is as wide as a pointer (8 bytes on amd64 and arm64, 4 on 386
+ * and arm), and so is the map's here: intptr_t keys and values.  On a
+ * 64-bit target that is the 8-byte map of the hmap_*_u64 paths (a 144-byte
+ * bucket); on a 32-bit one, a 4-byte map through hmap_put and hmap_delete,
+ * whose bucket is Go 386's 8 + 8*4 + 8*4 + 4 = 76 bytes.
  */
 #include "experiment.h"
 
@@ -20,6 +26,18 @@
 #include "hmap.h"
 #include "map_u64.h"
 #include "out.h"
+
+/* Go's int on this target, and the C of the steps that touch its keys. */
+typedef intptr_t go_int;
+#if INTPTR_MAX == INT64_MAX
+#define GO_INT_FAST64 1 /* 8 bytes: the hmap_*_u64 paths */
+#define C_PUT(m) "hmap_put_u64(&" m ", i, i)"
+#define C_DELETE(m) "hmap_delete_u64(&" m ", i)"
+#else
+#define GO_INT_FAST64 0
+#define C_PUT(m) "hmap_put(&" m ", &i, &i)"
+#define C_DELETE(m) "hmap_delete(&" m ", &i)"
+#endif
 
 struct step {
     const char *id;
@@ -32,34 +50,34 @@ struct step {
 
 static const struct step steps[] = {
     {"1.1", 1, EXP_MAKE, 0, "intMap = make(map[int]int, n)", "hmap_init(&m, ..., n, ...)"},
-    {"1.2", 1, EXP_FILL, 0, "intMap[i] = i, i < n", "hmap_put_u64(&m, i, i)"},
-    {"1.3", 1, EXP_DELETE, 0, "delete(intMap, i), i < n", "hmap_delete_u64(&m, i)"},
+    {"1.2", 1, EXP_FILL, 0, "intMap[i] = i, i < n", C_PUT("m")},
+    {"1.3", 1, EXP_DELETE, 0, "delete(intMap, i), i < n", C_DELETE("m")},
     {"1.4", 1, EXP_NOTHING, 0, "runtime.GC()", "nothing: no collector"},
     {"1.5", 1, EXP_RESET, 0, "main returns, process exits", "hmap_reset(&m)"},
 
     {"2.1", 2, EXP_MAKE, 0, "intMap = make(map[int]int, n)", "hmap_init(&m, ..., n, ...)"},
-    {"2.2", 2, EXP_FILL, 0, "intMap[i] = i, i < n", "hmap_put_u64(&m, i, i)"},
-    {"2.3", 2, EXP_DELETE, 0, "delete(intMap, i), i < n", "hmap_delete_u64(&m, i)"},
+    {"2.2", 2, EXP_FILL, 0, "intMap[i] = i, i < n", C_PUT("m")},
+    {"2.3", 2, EXP_DELETE, 0, "delete(intMap, i), i < n", C_DELETE("m")},
     {"2.4", 2, EXP_RESET, 0, "intMap = nil; runtime.GC()", "hmap_reset(&m)"},
 
     {"3.1", 3, EXP_MAKE_FILL, 0, "initMap(): make, then fill", "init_map(&m): init, puts"},
-    {"3.2", 3, EXP_DELETE, 0, "delete(intMap, i), i < n", "hmap_delete_u64(&m, i)"},
+    {"3.2", 3, EXP_DELETE, 0, "delete(intMap, i), i < n", C_DELETE("m")},
     {"3.3", 3, EXP_NOTHING, 0, "runtime.GC()", "nothing: no collector"},
     {"3.4", 3, EXP_RESET, 0, "main returns, process exits", "hmap_reset(&m)"},
 
     {"4.1", 4, EXP_MAKE_FILL, 0, "initMap(): make, then fill", "init_map(&m): init, puts"},
-    {"4.2", 4, EXP_DELETE, 0, "delete(intMap, i), i < n", "hmap_delete_u64(&m, i)"},
+    {"4.2", 4, EXP_DELETE, 0, "delete(intMap, i), i < n", C_DELETE("m")},
     {"4.3", 4, EXP_RESET, 0, "intMap = nil; runtime.GC()", "hmap_reset(&m)"},
 
     {"5.1", 5, EXP_MAKE, 0, "m := make(map[int]int, n)", "struct hmap m; hmap_init(&m)"},
-    {"5.2", 5, EXP_FILL, 0, "m[i] = i, i < n", "hmap_put_u64(&m, i, i)"},
-    {"5.3", 5, EXP_DELETE, 0, "delete(m, i), i < n", "hmap_delete_u64(&m, i)"},
+    {"5.2", 5, EXP_FILL, 0, "m[i] = i, i < n", C_PUT("m")},
+    {"5.3", 5, EXP_DELETE, 0, "delete(m, i), i < n", C_DELETE("m")},
     {"5.4", 5, EXP_RESET, 0, "f returns; runtime.GC()", "hmap_reset(&m), end of scope"},
 
     {"6.1", 6, EXP_MAKE_FILL, 0, "a := make(...); fill a", "hmap_init(&a), puts"},
     {"6.2", 6, EXP_RESET, 0, "a = nil; runtime.GC()", "hmap_reset(&a)"},
     {"6.3", 6, EXP_MAKE, 1, "b := make(map[int]int, n)", "hmap_init(&b, ..., n, ...)"},
-    {"6.4", 6, EXP_FILL, 1, "b[i] = i, i < n", "hmap_put_u64(&b, i, i)"},
+    {"6.4", 6, EXP_FILL, 1, "b[i] = i, i < n", C_PUT("b")},
     {"6.5", 6, EXP_RESET, 1, "b = nil; runtime.GC()", "hmap_reset(&b)"},
 };
 
@@ -83,6 +101,7 @@ const char *experiment_scenario_title(int scenario)
     return titles[scenario];
 }
 
+#if GO_INT_FAST64
 static int make_map(struct hmap *m, struct arena *a)
 {
     return hmap_init(m, &map_u64_type, a, EXPERIMENT_KEYS, EXPERIMENT_SEED);
@@ -103,6 +122,30 @@ static void delete_all(struct hmap *m)
     for (uint64_t i = 0; i < EXPERIMENT_KEYS; i++)
         (void)hmap_delete_u64(m, i);
 }
+#else
+static const struct hmap_type go_int_type = {sizeof(go_int), sizeof(go_int), NULL, NULL};
+
+static int make_map(struct hmap *m, struct arena *a)
+{
+    return hmap_init(m, &go_int_type, a, EXPERIMENT_KEYS, EXPERIMENT_SEED);
+}
+
+static int fill_map(struct hmap *m)
+{
+    for (go_int i = 0; i < EXPERIMENT_KEYS; i++) {
+        int rc = hmap_put(m, &i, &i);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static void delete_all(struct hmap *m)
+{
+    for (go_int i = 0; i < EXPERIMENT_KEYS; i++)
+        (void)hmap_delete(m, &i);
+}
+#endif
 
 /* Do one step to maps[s->map].  live[] says which maps hold pages (were
  * made and not reset since), so the caller can release them on failure. */
@@ -238,9 +281,10 @@ const char *experiment_check(const struct experiment_result *r)
 void experiment_print(const struct experiment_result *r, out_write_fn write, void *ctx)
 {
     out_printf(write, ctx,
-        "seed experiment: n = %u keys 0..%u (value = key), hint n, 8-byte keys and values,\n"
+        "seed experiment: n = %u keys 0..%u (value = key), hint n, %u-byte keys and values,\n"
         "%u-byte pages, on an arena of its own; figures after each step, in bytes\n",
-        (unsigned)EXPERIMENT_KEYS, (unsigned)EXPERIMENT_KEYS - 1, (unsigned)EXPERIMENT_PAGE_SIZE);
+        (unsigned)EXPERIMENT_KEYS, (unsigned)EXPERIMENT_KEYS - 1, (unsigned)sizeof(go_int),
+        (unsigned)EXPERIMENT_PAGE_SIZE);
     out_printf(write, ctx, ROW_FMT, "step", "Go", "C", "len", "bytes", "in_use", "watermark");
 
     int scenario = 0;

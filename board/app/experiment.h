@@ -20,8 +20,9 @@
  *
  * The experiment runs on an arena of its own, made afresh over the region it
  * is given, so its table is the same on every run whatever else is going on:
- * 8-byte keys and values, EXPERIMENT_PAGE_SIZE pages, hint and keys
- * EXPERIMENT_KEYS, a fixed seed.
+ * keys and values as wide as Go's int on the target (8 bytes on a 64-bit
+ * one, 4 on a 32-bit one: Go's map[int]int there), EXPERIMENT_PAGE_SIZE
+ * pages, hint and keys EXPERIMENT_KEYS, a fixed seed.
  *
  * Plain C11, no hardware: it builds on the host for tests.
  */
@@ -42,9 +43,9 @@
 /* What a step does to its map. */
 enum experiment_op {
     EXP_MAKE,      /* hmap_init with hint EXPERIMENT_KEYS                  */
-    EXP_FILL,      /* hmap_put_u64(i, i) for i < EXPERIMENT_KEYS            */
+    EXP_FILL,      /* put(i, i) for i < EXPERIMENT_KEYS                     */
     EXP_MAKE_FILL, /* both, as the seed's initMap()                         */
-    EXP_DELETE,    /* hmap_delete_u64(i) for i < EXPERIMENT_KEYS            */
+    EXP_DELETE,    /* delete(i) for i < EXPERIMENT_KEYS                     */
     EXP_NOTHING,   /* a Go step with no C counterpart (runtime.GC())        */
     EXP_RESET      /* hmap_reset                                            */
 };

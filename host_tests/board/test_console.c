@@ -935,3 +935,21 @@ Test(console, every_answer_is_ok_a_value_or_err)
                   "'%s' answered '%s'", lines[i], a);
     }
 }
+
+/* selftest on the host: the same command the boards run (test_qemu.c runs
+ * it on both images). */
+Test(console, selftest_answers_ok_and_leaves_the_map)
+{
+    big();
+    assert_ok(run("fill 300"), "fill");
+    struct stats3 before = stats();
+    assert_ok(run("selftest"), "selftest");
+    assert_ok(run("selftest 50000"), "selftest 50000");
+    assert_ok(run("selftest 0"), "selftest 0");
+    assert_err(run("selftest 100001"), "selftest over the limit");
+    assert_err(run("selftest x"), "selftest x");
+    struct stats3 after = stats();
+    cr_assert_eq(after.len, 300);
+    cr_assert_eq(after.bytes, before.bytes);
+    assert_same_stats(&before, &after, "selftest runs on the scratch region");
+}

@@ -7,7 +7,9 @@
  * the firmware's device tree reader on the tree QEMU gives the board.
  *
  * The firmware is TIDEMARK_FIRMWARE_ELF (a CMake cache variable).  When it
- * is missing every test here FAILS: these tests are not optional.
+ * is missing every test here FAILS: these tests are not optional.  The suite
+ * is built once per image (TIDEMARK_IMAGE, TIDEMARK_XLEN: 64 or 32); the
+ * figures that follow the width are chosen below.
  */
 #define _POSIX_C_SOURCE 200809L /* mkstemp, fork */
 #include <criterion/criterion.h>
@@ -28,8 +30,23 @@
 #error "TIDEMARK_VERSION must come from the build"
 #endif
 
+#ifndef TIDEMARK_XLEN
+#error "TIDEMARK_XLEN (64 or 32) must come from the build"
+#endif
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The seed's map[int]int, hint 8192, in 4 KiB pages: 2048 + 128 buckets of
+ * 144 bytes on rv64 (8-byte int) and of 76 bytes on rv32 (4-byte int, a
+ * 4-byte overflow link: Go 386's layout). */
+#if TIDEMARK_XLEN == 64
 #define SEED_BYTES 315392u
+#else
+#define SEED_BYTES 167936u
+#endif
 #define RAM_BYTES ((size_t)TIDEMARK_RAM_MB << 20)
+/* Hex digits of a register in the trap report. */
+#define XLEN_HEX_DIGITS (TIDEMARK_XLEN / 4)
 
 static struct qemu_result boot_with(const char *script, size_t n, unsigned harts, unsigned ram_mb,
                                     double timeout)
@@ -94,7 +111,7 @@ Test(qemu, boots_with_banner_table_and_prompt, .timeout = 60)
     cr_assert_eq(r.status, 0, "exit status");
     cr_assert(strncmp(r.out, "tidemark " TIDEMARK_VERSION ": ", 11 + strlen(TIDEMARK_VERSION)) == 0,
               "banner must start with the version:\n%s", r.out);
-    cr_assert(strstr(r.out, "\nboard: QEMU riscv64 virt"), "%s", r.out);
+    cr_assert(strstr(r.out, "\nboard: QEMU riscv" STR(TIDEMARK_XLEN) " virt,"), "%s", r.out);
     cr_assert_eq(banner_number(r.out, "\nram: ", "base="), 0x80000000u);
     cr_assert_eq(banner_number(r.out, "\nram: ", "size="), RAM_BYTES);
     size_t arena_base = banner_number(r.out, "\narena: ", "base=");
@@ -277,7 +294,8 @@ Test(qemu, every_command, .timeout = 60)
     cr_assert_eq(r.status, 0);
     char *help = answer(&r, "help", 0);
     const char *names[] = {"help", "stats", "put K V", "get K", "del K", "fill N", "delall",
-                           "clear", "reset", "compact", "demo", "bench", "exit [CODE]"};
+                           "clear", "reset", "compact", "demo", "bench", "exit [CODE]",
+                           "selftest [N]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char want[32];
         snprintf(want, sizeof want, "  %s ", names[i]);
@@ -319,6 +337,30 @@ Test(qemu, every_command, .timeout = 60)
     cr_assert_lt(compacted.bytes, cleared.bytes, "compact gives the big table back");
     cr_assert(strstr(r.out, "\ncheck: ok"));
     cr_assert_eq(transcript_count(r.out, "seed experiment:"), 2, "demo prints the table");
+}
+
+/* The randomized model test on the board itself: the map's fast and
+ * general paths, growth, clear, compact and reset against a reference in
+ * static arrays, hmap_check every 1024 operations; on this image's width. */
+Test(qemu, selftest_on_the_board, .timeout = 90)
+{
+    const char *script =
+        "fill 100\nstats\nselftest 100000\nselftest 7\nstats\nselftest 100001\nexit 0\n";
+    struct qemu_result r = boot_with(script, strlen(script), 1, 0, 60);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    assert_answer(&r, "selftest 100000", 0, "ok\n");
+    assert_answer(&r, "selftest 7", 0, "ok\n");
+    char *a = answer(&r, "selftest 100001", 0);
+    cr_assert(strncmp(a, "ERR selftest: N '100001' is out of range", 40) == 0, "%s", a);
+    free(a);
+    /* Its map and arena were its own (the scratch region): the console's
+     * map and arena are as before, counters included. */
+    struct stats3 before = stats_n(&r, 0), after = stats_n(&r, 1);
+    cr_assert_eq(after.len, 100);
+    cr_assert_eq(after.bytes, before.bytes);
+    cr_assert_eq(after.in_use, before.in_use);
+    cr_assert_eq(after.watermark, before.watermark);
+    cr_assert_eq(after.allocs, before.allocs);
 }
 
 /* Bad input, each item followed by `stats`: every item answers one ERR and
@@ -532,7 +574,8 @@ static struct qemu_result trap_case(const char *script, int status, const char *
     struct qemu_result r = boot(script);
     cr_assert_eq(r.status, status, "status %d, want %d:\n%s", r.status, status, r.out);
     char want[128];
-    snprintf(want, sizeof want, "\n*** trap: %s (mcause=0x%016x)\n", name, status - 100);
+    snprintf(want, sizeof want, "\n*** trap: %s (mcause=0x%0*x)\n", name, XLEN_HEX_DIGITS,
+             status - 100);
     cr_assert(strstr(r.out, want), "want '%s' in:\n%s", want, r.out);
     snprintf(want, sizeof want, "\n*** stopping: exit status %d\n", status);
     cr_assert(strstr(r.out, want), "want '%s' in:\n%s", want, r.out);
@@ -587,6 +630,37 @@ Test(qemu, refuses_less_ram_than_linked_for, .timeout = 60)
     cr_assert(strstr(r.out, "\nERR this image needs RAM"), "%s", r.out);
     cr_assert_null(strstr(r.out, "arena in_use="), "no console on the wrong RAM");
 }
+
+/* The arena is the RAM QEMU gives, not the linked size: -m 1G holds a fill
+ * of 4,200,000 keys (past the 128 MiB default's reach).  4,200,000 and not
+ * 4,000,000: with the console's seed a same-size growth is under way at
+ * 4,000,000 (the overflow count passed Go's 2^15 cap), and then delall's
+ * deletes finish it and give the old array back; at 4,200,000 none is (the
+ * test says so first), so delall must leave bytes exactly as they were.
+ * The 64-bit image only: the 32-bit one runs the same code, and CI time
+ * counts (about 15 s on an idle machine). */
+#if TIDEMARK_XLEN == 64
+Test(qemu, one_gib_of_ram_is_one_gib_of_arena, .timeout = 240)
+{
+    const char *script = "fill 4200000\nstats\ndelall\nstats\nreset\nstats\nexit 0\n";
+    struct qemu_result r = boot_with(script, strlen(script), 1, 1024, 200);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    cr_assert_eq(banner_number(r.out, "\nram: ", "size="), (size_t)1 << 30);
+    size_t arena_size = banner_number(r.out, "\narena: ", "size=");
+    cr_assert_gt(arena_size, (size_t)1000 << 20, "the arena is the rest of the 1 GiB");
+    assert_answer(&r, "fill 4200000", 0, "ok\n");
+    struct stats3 filled = stats_n(&r, 0), deleted = stats_n(&r, 1), reset = stats_n(&r, 2);
+    cr_assert_eq(filled.len, 4200000);
+    cr_assert_eq(filled.growing, 0, "a growth under way: delall would finish it");
+    cr_assert_eq(deleted.len, 0);
+    cr_assert_eq(deleted.bytes, filled.bytes, "delall gave bytes back");
+    cr_assert_eq(deleted.in_use, filled.in_use);
+    cr_assert_eq(reset.in_use, 0);
+    cr_assert_eq(reset.bytes, 0);
+    cr_assert_eq(reset.watermark, filled.watermark);
+    cr_assert_gt(filled.watermark, (size_t)128 << 20, "more than -m 128M could hold");
+}
+#endif
 
 /* --- the device tree -------------------------------------------------------- */
 

@@ -32,6 +32,13 @@
  * figure measured, rounded up by about 5%: a regression guard, not the goal,
  * marked "goal missed" with the figures; tighten it as the code improves.
  *
+ * The 32-bit image (rv32imac, the virt32 preset; TIDEMARK_XLEN 32) has
+ * ceilings of its own, from its own measured figures rounded up by about
+ * 5%: every 64-bit word of a bucket (tophash word, key) is two loads there,
+ * the SWAR steps work on register pairs and the hash's 64x64 multiply is
+ * four 32x32 ones, so it runs about 2.3 times the instructions; the goals
+ * above are the 64-bit image's, shown beside its figures for reference.
+ *
  * The figures in the comments were measured with the commit that last set
  * them (git log -p on this file).
  */
@@ -42,7 +49,22 @@ struct ceiling {
     double ceiling;    /* what the test enforces */
 };
 
+#ifndef TIDEMARK_XLEN
+#error "TIDEMARK_XLEN (64 or 32) must come from the build"
+#endif
 static const struct ceiling ceilings[] = {
+#if TIDEMARK_XLEN == 32
+    /* n       op             goal   ceiling */
+    {10000,  "insert_hint",    80.0, 168.0}, /* rv32: measured 160.1 */
+    {10000,  "lookup_hit",     50.0, 124.0}, /* rv32: measured 117.8 */
+    {10000,  "lookup_miss",    40.0,  94.0}, /* rv32: measured 89.0 */
+    {10000,  "delete",         80.0, 164.0}, /* rv32: measured 156.1 */
+    {100000, "insert_hint",    80.0, 171.0}, /* rv32: measured 162.3 */
+    {100000, "lookup_hit",     50.0, 125.0}, /* rv32: measured 118.6 */
+    {100000, "lookup_miss",    40.0,  97.0}, /* rv32: measured 91.7 */
+    {100000, "delete",         80.0, 165.0}, /* rv32: measured 157.0 */
+    {0,      "page_pair",     100.0, 179.0}, /* rv32: measured 170.0 */
+#else
     /* n       op             goal   ceiling */
     {10000,  "insert_hint",    80.0,  80.0}, /* goal met: measured 70.8 */
     {10000,  "lookup_hit",     50.0,  50.0}, /* goal met: measured 46.4 */
@@ -53,6 +75,7 @@ static const struct ceiling ceilings[] = {
     {100000, "lookup_miss",    40.0,  40.0}, /* goal met: measured 38.3 */
     {100000, "delete",         80.0,  80.0}, /* goal met: measured 79.3 */
     {0,      "page_pair",     100.0, 100.0}, /* goal met: measured 95.0 */
+#endif
 };
 #define NCEILINGS (sizeof ceilings / sizeof ceilings[0])
 
