@@ -250,17 +250,21 @@ static __attribute__((noinline)) void *alloc_run(struct arena *a, size_t npages)
     return NULL;
 }
 
-void *arena_alloc_pages(struct arena *a, size_t npages)
+/* Recompute alloc_hooked after the fault injection or the observer changed. */
+static void update_hooked(struct arena *a)
 {
-    if (a->fail_countdown != 0 && --a->fail_countdown == 0) {
-        if (a->fail_sticky)
-            a->fail_countdown = 1;
-        goto fail;
-    }
+    a->alloc_hooked = a->fail_countdown != 0 || a->observer != NULL;
+}
+
+/* An allocation without the hooks: first fit, and the counts. */
+ALWAYS_INLINE void *alloc_plain(struct arena *a, size_t npages)
+{
     if (npages != 1)
         return alloc_run(a, npages);
-    if (a->used_pages == a->npages)
-        goto fail;
+    if (a->used_pages == a->npages) {
+        a->failed_allocs++;
+        return NULL;
+    }
 
     /*
      * One page, the common case: the first free page at or after first_free
@@ -278,10 +282,29 @@ void *arena_alloc_pages(struct arena *a, size_t npages)
     size_t i = (size_t)(word - a->map) * WORD_BITS + bit_index(bit);
     a->first_free = i + 1;
     return handed_out(a, i, 1);
+}
 
-fail:
-    a->failed_allocs++;
-    return NULL;
+/* An allocation while fault injection or the observer is on. */
+static __attribute__((noinline)) void *alloc_with_hooks(struct arena *a, size_t npages)
+{
+    if (a->fail_countdown != 0 && --a->fail_countdown == 0) {
+        if (a->fail_sticky)
+            a->fail_countdown = 1;
+        update_hooked(a);
+        a->failed_allocs++;
+        return NULL;
+    }
+    void *p = alloc_plain(a, npages);
+    if (p != NULL && a->observer != NULL)
+        a->observer(a->observer_ctx, ARENA_EVENT_ALLOC, p, npages);
+    return p;
+}
+
+void *arena_alloc_pages(struct arena *a, size_t npages)
+{
+    if (a->alloc_hooked)
+        return alloc_with_hooks(a, npages);
+    return alloc_plain(a, npages);
 }
 
 /* Are all pages [i, i + n) handed out?  Caller checked i + n <= npages. */
@@ -295,6 +318,14 @@ ALWAYS_INLINE int range_all_used(const struct arena *a, size_t i, size_t n)
     return 1;
 }
 
+/* Tell the observer of a free of npages from page i; returns ARENA_OK.  Out
+ * of line, so the free path without an observer makes no call. */
+static __attribute__((noinline)) int free_observed(struct arena *a, size_t i, size_t npages)
+{
+    a->observer(a->observer_ctx, ARENA_EVENT_FREE, a->pages + (i << a->page_shift), npages);
+    return ARENA_OK;
+}
+
 /* The bookkeeping of a successful free of npages from page i. */
 ALWAYS_INLINE int freed(struct arena *a, size_t i, size_t npages)
 {
@@ -302,6 +333,8 @@ ALWAYS_INLINE int freed(struct arena *a, size_t i, size_t npages)
         a->first_free = i;
     a->used_pages -= npages;
     a->frees++;
+    if (a->observer != NULL)
+        return free_observed(a, i, npages);
     return ARENA_OK;
 }
 
@@ -356,6 +389,8 @@ void arena_reset(struct arena *a)
     a->peak_pages = 0;
     a->high_pages = 0;
     a->resets++;
+    if (a->observer != NULL)
+        a->observer(a->observer_ctx, ARENA_EVENT_RESET, NULL, 0);
 }
 
 void arena_get_stats(const struct arena *a, struct arena_stats *out)
@@ -420,6 +455,68 @@ void arena_fail_after(struct arena *a, size_t k, int sticky)
 {
     a->fail_countdown = k;
     a->fail_sticky = k != 0 && sticky;
+    update_hooked(a);
+}
+
+void arena_set_observer(struct arena *a, arena_observer_fn fn, void *ctx)
+{
+    a->observer = fn;
+    a->observer_ctx = fn != NULL ? ctx : NULL;
+    update_hooked(a);
+}
+
+size_t arena_page_count(const struct arena *a)
+{
+    return a->npages;
+}
+
+size_t arena_page_index(const struct arena *a, const void *p)
+{
+    if (!arena_contains(a, p))
+        return SIZE_MAX;
+    return (size_t)(((uintptr_t)p - (uintptr_t)a->pages) >> a->page_shift);
+}
+
+void *arena_page_address(const struct arena *a, size_t index)
+{
+    if (index >= a->npages)
+        return NULL;
+    return a->pages + (index << a->page_shift);
+}
+
+size_t arena_pages_used(const struct arena *a, size_t first, size_t n)
+{
+    if (first >= a->npages)
+        return 0;
+    size_t end = n > a->npages - first ? a->npages : first + n;
+    size_t used = 0;
+    for (size_t i = first, next; i < end; i = next)
+        used += popcount64(a->map[i / WORD_BITS] & span_mask(i, end, &next));
+    return used;
+}
+
+void arena_get_frag(const struct arena *a, struct arena_frag *out)
+{
+    size_t free_pages = 0, largest = 0, runs = 0, below = 0;
+    /* Walk the free runs: each starts at a free page and ends at the next
+     * handed-out one (or the last page). */
+    for (size_t i = next_free_call(a, 0); i < a->npages;) {
+        size_t end = next_used_call(a, i, a->npages);
+        size_t len = end - i;
+        free_pages += len;
+        runs++;
+        if (len > largest)
+            largest = len;
+        if (i < a->high_pages)
+            below += (end < a->high_pages ? end : a->high_pages) - i;
+        i = end < a->npages ? next_free_call(a, end) : a->npages;
+    }
+    *out = (struct arena_frag){
+        .free = free_pages << a->page_shift,
+        .largest_free = largest << a->page_shift,
+        .free_runs = runs,
+        .free_below_watermark = below << a->page_shift,
+    };
 }
 
 const char *arena_strerror(int code)

@@ -7,7 +7,7 @@
  * (console_feed_bytes) as UART bytes would.  Odd: the rest is split at LF and
  * each piece is run as one command (console_run_line), and its answer is
  * checked: `help`, `stats` and `demo` print their own blocks (`stats` exactly
- * its three lines); every other command answers exactly one line, `ok`, a
+ * its four lines); every other command answers exactly one line, `ok`, a
  * decimal value or `ERR ...`, and an `ERR` from anything but `fill` leaves
  * the map and the arena as they were (console.h: after "out of pages" the
  * arena's counters, peak and watermark may record the attempt).  In both
@@ -85,8 +85,10 @@ static void check_stats(const char *s)
     REQUIRE(l2 != NULL && starts(s, "arena in_use="));
     const char *l3 = strchr(l2 + 1, '\n');
     REQUIRE(l3 != NULL && starts(l2 + 1, "map len="));
-    REQUIRE(starts(l3 + 1, "stack used="));
-    REQUIRE(strchr(l3 + 1, '\n') != NULL && strchr(l3 + 1, '\n')[1] == '\0');
+    const char *l4 = strchr(l3 + 1, '\n');
+    REQUIRE(l4 != NULL && starts(l3 + 1, "stack used="));
+    REQUIRE(starts(l4 + 1, "frag free="));
+    REQUIRE(strchr(l4 + 1, '\n') != NULL && strchr(l4 + 1, '\n')[1] == '\0');
 }
 
 static void run_checked(struct console *c, struct arena *a, const char *line,

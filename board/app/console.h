@@ -32,10 +32,13 @@
  *
  * Answers, one line each unless stated:
  *   help            the command list (several lines)
- *   stats           exactly three lines:
+ *   stats           exactly four lines:
  *     arena in_use=<bytes> watermark=<bytes> peak=<bytes> capacity=<bytes> page=<bytes> allocs=<n> frees=<n> failed=<n>
  *     map len=<n> B=<n> buckets=<n> overflow=<n> bytes=<n> growing=<0|1>
  *     stack used=<bytes> size=<bytes>
+ *     frag free=<bytes> largest_free=<bytes> free_runs=<n> free_below_watermark=<bytes>
+ *                   (arena_get_frag: free pages, the longest run of them,
+ *                   the runs, and the free bytes below the watermark)
  *   put K V         ok
  *   get K           the value, in decimal (`ERR get: no such key K` if absent)
  *   del K           ok (`ERR del: no such key K` if absent)

@@ -114,7 +114,7 @@ static void cmd_help(struct console *c, const struct console_word *w, int nargs)
             console_say(c, "  %-12s %s\n", usage, k->help);
         }
     }
-    console_say(c, "answers: ok, a value, or a line starting with ERR; stats prints three lines\n");
+    console_say(c, "answers: ok, a value, or a line starting with ERR; stats prints four lines\n");
 }
 
 static const struct console_command *find_command(const struct console *c,
