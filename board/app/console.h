@@ -10,8 +10,8 @@
  *
  * Its files: console.c (set-up, state), console_line.c (the line editor),
  * console_dispatch.c (the command table, words, arguments, help), and the
- * commands by kind: cmd_map.c (stats and the map's commands), cmd_system.c
- * (demo, bench, exit, trap).
+ * commands by kind: cmd_map.c (stats and the map's commands), cmd_view.c
+ * (the pictures of the memory), cmd_system.c (demo, bench, exit, trap).
  *
  * Line handling (console_feed, one byte at a time):
  *   - CR, LF and CRLF each end one line (the LF of a CRLF is swallowed, so it
@@ -39,6 +39,12 @@
  *     frag free=<bytes> largest_free=<bytes> free_runs=<n> free_below_watermark=<bytes>
  *                   (arena_get_frag: free pages, the longest run of them,
  *                   the runs, and the free bytes below the watermark)
+ *   pages           the arena's page map up to the watermark (view.h's
+ *                   view_pages): a `pages total=...` line, rows of one
+ *                   character per page (or per k pages) by owner: A the
+ *                   map's bucket array, O its old array while growing, v an
+ *                   overflow chunk, # anything else, . free; a legend; the
+ *                   pages above the watermark.  At most 35 lines
  *   put K V         ok
  *   get K           the value, in decimal (`ERR get: no such key K` if absent)
  *   del K           ok (`ERR del: no such key K` if absent)

@@ -24,6 +24,7 @@ static CONSOLE_COMMAND_SET(help_set, help_commands);
 static const struct console_command_set *const command_sets[] = {
     &help_set,
     &console_map_commands,
+    &console_view_commands,
     &console_system_commands,
     &console_selftest_commands,
 };

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_qemu_views.c - the memory pictures on the board, under QEMU, after
+ * the seed's `fill 8192`, `delall` and `reset` on the console's map: the
+ * `A` and `.` of `pages` against `stats`, the `frag` line against the page
+ * map, `slots` (live= and the per-page row), and the last `history` line
+ * against `stats`; and that the new commands answer bad arguments with one
+ * ERR that changes nothing.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qemu_run.h"
+#include "transcript.h"
+
+#define PAGE 4096u
+#define SEED_PAGES 77u
+
+static struct qemu_result boot(const char *script, double timeout)
+{
+    cr_assert(qemu_firmware_present(), "the firmware %s is missing", qemu_firmware_path());
+    struct qemu_opts o = {.timeout_s = timeout};
+    struct qemu_result r;
+    cr_assert_eq(qemu_run(&o, script, strlen(script), &r), 0, "cannot start QEMU: %s",
+                 strerror(errno));
+    cr_assert(!r.timed_out, "QEMU still running after %.0f s:\n%s", timeout, r.out);
+    cr_assert_eq(r.status, 0, "exit status %d:\n%s", r.status, r.out);
+    return r;
+}
+
+static char *answer(const struct qemu_result *r, const char *cmd, int nth)
+{
+    char *a = transcript_answer(r->out, cmd, nth);
+    cr_assert_not_null(a, "no answer to '%s' (#%d)", cmd, nth);
+    return a;
+}
+
+/* A `pages` drawing read back: its header figures and one owner character
+ * per page below the watermark (folded rows expanded). */
+struct drawing {
+    size_t total, page, per_char, wm, in_use;
+    char owners[40000];
+    size_t n;
+};
+
+static void read_pages(const char *a, struct drawing *d)
+{
+    memset(d, 0, sizeof *d);
+    cr_assert_eq(sscanf(a, "pages total=%zu page=%zu per_char=%zu watermark_pages=%zu "
+                           "in_use_pages=%zu\n",
+                        &d->total, &d->page, &d->per_char, &d->wm, &d->in_use),
+                 5, "%s", a);
+    const char *l = strchr(a, '\n') + 1;
+    while (strncmp(l, "legend: ", 8) != 0) {
+        size_t off;
+        int used;
+        cr_assert_eq(sscanf(l, "%zu %n", &off, &used), 1, "row: %s", l);
+        cr_assert_eq(off, d->n * d->per_char, "row offsets follow the pages");
+        const char *chars = l + used;
+        size_t len = strcspn(chars, " \n");
+        size_t times = 1;
+        if (chars[len] == ' ')
+            cr_assert_eq(sscanf(chars + len, " x%zu", &times), 1);
+        for (size_t t = 0; t < times; t++) {
+            cr_assert_lt(d->n + len, sizeof d->owners);
+            memcpy(d->owners + d->n, chars, len);
+            d->n += len;
+        }
+        l = strchr(l, '\n') + 1;
+    }
+    char tail[100];
+    snprintf(tail, sizeof tail, "above the watermark: %zu pages never touched\n",
+             d->total - d->wm);
+    cr_assert(strstr(l, tail) != NULL, "%s", a);
+}
+
+static size_t count_char(const struct drawing *d, char ch)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->n; i++)
+        n += d->owners[i] == ch;
+    return n;
+}
+
+/* The frag line's figures as the page map says them (one page a character):
+ * free runs of `.` and the untouched pages above the watermark. */
+static void assert_frag_matches(const struct drawing *d, const struct stats3 *s)
+{
+    cr_assert_eq(d->per_char, 1);
+    size_t free_pages = 0, runs = 0, largest = 0, run = 0;
+    for (size_t i = 0; i <= d->total; i++) {
+        bool is_free = i < d->total && (i >= d->n || d->owners[i] == '.');
+        if (is_free) {
+            free_pages++;
+            run++;
+            continue;
+        }
+        if (run > 0) {
+            runs++;
+            if (run > largest)
+                largest = run;
+        }
+        run = 0;
+    }
+    cr_assert_eq(s->frag_free, free_pages * PAGE);
+    cr_assert_eq(s->frag_runs, runs);
+    cr_assert_eq(s->frag_largest, largest * PAGE);
+    cr_assert_eq(s->frag_below, count_char(d, '.') * PAGE);
+}
+
+static struct drawing drawing_buf;
+
+Test(qemu_views, seed_story_in_pictures, .timeout = 60)
+{
+    struct qemu_result r = boot("fill 8192\nstats\npages\n"
+                                "delall\nstats\npages\n"
+                                "reset\nstats\npages\nexit\n",
+                                30);
+    struct drawing *d = &drawing_buf;
+    char *first = NULL;
+    for (int step = 0; step < 3; step++) {
+        struct stats3 s;
+        cr_assert(transcript_stats(r.out, step, &s));
+        char *a = answer(&r, "pages", step);
+        read_pages(a, d);
+        cr_assert_eq(d->page, PAGE);
+        cr_assert_eq(d->wm * PAGE, s.watermark);
+        cr_assert_eq(d->in_use * PAGE, s.in_use);
+        cr_assert_eq(d->total * PAGE, s.capacity);
+        cr_assert_eq(d->n, d->wm, "one character per page up to the watermark");
+        cr_assert_eq(count_char(d, 'A'), step < 2 ? SEED_PAGES : 0, "step %d:\n%s", step, a);
+        cr_assert_eq(count_char(d, 'A') * PAGE, s.bytes, "the map's pages are its bytes");
+        cr_assert_eq(count_char(d, '.'), d->wm - s.in_use / PAGE, "step %d:\n%s", step, a);
+        cr_assert_eq(count_char(d, 'O') + count_char(d, 'v') + count_char(d, '#'), 0);
+        assert_frag_matches(d, &s);
+        if (step == 0)
+            first = a;
+        else if (step == 1)
+            cr_assert_str_eq(a, first, "delall leaves the drawing as it was");
+        if (step != 0)
+            free(a);
+    }
+    free(first);
+    qemu_result_free(&r);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * views_support.h - what the renderer suites share: an output buffer that
+ * the views write into, line counting and the 80-column check, and a
+ * synthetic page source (one owner character per page, from a string).
+ */
+#ifndef TIDEMARK_VIEWS_SUPPORT_H
+#define TIDEMARK_VIEWS_SUPPORT_H
+
+#include <stddef.h>
+
+#include "view.h"
+
+/* Everything written so far (NUL-terminated); cleared by vs_reset. */
+extern char *vs_out;
+void vs_reset(void);
+void vs_sink(void *ctx, const char *s, size_t n);
+
+/* Lines of vs_out; fails the test if any is wider than VIEW_COLS, holds a
+ * byte outside printable ASCII, or the output does not end with "\n". */
+int vs_lines_checked(void);
+
+/* The nth line (from 0) of vs_out, without its "\n" (static buffer). */
+const char *vs_line(int nth);
+
+/* A page source over owners[0..strlen): '.', 'A', 'O', 'v', '#' per page,
+ * the watermark at its end, total pages total. */
+void vs_pages_src(struct view_pages_src *s, const char *owners, size_t total);
+
+#endif /* TIDEMARK_VIEWS_SUPPORT_H */
