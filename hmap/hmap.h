@@ -313,6 +313,9 @@ struct hmap_slot_counts {
  */
 void hmap_slot_totals(const struct hmap *m, struct hmap_slot_counts *out);
 
+/* Bytes of payload one entry stores: key_size + val_size (0 for NULL). */
+size_t hmap_entry_size(const struct hmap *m);
+
 /* Pages of the current bucket array's run (0 when there is none), and its
  * first page (NULL when there is none). */
 size_t hmap_array_pages(const struct hmap *m);

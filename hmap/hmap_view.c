@@ -73,6 +73,11 @@ void hmap_slot_totals(const struct hmap *m, struct hmap_slot_counts *out)
     count_table(m, &m->old, out);
 }
 
+size_t hmap_entry_size(const struct hmap *m)
+{
+    return m != NULL ? m->key_size + m->val_size : 0;
+}
+
 size_t hmap_array_pages(const struct hmap *m)
 {
     return m != NULL && m->cur.buckets != NULL ? m->cur.array_pages : 0;

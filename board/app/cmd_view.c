@@ -21,7 +21,18 @@ static void cmd_pages(struct console *c, const struct console_word *w, int nargs
     view_pages(&src, c->cfg.write, c->cfg.ctx);
 }
 
+static void cmd_slots(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)w;
+    (void)nargs;
+    struct view_live live = {c->cfg.arena, &c->map};
+    struct view_slots_src src;
+    view_slots_src_live(&src, &live);
+    view_slots(&src, c->cfg.write, c->cfg.ctx);
+}
+
 static const struct console_command view_commands[] = {
     {"pages", "", 0, 0, false, NULL, cmd_pages, "the arena's pages by owner, to the watermark"},
+    {"slots", "", 0, 0, false, NULL, cmd_slots, "the map's slots: live, empty, per array page"},
 };
 CONSOLE_COMMAND_SET(console_view_commands, view_commands);

@@ -45,6 +45,17 @@
  *                   map's bucket array, O its old array while growing, v an
  *                   overflow chunk, # anything else, . free; a legend; the
  *                   pages above the watermark.  At most 35 lines
+ *   slots           what the map's slots hold (view.h's view_slots): the
+ *                   line
+ *     slots live=<n> empty=<n> evacuated=<n> buckets=<n> overflow=<n> bytes=<n> live_bytes=<n>
+ *                   (live_bytes = len * 16, the payload stored), then
+ *                   `array first_page=<n> pages=<n> per_char=<k>`, rows of
+ *                   one character per page of the bucket array (1-9 tenths
+ *                   of its slots live, F all, . none) and a legend.  At
+ *                   most 35 lines.  The two key=value lines of these
+ *                   commands (`slots live=...`, history's `at=...`) keep
+ *                   their documented format even where it passes 80
+ *                   columns, as stats' lines do; every other line fits 80
  *   put K V         ok
  *   get K           the value, in decimal (`ERR get: no such key K` if absent)
  *   del K           ok (`ERR del: no such key K` if absent)

@@ -90,6 +90,47 @@ struct view_live {
 };
 void view_pages_src_live(struct view_pages_src *s, struct view_live *live);
 
+/* --- slots ------------------------------------------------------------------ */
+
+/*
+ * Live slots and all slots of pages [first, first + n) of the bucket array
+ * (0 = the array's first page), counting the buckets that start in them.
+ */
+typedef void (*view_page_slots_fn)(void *ctx, size_t first, size_t n, size_t *live,
+                                   size_t *slots);
+
+struct view_slots_src {
+    size_t live, empty, evacuated; /* slots, over every bucket in chains   */
+    size_t buckets, overflow;      /* regular buckets, overflow in chains   */
+    size_t bytes;                  /* arena bytes the map holds             */
+    size_t live_bytes;             /* len * (key_size + val_size)           */
+    size_t array_first;            /* arena page index of the array's first */
+    size_t array_pages;            /* pages of the array run (0: none)      */
+    view_page_slots_fn page_slots;
+    void *ctx;
+};
+
+/*
+ * Draw the slots:
+ *   slots live=<n> empty=<n> evacuated=<n> buckets=<n> overflow=<n> bytes=<n> live_bytes=<n>
+ *   array first_page=<arena page index> pages=<n> per_char=<k>
+ *   <arena page index> <up to 64 characters>[ x<r>]
+ *   ...
+ *   legend: 1-9 tenths of the slots live (rounded up)  F all live  . none live
+ * One character per page of the current bucket array (per k pages when the
+ * array needs more than VIEW_MAX_ROWS rows), for the buckets that start in
+ * it: `.` when none of their slots is live, `F` when all are, else the
+ * tenths that are, rounded up and capped at 9 (one live slot shows `1`).
+ * Rows fold as in view_pages.  At most VIEW_MAX_ROWS + 3 lines.
+ */
+void view_slots(const struct view_slots_src *s, out_write_fn write, void *ctx);
+
+/* The slots source over a live map (live->map not NULL). */
+void view_slots_src_live(struct view_slots_src *s, struct view_live *live);
+
+/* The character for live of slots slots (view_slots' rule). */
+char view_slots_char(size_t live, size_t slots);
+
 /* --- rows: the folding both page drawings share (view_rows.c) ----------------- */
 
 /* Rows of up to VIEW_ROW_CHARS characters, each led by an offset, printed

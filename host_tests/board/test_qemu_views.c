@@ -111,13 +111,57 @@ static void assert_frag_matches(const struct drawing *d, const struct stats3 *s)
     cr_assert_eq(s->frag_below, count_char(d, '.') * PAGE);
 }
 
+/* `slots` against stats: live= is len, the row has a character per page
+ * of the array; after the fill mostly digits, after delall only `.`. */
+static void assert_slots(const struct qemu_result *r, int step, const struct stats3 *s)
+{
+    char *a = answer(r, "slots", step);
+    size_t live, empty, evac, buckets, overflow, bytes, live_bytes;
+    cr_assert_eq(sscanf(a, "slots live=%zu empty=%zu evacuated=%zu buckets=%zu overflow=%zu "
+                           "bytes=%zu live_bytes=%zu\n",
+                        &live, &empty, &evac, &buckets, &overflow, &bytes, &live_bytes),
+                 7, "%s", a);
+    cr_assert_eq(live, s->len, "step %d", step);
+    cr_assert_eq(buckets, s->buckets);
+    cr_assert_eq(overflow, s->overflow);
+    cr_assert_eq(bytes, s->bytes);
+    cr_assert_eq(live_bytes, s->len * 16);
+    cr_assert_eq(evac, 0);
+    cr_assert_eq(live + empty, 8 * (s->buckets + s->overflow));
+    size_t first, pages, k;
+    const char *l2 = strchr(a, '\n') + 1;
+    cr_assert_eq(sscanf(l2, "array first_page=%zu pages=%zu per_char=%zu\n", &first, &pages, &k),
+                 3);
+    cr_assert_eq(k, 1);
+    size_t digits = 0, dots = 0, other = 0;
+    for (const char *l = strchr(l2, '\n') + 1; strncmp(l, "legend: ", 8) != 0;
+         l = strchr(l, '\n') + 1) {
+        for (const char *p = l + 7; *p != '\n'; p++) {
+            if (*p >= '1' && *p <= '9')
+                digits++;
+            else if (*p == '.')
+                dots++;
+            else
+                other++;
+        }
+    }
+    size_t map_pages = s->bytes / PAGE;
+    cr_assert_eq(pages, map_pages, "the array is every page of the seed's map");
+    cr_assert_eq(digits + dots + other, pages);
+    if (step == 0)
+        cr_assert_gt(digits, pages * 9 / 10, "after the fill mostly digits:\n%s", a);
+    else
+        cr_assert_eq(dots, pages, "no live slot after delall or reset:\n%s", a);
+    free(a);
+}
+
 static struct drawing drawing_buf;
 
 Test(qemu_views, seed_story_in_pictures, .timeout = 60)
 {
-    struct qemu_result r = boot("fill 8192\nstats\npages\n"
-                                "delall\nstats\npages\n"
-                                "reset\nstats\npages\nexit\n",
+    struct qemu_result r = boot("fill 8192\nstats\npages\nslots\n"
+                                "delall\nstats\npages\nslots\n"
+                                "reset\nstats\npages\nslots\nexit\n",
                                 30);
     struct drawing *d = &drawing_buf;
     char *first = NULL;
@@ -136,6 +180,7 @@ Test(qemu_views, seed_story_in_pictures, .timeout = 60)
         cr_assert_eq(count_char(d, '.'), d->wm - s.in_use / PAGE, "step %d:\n%s", step, a);
         cr_assert_eq(count_char(d, 'O') + count_char(d, 'v') + count_char(d, '#'), 0);
         assert_frag_matches(d, &s);
+        assert_slots(&r, step, &s);
         if (step == 0)
             first = a;
         else if (step == 1)

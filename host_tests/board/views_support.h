@@ -20,6 +20,10 @@ void vs_sink(void *ctx, const char *s, size_t n);
  * byte outside printable ASCII, or the output does not end with "\n". */
 int vs_lines_checked(void);
 
+/* The same, but lines starting with key_line (a key=value line in a
+ * documented format that may pass 80 columns) are not held to the width. */
+int vs_lines_checked_except(const char *key_line);
+
 /* The nth line (from 0) of vs_out, without its "\n" (static buffer). */
 const char *vs_line(int nth);
 

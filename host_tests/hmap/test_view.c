@@ -102,6 +102,8 @@ Test(hmap_view, seed_map_is_one_array_run)
     cr_assert_eq(r->kind[0], HMAP_RUN_ARRAY);
     cr_assert_eq(r->pages[0], 77);
     cr_assert_eq(hmap_array_pages(&m), 77);
+    cr_assert_eq(hmap_entry_size(&m), 16);
+    cr_assert_eq(hmap_entry_size(NULL), 0);
     cr_assert_eq(hmap_array_start(&m), r->at[0]);
     assert_slot_identity(&m);
 
