@@ -31,8 +31,25 @@ static void cmd_slots(struct console *c, const struct console_word *w, int nargs
     view_slots(&src, c->cfg.write, c->cfg.ctx);
 }
 
+static void cmd_history(struct console *c, const struct console_word *w, int nargs)
+{
+    if (nargs == 1) {
+        if (!console_word_is(&w[1], "clear")) {
+            console_say(c, "ERR history: unknown argument '%.*s' (usage: history [clear])\n",
+                        (int)w[1].n, w[1].s);
+            return;
+        }
+        history_clear(&c->history);
+        console_say(c, "ok\n");
+        return;
+    }
+    history_print(&c->history, c->cfg.write, c->cfg.ctx);
+}
+
 static const struct console_command view_commands[] = {
     {"pages", "", 0, 0, false, NULL, cmd_pages, "the arena's pages by owner, to the watermark"},
     {"slots", "", 0, 0, false, NULL, cmd_slots, "the map's slots: live, empty, per array page"},
+    {"history", "[clear]", 0, 1, false, NULL, cmd_history,
+     "arena events and commands over time; clear empties it"},
 };
 CONSOLE_COMMAND_SET(console_view_commands, view_commands);

@@ -56,6 +56,15 @@
  *                   commands (`slots live=...`, history's `at=...`) keep
  *                   their documented format even where it passes 80
  *                   columns, as stats' lines do; every other line fits 80
+ *   history [clear] the recorded history (history.h): at every arena
+ *                   allocation, free and reset and at the end of every
+ *                   command that ran (an ERR answer too, not an unknown
+ *                   command), the last CONSOLE_HISTORY_ENTRIES of them:
+ *     history entries=<n> dropped=<n>
+ *     at=<seq> event=<alloc|free|reset|cmd> pages=<n> len=<n> bytes=<n> in_use=<n> watermark=<n>[ cmd=<name>]
+ *                   oldest first; `history clear` forgets them and answers
+ *                   ok (its own cmd entry is then the first); any other
+ *                   argument is ERR
  *   put K V         ok
  *   get K           the value, in decimal (`ERR get: no such key K` if absent)
  *   del K           ok (`ERR del: no such key K` if absent)
@@ -132,6 +141,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "history.h"
 #include "hmap.h"
 #include "out.h"
 
@@ -141,6 +151,9 @@
 /* The two line-editing control bytes the console acts on (besides BS/DEL). */
 #define CONSOLE_CTRL_C 0x03 /* cancel the line */
 #define CONSOLE_CTRL_U 0x15 /* erase the line  */
+
+/* Entries the console's history holds (history.h). */
+#define CONSOLE_HISTORY_ENTRIES 1024
 
 /* Seed of the console's map: fixed, so runs are reproducible. */
 #define CONSOLE_MAP_SEED 0x7469646500000001ULL
@@ -203,11 +216,17 @@ struct console {
     bool after_cr;             /* the previous byte was CR                  */
     bool exited;               /* `exit` ran                                */
     int exit_code;
+    /* The memory over time: the arena's events and the ends of commands,
+     * in a ring kept here (static on the board), not in the arena. */
+    struct history history;
+    struct history_entry history_buf[CONSOLE_HISTORY_ENTRIES];
 };
 
 /*
  * Set up *c with an empty map on cfg->arena (nothing is allocated until the
- * first put).  Prints nothing.  Returns CONSOLE_OK; CONSOLE_ERR_ARG if c,
+ * first put) and an empty history, which it makes the arena's observer
+ * (arena_set_observer: one console per arena; the console must outlive the
+ * arena's use, or the caller turns the observer off).  Prints nothing.  Returns CONSOLE_OK; CONSOLE_ERR_ARG if c,
  * cfg, cfg->write or cfg->arena is NULL (then *c is untouched and not
  * usable); CONSOLE_ERR_MAP if hmap_init refused the map (then *c is not
  * usable).

@@ -176,4 +176,6 @@ void console_dispatch(struct console *c, const char *line, size_t n)
         return;
     }
     k->run(c, w, nargs);
+    /* The end of every command that ran (ERR answers too) is in the history. */
+    history_record(&c->history, HISTORY_CMD, 0, k->name);
 }

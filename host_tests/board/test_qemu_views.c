@@ -155,13 +155,40 @@ static void assert_slots(const struct qemu_result *r, int step, const struct sta
     free(a);
 }
 
+/* The last line of `history` (the end of the command before it, which
+ * changed nothing since `stats`) says what stats said. */
+static void assert_history_ends_at(const struct qemu_result *r, int step,
+                                   const struct stats3 *s)
+{
+    char *a = answer(r, "history", step);
+    size_t entries, dropped;
+    cr_assert_eq(sscanf(a, "history entries=%zu dropped=%zu\n", &entries, &dropped), 2);
+    cr_assert_eq(transcript_count_lines(a, "at="), (int)entries, "%s", a);
+    cr_assert_leq(entries, 1024);
+    const char *last = a + strlen(a) - 1;
+    while (last > a && last[-1] != '\n')
+        last--;
+    size_t seq, pages, len, bytes, in_use, wm;
+    char cmd[16];
+    cr_assert_eq(sscanf(last, "at=%zu event=cmd pages=%zu len=%zu bytes=%zu in_use=%zu "
+                              "watermark=%zu cmd=%15s",
+                        &seq, &pages, &len, &bytes, &in_use, &wm, cmd),
+                 7, "last line: %s", last);
+    cr_assert_str_eq(cmd, "slots");
+    cr_assert_eq(in_use, s->in_use, "step %d", step);
+    cr_assert_eq(wm, s->watermark, "step %d", step);
+    cr_assert_eq(len, s->len);
+    cr_assert_eq(bytes, s->bytes);
+    free(a);
+}
+
 static struct drawing drawing_buf;
 
 Test(qemu_views, seed_story_in_pictures, .timeout = 60)
 {
-    struct qemu_result r = boot("fill 8192\nstats\npages\nslots\n"
-                                "delall\nstats\npages\nslots\n"
-                                "reset\nstats\npages\nslots\nexit\n",
+    struct qemu_result r = boot("fill 8192\nstats\npages\nslots\nhistory\n"
+                                "delall\nstats\npages\nslots\nhistory\n"
+                                "reset\nstats\npages\nslots\nhistory\nexit\n",
                                 30);
     struct drawing *d = &drawing_buf;
     char *first = NULL;
@@ -181,6 +208,7 @@ Test(qemu_views, seed_story_in_pictures, .timeout = 60)
         cr_assert_eq(count_char(d, 'O') + count_char(d, 'v') + count_char(d, '#'), 0);
         assert_frag_matches(d, &s);
         assert_slots(&r, step, &s);
+        assert_history_ends_at(&r, step, &s);
         if (step == 0)
             first = a;
         else if (step == 1)
