@@ -46,10 +46,18 @@ static void cmd_history(struct console *c, const struct console_word *w, int nar
     history_print(&c->history, c->cfg.write, c->cfg.ctx);
 }
 
+static void cmd_chart(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)w;
+    (void)nargs;
+    view_chart(&c->history, c->cfg.write, c->cfg.ctx);
+}
+
 static const struct console_command view_commands[] = {
     {"pages", "", 0, 0, false, NULL, cmd_pages, "the arena's pages by owner, to the watermark"},
     {"slots", "", 0, 0, false, NULL, cmd_slots, "the map's slots: live, empty, per array page"},
     {"history", "[clear]", 0, 1, false, NULL, cmd_history,
      "arena events and commands over time; clear empties it"},
+    {"chart", "", 0, 0, false, NULL, cmd_chart, "in_use, map bytes and watermark over the history"},
 };
 CONSOLE_COMMAND_SET(console_view_commands, view_commands);

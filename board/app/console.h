@@ -65,6 +65,10 @@
  *                   oldest first; `history clear` forgets them and answers
  *                   ok (its own cmd entry is then the first); any other
  *                   argument is ERR
+ *   chart           in_use (i), the map's bytes (b) and the watermark (w)
+ *                   over the history (view.h's view_chart): y in KiB or
+ *                   MiB, x in history entries, at most 20 lines; one line
+ *                   `chart entries=0: ...` when nothing is recorded
  *   put K V         ok
  *   get K           the value, in decimal (`ERR get: no such key K` if absent)
  *   del K           ok (`ERR del: no such key K` if absent)

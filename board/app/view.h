@@ -131,6 +131,32 @@ void view_slots_src_live(struct view_slots_src *s, struct view_live *live);
 /* The character for live of slots slots (view_slots' rule). */
 char view_slots_char(size_t live, size_t slots);
 
+/* --- chart ------------------------------------------------------------------ */
+
+struct history;
+
+/* Plot rows above the chart's axis, and the columns of its plot. */
+#define VIEW_CHART_ROWS 16
+#define VIEW_CHART_COLS 64
+
+/*
+ * Draw in_use (i), the map's bytes (b) and the watermark (w) over the
+ * entries of history h, oldest at the left:
+ *   chart entries=<n> at=<first>..<last> <how many entries a column shows>
+ *   <y label> |<plot row>         (VIEW_CHART_ROWS rows, top first; the
+ *   ...                            labels: the top, the middle, in KiB or
+ *        0 +<axis row>              MiB as the first line says)
+ *            at=<first>      at=<last>
+ *   legend: ...
+ * With fewer entries than VIEW_CHART_COLS each entry takes the same number
+ * of columns; with more, a column shows the most each series reached over
+ * its entries.  A series sits on the row nearest its value (a nonzero value
+ * at least on the first row above the axis; zero on the axis); where
+ * series share a cell: `+` for b and i, `*` for w with b or i.  At most 20
+ * lines of at most VIEW_COLS columns; one line when h holds no entry.
+ */
+void view_chart(const struct history *h, out_write_fn write, void *ctx);
+
 /* --- rows: the folding both page drawings share (view_rows.c) ----------------- */
 
 /* Rows of up to VIEW_ROW_CHARS characters, each led by an offset, printed

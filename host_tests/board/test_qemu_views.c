@@ -219,3 +219,63 @@ Test(qemu_views, seed_story_in_pictures, .timeout = 60)
     free(first);
     qemu_result_free(&r);
 }
+
+/* The chart after the seed story: at most 20 lines; at its right end the
+ * watermark on the top row and in_use and bytes, both 0, on the axis. */
+Test(qemu_views, chart_after_the_seed_story, .timeout = 60)
+{
+    struct qemu_result r = boot("fill 8192\ndelall\nreset\nchart\nexit\n", 30);
+    char *a = answer(&r, "chart", 0);
+    cr_assert_eq(transcript_count_lines(a, ""), 20, "%s", a);
+    cr_assert(strncmp(a, "chart entries=", 14) == 0, "%s", a);
+    const char *top = strchr(a, '\n') + 1;
+    const char *top_end = strchr(top, '\n');
+    cr_assert(strncmp(top, "   628 |", 8) == 0, "the top is the watermark, 628 KiB:\n%s", a);
+    cr_assert_eq(top_end[-1], 'w', "the watermark stays at the top after reset:\n%s", a);
+    const char *axis = strstr(a, "     0 +");
+    cr_assert_not_null(axis);
+    cr_assert_eq(strchr(axis, '\n')[-1], '+', "in_use and bytes end at 0:\n%s", a);
+    for (const char *l = a; *l; l = strchr(l, '\n') + 1)
+        cr_assert_leq(strcspn(l, "\n"), 80);
+    free(a);
+    qemu_result_free(&r);
+}
+
+/* Millions of operations, the arena filled to its last pages (30,000+
+ * pages under the watermark): every picture stays within its lines and
+ * columns, and the stack within half its size. */
+Test(qemu_views, bounded_on_a_full_arena, .timeout = 120)
+{
+    struct qemu_result r = boot("fill 4000000\nhistory\npages\nslots\nchart\nstats\nexit\n", 90);
+    struct stats3 s;
+    cr_assert(transcript_stats(r.out, 0, &s));
+    cr_assert_gt(s.watermark / PAGE, 29000, "the fill took the arena to its top");
+    char *h = answer(&r, "history", 0);
+    cr_assert_eq(transcript_count_lines(h, ""), 1025, "a full ring and its first line");
+    cr_assert(strncmp(h, "history entries=1024 dropped=", 29) == 0, "%.80s", h);
+    free(h);
+    static const struct {
+        const char *cmd;
+        int max_lines;
+        const char *key_line;
+    } views[] = {{"pages", 35, NULL}, {"slots", 35, "slots live="}, {"chart", 20, NULL}};
+    for (size_t v = 0; v < 3; v++) {
+        char *a = answer(&r, views[v].cmd, 0);
+        int lines = transcript_count_lines(a, "");
+        cr_assert_leq(lines, views[v].max_lines, "%s: %d lines:\n%s", views[v].cmd, lines, a);
+        for (const char *l = a; *l; l = strchr(l, '\n') + 1)
+            if (!views[v].key_line || strncmp(l, views[v].key_line, strlen(views[v].key_line)))
+                cr_assert_leq(strcspn(l, "\n"), 80, "%s: %.100s", views[v].cmd, l);
+        free(a);
+    }
+    char *p = answer(&r, "pages", 0);
+    struct drawing *d = &drawing_buf;
+    read_pages(p, d);
+    cr_assert_gt(d->per_char, 1);
+    cr_assert_eq(d->n, (d->wm + d->per_char - 1) / d->per_char);
+    free(p);
+    cr_assert_lt(s.stack_used, s.stack_size / 2, "stack %zu of %zu", s.stack_used, s.stack_size);
+    fprintf(stderr, "qemu_views: after fill 4000000 and every view, stack used %zu of %zu\n",
+                    s.stack_used, s.stack_size);
+    qemu_result_free(&r);
+}
