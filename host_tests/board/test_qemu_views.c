@@ -279,3 +279,32 @@ Test(qemu_views, bounded_on_a_full_arena, .timeout = 120)
                     s.stack_used, s.stack_size);
     qemu_result_free(&r);
 }
+
+/* The boot: after the table (byte for byte the golden copy, checked in
+ * test_qemu.c), scenario 2's chart and its two page maps. */
+Test(qemu_views, boot_shows_scenario_2_in_pictures, .timeout = 60)
+{
+    struct qemu_result r = boot("exit\n", 30);
+    const char *check = strstr(r.out, "\ncheck: ok");
+    cr_assert_not_null(check);
+    const char *chart = strstr(check, "\nchart entries=");
+    const char *p1 = strstr(check, "\nthe experiment's arena after 2.3 (");
+    const char *p2 = strstr(check, "\nthe experiment's arena after 2.4 (");
+    const char *console = strstr(check, "\nconsole: ");
+    cr_assert(chart && p1 && p2 && console && chart < p1 && p1 < p2 && p2 < console, "%s",
+              check);
+    struct drawing *d = &drawing_buf;
+    read_pages(strchr(p1 + 1, '\n') + 1, d);
+    cr_assert_eq(count_char(d, 'A'), SEED_PAGES, "after the delete every page is the map's");
+    cr_assert_eq(d->n, SEED_PAGES);
+    read_pages(strchr(p2 + 1, '\n') + 1, d);
+    cr_assert_eq(count_char(d, '.'), SEED_PAGES, "after the reset every page is free");
+    cr_assert_eq(d->in_use, 0);
+    const char *caption = strstr(check, "\nscenario 2 over time: ");
+    cr_assert(caption && caption < chart);
+    int lines = 0;
+    for (const char *l = caption + 1; l < console; l = strchr(l, '\n') + 1, lines++)
+        cr_assert_leq(strcspn(l, "\n"), 80);
+    cr_assert_leq(lines, 45, "the pictures fit a screen");
+    qemu_result_free(&r);
+}
