@@ -156,15 +156,12 @@ Test(view_pages, majority_and_ties_per_character)
 /* The live source: a real arena with a map and another owner's run. */
 Test(view_pages, live_source_names_the_owners)
 {
-    size_t bytes = 256 * 4096;
-    void *region = aligned_alloc(4096, bytes);
-    struct arena a;
-    cr_assert_eq(arena_init(&a, region, bytes, 4096), 0);
-    void *other = arena_alloc_pages(&a, 3);
+    struct arena *a = vs_arena(256);
+    void *other = arena_alloc_pages(a, 3);
     struct hmap m;
-    cr_assert_eq(hmap_init(&m, &map_u64_type, &a, 8192, 1), 0);
-    cr_assert_eq(arena_free_pages(&a, other, 1), 0);
-    struct view_live live = {&a, &m};
+    cr_assert_eq(hmap_init(&m, &map_u64_type, a, 8192, 1), 0);
+    cr_assert_eq(arena_free_pages(a, other, 1), 0);
+    struct view_live live = {a, &m};
     struct view_pages_src s;
     view_pages_src_live(&s, &live);
     vs_reset();
@@ -180,5 +177,5 @@ Test(view_pages, live_source_names_the_owners)
     view_pages(&s, vs_sink, NULL);
     cr_assert(strncmp(vs_line(2), "    64 ################", 23) == 0, "%s", vs_out);
     hmap_reset(&m);
-    free(region);
+    vs_arena_free();
 }

@@ -105,15 +105,12 @@ Test(view_slots, a_large_array_scales_and_folds)
  * while the pages stay; the figures agree with the map's. */
 Test(view_slots, live_source_before_and_after_delete)
 {
-    size_t bytes = 256 * 4096;
-    void *region = aligned_alloc(4096, bytes);
-    struct arena a;
-    cr_assert_eq(arena_init(&a, region, bytes, 4096), 0);
+    struct arena *a = vs_arena(256);
     struct hmap m;
-    cr_assert_eq(hmap_init(&m, &map_u64_type, &a, 8192, 1), 0);
+    cr_assert_eq(hmap_init(&m, &map_u64_type, a, 8192, 1), 0);
     for (uint64_t k = 0; k < 8192; k++)
         cr_assert_eq(hmap_put_u64(&m, k, k), 0);
-    struct view_live v = {&a, &m};
+    struct view_live v = {a, &m};
     struct view_slots_src s;
     view_slots_src_live(&s, &v);
     vs_reset();
@@ -149,5 +146,5 @@ Test(view_slots, live_source_before_and_after_delete)
     cr_assert_str_eq(vs_line(2), want);
     cr_assert_str_eq(vs_line(3), "    64 .............");
     hmap_reset(&m);
-    free(region);
+    vs_arena_free();
 }

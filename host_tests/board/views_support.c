@@ -103,3 +103,20 @@ void vs_pages_src(struct view_pages_src *s, const char *owners, size_t total)
         .ctx = NULL,
     };
 }
+
+static struct arena vs_arena_state;
+static void *vs_region;
+
+struct arena *vs_arena(size_t pages)
+{
+    vs_region = aligned_alloc(4096, pages * 4096);
+    cr_assert_not_null(vs_region);
+    cr_assert_eq(arena_init(&vs_arena_state, vs_region, pages * 4096, 4096), 0);
+    return &vs_arena_state;
+}
+
+void vs_arena_free(void)
+{
+    free(vs_region);
+    vs_region = NULL;
+}

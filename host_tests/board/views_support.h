@@ -31,4 +31,10 @@ const char *vs_line(int nth);
  * the watermark at its end, total pages total. */
 void vs_pages_src(struct view_pages_src *s, const char *owners, size_t total);
 
+/* A real arena of 4 KiB pages over a fresh heap region of `pages` pages
+ * (the arena's bitmap takes the first); vs_arena_free gives the region
+ * back.  One at a time. */
+struct arena *vs_arena(size_t pages);
+void vs_arena_free(void);
+
 #endif /* TIDEMARK_VIEWS_SUPPORT_H */
