@@ -208,6 +208,7 @@ int arena_init(struct arena *a, void *base, size_t size, size_t page_size)
         .region_size = (size_t)(end - start),
         .page_size = page_size,
         .page_shift = shift,
+        .fast_free_npages = 1,
     };
     *a = fresh;
     clear_map(a);
@@ -318,14 +319,6 @@ ALWAYS_INLINE int range_all_used(const struct arena *a, size_t i, size_t n)
     return 1;
 }
 
-/* Tell the observer of a free of npages from page i; returns ARENA_OK.  Out
- * of line, so the free path without an observer makes no call. */
-static __attribute__((noinline)) int free_observed(struct arena *a, size_t i, size_t npages)
-{
-    a->observer(a->observer_ctx, ARENA_EVENT_FREE, a->pages + (i << a->page_shift), npages);
-    return ARENA_OK;
-}
-
 /* The bookkeeping of a successful free of npages from page i. */
 ALWAYS_INLINE int freed(struct arena *a, size_t i, size_t npages)
 {
@@ -333,8 +326,6 @@ ALWAYS_INLINE int freed(struct arena *a, size_t i, size_t npages)
         a->first_free = i;
     a->used_pages -= npages;
     a->frees++;
-    if (a->observer != NULL)
-        return free_observed(a, i, npages);
     return ARENA_OK;
 }
 
@@ -349,7 +340,10 @@ static __attribute__((noinline)) int free_run(struct arena *a, size_t i, size_t 
     memset(a->pages + (i << a->page_shift), ARENA_POISON_BYTE, npages << a->page_shift);
 #endif
     set_range(a, i, npages, 0);
-    return freed(a, i, npages);
+    freed(a, i, npages);
+    if (a->observer != NULL)
+        a->observer(a->observer_ctx, ARENA_EVENT_FREE, a->pages + (i << a->page_shift), npages);
+    return ARENA_OK;
 }
 
 int arena_free_pages(struct arena *a, void *pages, size_t npages)
@@ -363,14 +357,19 @@ int arena_free_pages(struct arena *a, void *pages, size_t npages)
     size_t i = (size_t)((p - first) >> a->page_shift);
     if (((uintptr_t)i << a->page_shift) != p - first || i >= a->npages)
         return ARENA_ERR_NOT_IN_ARENA; /* not page-aligned, or past the end */
-    if (npages != 1)
+    /*
+     * One page, the common case, when fast_free_npages is 1.  While an
+     * observer is on it is 0, so every real free takes free_run, which
+     * tells the observer: the path without one pays no extra test.  A free
+     * of 0 pages then comes here: its bit is 0, so it fails below and is
+     * told apart from a double free there, off the common path.
+     */
+    if (npages != a->fast_free_npages)
         return free_run(a, i, npages);
-
-    /* One page, the common case. */
     uint64_t *word = &a->map[i / WORD_BITS];
-    uint64_t bit = 1ull << (i % WORD_BITS);
+    uint64_t bit = (uint64_t)npages << (i % WORD_BITS);
     if ((*word & bit) == 0)
-        return ARENA_ERR_NOT_ALLOCATED;
+        return npages == 0 ? ARENA_ERR_BAD_COUNT : ARENA_ERR_NOT_ALLOCATED;
 #if ARENA_POISON
     memset(pages, ARENA_POISON_BYTE, a->page_size);
 #endif
@@ -462,6 +461,7 @@ void arena_set_observer(struct arena *a, arena_observer_fn fn, void *ctx)
 {
     a->observer = fn;
     a->observer_ctx = fn != NULL ? ctx : NULL;
+    a->fast_free_npages = fn != NULL ? 0 : 1;
     update_hooked(a);
 }
 

@@ -103,6 +103,9 @@ struct arena {
     /* Nonzero while fault injection or the observer is on: the one test an
      * allocation makes before its common path. */
     uint8_t alloc_hooked;
+    /* The npages the one-page free path takes: 1, or 0 while the observer
+     * is on (then every free takes the run path, which tells it). */
+    size_t fast_free_npages;
 };
 
 /* Figures, all in bytes except the four counts at the end. */
@@ -259,9 +262,9 @@ typedef void (*arena_observer_fn)(void *ctx, int event, const void *pages, size_
  * the change (so arena_get_stats inside fn sees them).  Refused or failed
  * calls are not reported.  fn == NULL turns it off (the default after
  * arena_init); a later call replaces the earlier observer.  fn must not
- * allocate, free or reset on the same arena.  When off it costs one compare
- * on the allocation path (shared with arena_fail_after's) and one on the
- * free path.
+ * allocate, free or reset on the same arena.  When off it costs nothing on
+ * the one-page free path and one compare on the allocation path, shared
+ * with arena_fail_after's.
  */
 void arena_set_observer(struct arena *a, arena_observer_fn fn, void *ctx);
 

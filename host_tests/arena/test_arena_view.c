@@ -160,7 +160,9 @@ Test(arena_view, observer_sees_every_successful_change)
     cr_assert_null(arena_alloc_pages(&a, 0));
     cr_assert_null(arena_alloc_pages(&a, 1000));
     cr_assert_eq(arena_free_pages(&a, one, 1), 0);
-    cr_assert_neq(arena_free_pages(&a, one, 1), 0); /* double free: refused */
+    cr_assert_eq(arena_free_pages(&a, one, 1), ARENA_ERR_NOT_ALLOCATED, "double free");
+    cr_assert_eq(arena_free_pages(&a, three, 0), ARENA_ERR_BAD_COUNT, "0 pages");
+    cr_assert_eq(arena_free_pages(&a, three + 3 * PS, 1), ARENA_ERR_NOT_ALLOCATED);
     cr_assert_eq(arena_free_pages(&a, three + PS, 2), 0);
     arena_reset(&a);
     cr_assert_eq(s.n, 5);
@@ -186,7 +188,11 @@ Test(arena_view, observer_sees_every_successful_change)
     cr_assert_eq(s.in_use[4], 0);
 
     arena_set_observer(&a, NULL, &s);
-    cr_assert_not_null(arena_alloc_pages(&a, 2));
+    uint8_t *two = arena_alloc_pages(&a, 2);
+    cr_assert_not_null(two);
+    cr_assert_eq(arena_free_pages(&a, two, 0), ARENA_ERR_BAD_COUNT, "0 pages, no observer");
+    cr_assert_eq(arena_free_pages(&a, two, 1), 0);
+    cr_assert_eq(arena_free_pages(&a, two, 1), ARENA_ERR_NOT_ALLOCATED);
     arena_reset(&a);
     cr_assert_eq(s.n, 5, "off after arena_set_observer(NULL)");
     cr_assert_eq(arena_check(&a), 0);
