@@ -227,15 +227,29 @@ ALWAYS_INLINE void *handed_out(struct arena *a, size_t i, size_t npages)
     return a->pages + (i << a->page_shift);
 }
 
-/* First fit for a run of npages != 1 (0 is refused): walk the free runs from
- * the lowest possibly free page.  Out of line, so the one-page path makes no
- * call. */
+/* Recompute alloc_hooked after the fault injection or the observer changed. */
+static void update_hooked(struct arena *a)
+{
+    a->alloc_hooked = a->fail_countdown != 0 || a->observer != NULL;
+}
+
+/*
+ * Every allocation but the plain one-page one: a run of npages != 1 (0 is
+ * refused), and any allocation while fault injection or the observer is on.
+ * First fit: walk the free runs from the lowest possibly free page.  Out of
+ * line, so the one-page path makes no call.
+ */
 static __attribute__((noinline)) void *alloc_run(struct arena *a, size_t npages)
 {
-    if (npages == 0 || npages > a->npages - a->used_pages) {
-        a->failed_allocs++;
-        return NULL;
+    if (a->fail_countdown != 0 && --a->fail_countdown == 0) {
+        if (a->fail_sticky)
+            a->fail_countdown = 1;
+        else
+            a->alloc_hooked = a->observer != NULL; /* injection now off */
+        goto fail;
     }
+    if (npages == 0 || npages > a->npages - a->used_pages)
+        goto fail;
     size_t i = next_free(a, a->first_free);
     while (npages <= a->npages - i) {
         size_t stop = next_used(a, i, i + npages);
@@ -243,24 +257,23 @@ static __attribute__((noinline)) void *alloc_run(struct arena *a, size_t npages)
             set_range(a, i, npages, 1);
             if (i == a->first_free)
                 a->first_free = i + npages;
-            return handed_out(a, i, npages);
+            void *p = handed_out(a, i, npages);
+            if (a->observer != NULL)
+                a->observer(a->observer_ctx, ARENA_EVENT_ALLOC, p, npages);
+            return p;
         }
         i = next_free(a, stop);
     }
+fail:
     a->failed_allocs++;
     return NULL;
 }
 
-/* Recompute alloc_hooked after the fault injection or the observer changed. */
-static void update_hooked(struct arena *a)
+void *arena_alloc_pages(struct arena *a, size_t npages)
 {
-    a->alloc_hooked = a->fail_countdown != 0 || a->observer != NULL;
-}
-
-/* An allocation without the hooks: first fit, and the counts. */
-ALWAYS_INLINE void *alloc_plain(struct arena *a, size_t npages)
-{
-    if (npages != 1)
+    /* One test for both: a run, or the hooks (they take alloc_run's path,
+     * which finds the same first fit for one page). */
+    if (npages != 1 || a->alloc_hooked)
         return alloc_run(a, npages);
     if (a->used_pages == a->npages) {
         a->failed_allocs++;
@@ -283,29 +296,6 @@ ALWAYS_INLINE void *alloc_plain(struct arena *a, size_t npages)
     size_t i = (size_t)(word - a->map) * WORD_BITS + bit_index(bit);
     a->first_free = i + 1;
     return handed_out(a, i, 1);
-}
-
-/* An allocation while fault injection or the observer is on. */
-static __attribute__((noinline)) void *alloc_with_hooks(struct arena *a, size_t npages)
-{
-    if (a->fail_countdown != 0 && --a->fail_countdown == 0) {
-        if (a->fail_sticky)
-            a->fail_countdown = 1;
-        update_hooked(a);
-        a->failed_allocs++;
-        return NULL;
-    }
-    void *p = alloc_plain(a, npages);
-    if (p != NULL && a->observer != NULL)
-        a->observer(a->observer_ctx, ARENA_EVENT_ALLOC, p, npages);
-    return p;
-}
-
-void *arena_alloc_pages(struct arena *a, size_t npages)
-{
-    if (a->alloc_hooked)
-        return alloc_with_hooks(a, npages);
-    return alloc_plain(a, npages);
 }
 
 /* Are all pages [i, i + n) handed out?  Caller checked i + n <= npages. */

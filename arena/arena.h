@@ -262,9 +262,10 @@ typedef void (*arena_observer_fn)(void *ctx, int event, const void *pages, size_
  * the change (so arena_get_stats inside fn sees them).  Refused or failed
  * calls are not reported.  fn == NULL turns it off (the default after
  * arena_init); a later call replaces the earlier observer.  fn must not
- * allocate, free or reset on the same arena.  When off it costs nothing on
- * the one-page free path and one compare on the allocation path, shared
- * with arena_fail_after's.
+ * allocate, free or reset on the same arena.  When off it costs the
+ * one-page paths nothing: the allocation tests one flag for fault injection
+ * and the observer together, the free compares npages with a field instead
+ * of 1.
  */
 void arena_set_observer(struct arena *a, arena_observer_fn fn, void *ctx);
 
