@@ -207,8 +207,18 @@ static void assert_same_text(const char *board, const char *host)
 /* --- the tests ------------------------------------------------------------------ */
 
 static const char before_noise[] = "stats\nfill 1000\nput 5000 7\ndel 3\nstats\n";
-static const char after_noise[] = "get 5000\nget 3\nput 5000 7\nget 999\nhelp\n"
-                                  "pages\nslots\nhistory\nchart\nstats\nexit 0\n";
+/* The pictures after the noise, compared byte for byte with the host
+ * console's, on the 64-bit board only: the host replay is a 64-bit console,
+ * whose map has 144-byte buckets where the 32-bit board's has 140, so its
+ * slots, its pages and the bytes it records differ there.  The stack test
+ * below runs them on both boards, test_qemu_views.c checks them on both. */
+#if TIDEMARK_XLEN == 64
+#define PICTURES "pages\nslots\nhistory\nchart\n"
+#else
+#define PICTURES ""
+#endif
+static const char after_noise[] = "get 5000\nget 3\nput 5000 7\nget 999\nhelp\n" PICTURES
+                                  "stats\nexit 0\n";
 
 /* Every command help lists (and the hidden trap) has a letter the noise never
  * holds: otherwise noise.h's guarantee would not hold. */
