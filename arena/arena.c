@@ -208,6 +208,7 @@ int arena_init(struct arena *a, void *base, size_t size, size_t page_size)
         .region_size = (size_t)(end - start),
         .page_size = page_size,
         .page_shift = shift,
+        .fast_free_npages = 1,
     };
     *a = fresh;
     clear_map(a);
@@ -226,15 +227,29 @@ ALWAYS_INLINE void *handed_out(struct arena *a, size_t i, size_t npages)
     return a->pages + (i << a->page_shift);
 }
 
-/* First fit for a run of npages != 1 (0 is refused): walk the free runs from
- * the lowest possibly free page.  Out of line, so the one-page path makes no
- * call. */
+/* Recompute alloc_hooked after the fault injection or the observer changed. */
+static void update_hooked(struct arena *a)
+{
+    a->alloc_hooked = a->fail_countdown != 0 || a->observer != NULL;
+}
+
+/*
+ * Every allocation but the plain one-page one: a run of npages != 1 (0 is
+ * refused), and any allocation while fault injection or the observer is on.
+ * First fit: walk the free runs from the lowest possibly free page.  Out of
+ * line, so the one-page path makes no call.
+ */
 static __attribute__((noinline)) void *alloc_run(struct arena *a, size_t npages)
 {
-    if (npages == 0 || npages > a->npages - a->used_pages) {
-        a->failed_allocs++;
-        return NULL;
+    if (a->fail_countdown != 0 && --a->fail_countdown == 0) {
+        if (a->fail_sticky)
+            a->fail_countdown = 1;
+        else
+            a->alloc_hooked = a->observer != NULL; /* injection now off */
+        goto fail;
     }
+    if (npages == 0 || npages > a->npages - a->used_pages)
+        goto fail;
     size_t i = next_free(a, a->first_free);
     while (npages <= a->npages - i) {
         size_t stop = next_used(a, i, i + npages);
@@ -242,25 +257,28 @@ static __attribute__((noinline)) void *alloc_run(struct arena *a, size_t npages)
             set_range(a, i, npages, 1);
             if (i == a->first_free)
                 a->first_free = i + npages;
-            return handed_out(a, i, npages);
+            void *p = handed_out(a, i, npages);
+            if (a->observer != NULL)
+                a->observer(a->observer_ctx, ARENA_EVENT_ALLOC, p, npages);
+            return p;
         }
         i = next_free(a, stop);
     }
+fail:
     a->failed_allocs++;
     return NULL;
 }
 
 void *arena_alloc_pages(struct arena *a, size_t npages)
 {
-    if (a->fail_countdown != 0 && --a->fail_countdown == 0) {
-        if (a->fail_sticky)
-            a->fail_countdown = 1;
-        goto fail;
-    }
-    if (npages != 1)
+    /* One test for both: a run, or the hooks (they take alloc_run's path,
+     * which finds the same first fit for one page). */
+    if (npages != 1 || a->alloc_hooked)
         return alloc_run(a, npages);
-    if (a->used_pages == a->npages)
-        goto fail;
+    if (a->used_pages == a->npages) {
+        a->failed_allocs++;
+        return NULL;
+    }
 
     /*
      * One page, the common case: the first free page at or after first_free
@@ -278,10 +296,6 @@ void *arena_alloc_pages(struct arena *a, size_t npages)
     size_t i = (size_t)(word - a->map) * WORD_BITS + bit_index(bit);
     a->first_free = i + 1;
     return handed_out(a, i, 1);
-
-fail:
-    a->failed_allocs++;
-    return NULL;
 }
 
 /* Are all pages [i, i + n) handed out?  Caller checked i + n <= npages. */
@@ -316,7 +330,10 @@ static __attribute__((noinline)) int free_run(struct arena *a, size_t i, size_t 
     memset(a->pages + (i << a->page_shift), ARENA_POISON_BYTE, npages << a->page_shift);
 #endif
     set_range(a, i, npages, 0);
-    return freed(a, i, npages);
+    freed(a, i, npages);
+    if (a->observer != NULL)
+        a->observer(a->observer_ctx, ARENA_EVENT_FREE, a->pages + (i << a->page_shift), npages);
+    return ARENA_OK;
 }
 
 int arena_free_pages(struct arena *a, void *pages, size_t npages)
@@ -330,14 +347,19 @@ int arena_free_pages(struct arena *a, void *pages, size_t npages)
     size_t i = (size_t)((p - first) >> a->page_shift);
     if (((uintptr_t)i << a->page_shift) != p - first || i >= a->npages)
         return ARENA_ERR_NOT_IN_ARENA; /* not page-aligned, or past the end */
-    if (npages != 1)
+    /*
+     * One page, the common case, when fast_free_npages is 1.  While an
+     * observer is on it is 0, so every real free takes free_run, which
+     * tells the observer: the path without one pays no extra test.  A free
+     * of 0 pages then comes here: its bit is 0, so it fails below and is
+     * told apart from a double free there, off the common path.
+     */
+    if (npages != a->fast_free_npages)
         return free_run(a, i, npages);
-
-    /* One page, the common case. */
     uint64_t *word = &a->map[i / WORD_BITS];
-    uint64_t bit = 1ull << (i % WORD_BITS);
+    uint64_t bit = (uint64_t)npages << (i % WORD_BITS);
     if ((*word & bit) == 0)
-        return ARENA_ERR_NOT_ALLOCATED;
+        return npages == 0 ? ARENA_ERR_BAD_COUNT : ARENA_ERR_NOT_ALLOCATED;
 #if ARENA_POISON
     memset(pages, ARENA_POISON_BYTE, a->page_size);
 #endif
@@ -356,6 +378,8 @@ void arena_reset(struct arena *a)
     a->peak_pages = 0;
     a->high_pages = 0;
     a->resets++;
+    if (a->observer != NULL)
+        a->observer(a->observer_ctx, ARENA_EVENT_RESET, NULL, 0);
 }
 
 void arena_get_stats(const struct arena *a, struct arena_stats *out)
@@ -420,6 +444,69 @@ void arena_fail_after(struct arena *a, size_t k, int sticky)
 {
     a->fail_countdown = k;
     a->fail_sticky = k != 0 && sticky;
+    update_hooked(a);
+}
+
+void arena_set_observer(struct arena *a, arena_observer_fn fn, void *ctx)
+{
+    a->observer = fn;
+    a->observer_ctx = fn != NULL ? ctx : NULL;
+    a->fast_free_npages = fn != NULL ? 0 : 1;
+    update_hooked(a);
+}
+
+size_t arena_page_count(const struct arena *a)
+{
+    return a->npages;
+}
+
+size_t arena_page_index(const struct arena *a, const void *p)
+{
+    if (!arena_contains(a, p))
+        return SIZE_MAX;
+    return (size_t)(((uintptr_t)p - (uintptr_t)a->pages) >> a->page_shift);
+}
+
+void *arena_page_address(const struct arena *a, size_t index)
+{
+    if (index >= a->npages)
+        return NULL;
+    return a->pages + (index << a->page_shift);
+}
+
+size_t arena_pages_used(const struct arena *a, size_t first, size_t n)
+{
+    if (first >= a->npages)
+        return 0;
+    size_t end = n > a->npages - first ? a->npages : first + n;
+    size_t used = 0;
+    for (size_t i = first, next; i < end; i = next)
+        used += popcount64(a->map[i / WORD_BITS] & span_mask(i, end, &next));
+    return used;
+}
+
+void arena_get_frag(const struct arena *a, struct arena_frag *out)
+{
+    size_t free_pages = 0, largest = 0, runs = 0, below = 0;
+    /* Walk the free runs: each starts at a free page and ends at the next
+     * handed-out one (or the last page). */
+    for (size_t i = next_free_call(a, 0); i < a->npages;) {
+        size_t end = next_used_call(a, i, a->npages);
+        size_t len = end - i;
+        free_pages += len;
+        runs++;
+        if (len > largest)
+            largest = len;
+        if (i < a->high_pages)
+            below += (end < a->high_pages ? end : a->high_pages) - i;
+        i = end < a->npages ? next_free_call(a, end) : a->npages;
+    }
+    *out = (struct arena_frag){
+        .free = free_pages << a->page_shift,
+        .largest_free = largest << a->page_shift,
+        .free_runs = runs,
+        .free_below_watermark = below << a->page_shift,
+    };
 }
 
 const char *arena_strerror(int code)

@@ -96,6 +96,16 @@ struct arena {
     /* Fault injection for tests (see arena_fail_after); 0 = off. */
     size_t fail_countdown;
     int fail_sticky;
+
+    /* The observer (arena_set_observer); NULL = off. */
+    void (*observer)(void *ctx, int event, const void *pages, size_t npages);
+    void *observer_ctx;
+    /* Nonzero while fault injection or the observer is on: the one test an
+     * allocation makes before its common path. */
+    uint8_t alloc_hooked;
+    /* The npages the one-page free path takes: 1, or 0 while the observer
+     * is on (then every free takes the run path, which tells it). */
+    size_t fast_free_npages;
 };
 
 /* Figures, all in bytes except the four counts at the end. */
@@ -188,6 +198,76 @@ int arena_check(const struct arena *a);
  * it off.  k == 0 turns injection off.  When off it costs one compare.
  */
 void arena_fail_after(struct arena *a, size_t k, int sticky);
+
+/* --- Looking at the pages ---------------------------------------------- */
+
+/* Pages the arena hands out (usable pages, free or not). */
+size_t arena_page_count(const struct arena *a);
+
+/*
+ * Index (0 = first usable page) of the page that holds p, or SIZE_MAX when p
+ * is not inside one of the arena's pages.  arena_page_address is the
+ * reverse: the address of page index, or NULL when index >= the page count.
+ * Both change nothing.
+ */
+size_t arena_page_index(const struct arena *a, const void *p);
+void *arena_page_address(const struct arena *a, size_t index);
+
+/*
+ * How many of the pages [first, first + n) are handed out now.  The range is
+ * clipped to the arena's pages (pages past the last count as free), so any
+ * first and n may be asked.  Changes nothing; costs a pass over the bitmap
+ * words of the range.
+ */
+size_t arena_pages_used(const struct arena *a, size_t first, size_t n);
+
+/*
+ * Fragmentation, in bytes except free_runs:
+ *   free                  free pages in the whole arena;
+ *   largest_free          the longest run of contiguous free pages (the
+ *                         largest single allocation that could succeed now);
+ *   free_runs             maximal runs of free pages (the part above the
+ *                         watermark, never touched, is one of them when the
+ *                         watermark is below the last page);
+ *   free_below_watermark  free pages below the watermark: touched since the
+ *                         last reset, reusable, but still counted by it.
+ * free - free_below_watermark is the never-touched part above the watermark.
+ */
+struct arena_frag {
+    size_t free;
+    size_t largest_free;
+    size_t free_runs;
+    size_t free_below_watermark;
+};
+
+/* Fill *out with the fragmentation figures.  Changes nothing; costs a pass
+ * over the bitmap. */
+void arena_get_frag(const struct arena *a, struct arena_frag *out);
+
+/* --- The observer --------------------------------------------------------- */
+
+/* What the observer is told about. */
+enum arena_event {
+    ARENA_EVENT_ALLOC = 1, /* pages: the run handed out, npages its length */
+    ARENA_EVENT_FREE = 2,  /* pages: the run given back, npages its length */
+    ARENA_EVENT_RESET = 3  /* pages: NULL, npages: 0                       */
+};
+
+/* Called with the observer's ctx, an ARENA_EVENT_*, and the run. */
+typedef void (*arena_observer_fn)(void *ctx, int event, const void *pages, size_t npages);
+
+/*
+ * Call fn(ctx, ...) after every successful arena_alloc_pages,
+ * arena_free_pages and arena_reset, once the arena's figures already count
+ * the change (so arena_get_stats inside fn sees them).  Refused or failed
+ * calls are not reported.  fn == NULL turns it off (the default after
+ * arena_init); a later call replaces the earlier observer.  fn must not
+ * allocate, free or reset on the same arena.  When off it costs the
+ * one-page paths nothing: the allocation tests one flag for fault injection
+ * and the observer together, the free compares npages with a field instead
+ * of 1.
+ */
+void arena_set_observer(struct arena *a, arena_observer_fn fn, void *ctx);
 
 /* Text for an ARENA_* code ("page size ..."), or "unknown error". */
 const char *arena_strerror(int code);

@@ -25,7 +25,10 @@ if(NOT EXISTS "${MAP}")
 endif()
 file(STRINGS "${MAP}" lines)
 set(GOAL 6144)
-set(CEILING 6516)
+# 6,516 until the arena gained its observer (arena_set_observer): alloc_run
+# now takes fault injection and the observer's call, free_run the
+# observer's, the one-page free keys on a field: 92 bytes more here.
+set(CEILING 6608)
 string(REPLACE "," ";" LIBS "${LIBS}")
 
 set(in_map OFF)

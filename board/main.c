@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * main.c - the tidemark firmware: banner, the seed experiment's table, then
- * the console on the UART until `exit`.
+ * main.c - the tidemark firmware: banner, the seed experiment's table and
+ * scenario 2 in pictures, then the console on the UART until `exit`.
  *
  * Reached from picolibc's crt0-hosted (after board/start.S), which calls
  * exit(main()), so main's return value becomes QEMU's exit status through
@@ -22,6 +22,7 @@
 #include "bench.h"
 #include "console.h"
 #include "experiment.h"
+#include "experiment_views.h"
 #include "fdt.h"
 #include "instret.h"
 #include "stack.h"
@@ -188,8 +189,12 @@ int main(void)
                BENCH_REGION_BYTES + 2 * ARENA_PAGE_SIZE);
     printf("\n");
 
-    (void)experiment_run(experiment_region, sizeof experiment_region, &boot_table);
+    struct experiment_watch watch;
+    experiment_views_watch(&watch);
+    (void)experiment_run_watched(experiment_region, sizeof experiment_region, &boot_table, &watch);
     experiment_print(&boot_table, uart_sink, NULL);
+    printf("\n");
+    experiment_views_print(uart_sink, NULL);
     printf("\n");
 
     struct console_config cfg = {

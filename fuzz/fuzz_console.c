@@ -7,7 +7,9 @@
  * (console_feed_bytes) as UART bytes would.  Odd: the rest is split at LF and
  * each piece is run as one command (console_run_line), and its answer is
  * checked: `help`, `stats` and `demo` print their own blocks (`stats` exactly
- * its three lines); every other command answers exactly one line, `ok`, a
+ * its four lines), the pictures (`pages`, `slots`, `history`, `chart`)
+ * theirs, within 80 columns but for their key=value lines, changing
+ * nothing; every other command answers exactly one line, `ok`, a
  * decimal value or `ERR ...`, and an `ERR` from anything but `fill` leaves
  * the map and the arena as they were (console.h: after "out of pages" the
  * arena's counters, peak and watermark may record the attempt).  In both
@@ -26,7 +28,7 @@
 
 static _Alignas(4096) uint8_t region[ARENA_BYTES];
 static _Alignas(4096) uint8_t demo[EXPERIMENT_REGION_SIZE];
-static char out[1 << 16];
+static char out[1 << 18]; /* a full history is about 100 KiB */
 static size_t out_len;
 
 static void sink(void *ctx, const char *s, size_t n)
@@ -85,8 +87,27 @@ static void check_stats(const char *s)
     REQUIRE(l2 != NULL && starts(s, "arena in_use="));
     const char *l3 = strchr(l2 + 1, '\n');
     REQUIRE(l3 != NULL && starts(l2 + 1, "map len="));
-    REQUIRE(starts(l3 + 1, "stack used="));
-    REQUIRE(strchr(l3 + 1, '\n') != NULL && strchr(l3 + 1, '\n')[1] == '\0');
+    const char *l4 = strchr(l3 + 1, '\n');
+    REQUIRE(l4 != NULL && starts(l3 + 1, "stack used="));
+    REQUIRE(starts(l4 + 1, "frag free="));
+    REQUIRE(strchr(l4 + 1, '\n') != NULL && strchr(l4 + 1, '\n')[1] == '\0');
+}
+
+/* A picture: starts with its first line's key, every line ends, and no
+ * line but a key=value one (slots live=, history's at=) passes 80 columns;
+ * at most a history's worth of lines. */
+static void check_view(const char *s, const char *first)
+{
+    REQUIRE(starts(s, first));
+    size_t lines = 0;
+    for (const char *l = s; *l; lines++) {
+        const char *e = strchr(l, '\n');
+        REQUIRE(e != NULL);
+        if (!starts(l, "slots live=") && !starts(l, "at="))
+            REQUIRE(e - l <= 80);
+        l = e + 1;
+    }
+    REQUIRE(lines <= CONSOLE_HISTORY_ENTRIES + 1);
 }
 
 static void run_checked(struct console *c, struct arena *a, const char *line,
@@ -126,6 +147,13 @@ static void run_checked(struct console *c, struct arena *a, const char *line,
     }
     if (IS("help") || IS("demo"))
         return;
+    if (IS("pages") || IS("slots") || IS("history") || IS("chart")) {
+        check_view(out, IS("pages") ? "pages total=" : IS("slots") ? "slots live=" :
+                        IS("chart") ? "chart entries=" : out[0] == 'o' ? "ok\n" : "history entries=");
+        take(c, a, &after);
+        REQUIRE(memcmp(&before, &after, sizeof before) == 0); /* they only read */
+        return;
+    }
     if (IS("stats") && out_len > 0) {
         check_stats(out);
         return;

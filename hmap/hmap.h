@@ -273,6 +273,63 @@ int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val);
 bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val);
 bool hmap_delete_u64(struct hmap *m, uint64_t key);
 
+/* --- Looking inside: the map's pages and slots (hmap_view.c) ----------------
+ * For tools that draw the map over its arena.  They read only. */
+
+/* What an arena run of the map holds. */
+enum hmap_run_kind {
+    HMAP_RUN_ARRAY = 1,     /* the current bucket array, with its
+                               preallocated overflow buckets             */
+    HMAP_RUN_OLD_ARRAY = 2, /* the old bucket array, while a growth is
+                               under way                                 */
+    HMAP_RUN_OVERFLOW = 3   /* an overflow chunk (of either array)        */
+};
+
+/* Called once per run: its first page, its length in pages, its kind. */
+typedef void (*hmap_run_fn)(void *ctx, const void *pages, size_t npages, int kind);
+
+/*
+ * Call fn(ctx, ...) once for every arena run the map holds: the current
+ * array, then the old array (while growing), then the overflow chunks of
+ * the current and of the old array.  The runs' pages add up to the map's
+ * bytes (hmap_get_stats).  Returns the number of runs (0 for an empty map
+ * with no array, or when m or fn is NULL).  fn must not write to the map.
+ */
+size_t hmap_for_each_run(const struct hmap *m, hmap_run_fn fn, void *ctx);
+
+/* Slots by state. */
+struct hmap_slot_counts {
+    size_t live;      /* holding an entry                                 */
+    size_t empty;     /* empty (Go's emptyOne or emptyRest)               */
+    size_t evacuated; /* moved to the new array (old array, while growing) */
+};
+
+/*
+ * Count the slots of every bucket the map uses: the regular buckets of the
+ * current and the old array and the overflow buckets linked into their
+ * chains (spare overflow buckets not linked anywhere are not counted).
+ * live equals hmap_len; live + empty + evacuated is 8 times the buckets
+ * counted.  All zero for NULL or a map with no array.
+ */
+void hmap_slot_totals(const struct hmap *m, struct hmap_slot_counts *out);
+
+/* Bytes of payload one entry stores: key_size + val_size (0 for NULL). */
+size_t hmap_entry_size(const struct hmap *m);
+
+/* Pages of the current bucket array's run (0 when there is none), and its
+ * first page (NULL when there is none). */
+size_t hmap_array_pages(const struct hmap *m);
+const void *hmap_array_start(const struct hmap *m);
+
+/*
+ * Count the slots of the buckets that start in page `page` (0 = the
+ * array's first) of the current array's run: regular buckets and the
+ * preallocated overflow buckets stored there, linked into a chain or
+ * spare (a spare bucket's slots are empty).  Returns the number of buckets
+ * counted; 0, with *out all zero, when page is past the run.
+ */
+size_t hmap_array_page_slots(const struct hmap *m, size_t page, struct hmap_slot_counts *out);
+
 /* The built-in hash: seeded, 64-bit, over len bytes. */
 uint64_t hmap_hash_bytes(const void *key, size_t len, uint64_t seed);
 

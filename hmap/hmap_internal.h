@@ -385,6 +385,10 @@ void hm_table_free(const struct hmap *m, struct hmap_table *t);
  * list from the array's preallocated overflow buckets. */
 void hm_table_clear(const struct hmap *m, struct hmap_table *t);
 
+/* The chunk after chunk c in its table's list (NULL at the end); *npages
+ * gets c's length in pages. */
+uint8_t *hm_chunk_next(const uint8_t *c, size_t *npages);
+
 /* Arena pages t holds. */
 size_t hm_table_pages(const struct hmap_table *t);
 

@@ -78,14 +78,21 @@ size_t hm_array_pages(const struct hmap *m, unsigned B)
     return arena_pages_for(m->arena, (nb + prealloc) * m->bucket_size);
 }
 
+uint8_t *hm_chunk_next(const uint8_t *c, size_t *npages)
+{
+    struct chunk_header h;
+    memcpy(&h, c, sizeof h);
+    *npages = h.npages;
+    return h.next;
+}
+
 size_t hm_table_chunk_pages(const struct hmap_table *t)
 {
     size_t pages = 0;
     for (uint8_t *c = t->chunks; c != NULL;) {
-        struct chunk_header h;
-        memcpy(&h, c, sizeof h);
-        pages += h.npages;
-        c = h.next;
+        size_t n;
+        c = hm_chunk_next(c, &n);
+        pages += n;
     }
     return pages;
 }

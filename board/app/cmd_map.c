@@ -16,8 +16,10 @@ static void cmd_stats(struct console *c, const struct console_word *w, int nargs
     (void)w;
     (void)nargs;
     struct arena_stats as;
+    struct arena_frag af;
     struct hmap_stats ms;
     arena_get_stats(c->cfg.arena, &as);
+    arena_get_frag(c->cfg.arena, &af);
     hmap_get_stats(&c->map, &ms);
     size_t used = 0, size = 0;
     if (c->cfg.stack)
@@ -30,6 +32,8 @@ static void cmd_stats(struct console *c, const struct console_word *w, int nargs
     console_say(c, "map len=%zu B=%u buckets=%zu overflow=%zu bytes=%zu growing=%d\n", ms.len,
                 ms.B, ms.buckets, ms.overflow, ms.bytes, ms.growing ? 1 : 0);
     console_say(c, "stack used=%zu size=%zu\n", used, size);
+    console_say(c, "frag free=%zu largest_free=%zu free_runs=%zu free_below_watermark=%zu\n",
+                af.free, af.largest_free, af.free_runs, af.free_below_watermark);
 }
 
 static void cmd_put(struct console *c, const struct console_word *w, int nargs)
@@ -163,7 +167,7 @@ static void cmd_compact(struct console *c, const struct console_word *w, int nar
 }
 
 static const struct console_command map_commands[] = {
-    {"stats", "", 0, 0, false, NULL, cmd_stats, "arena, map and stack figures"},
+    {"stats", "", 0, 0, false, NULL, cmd_stats, "arena, map, stack and fragmentation figures"},
     {"put", "K V", 2, 2, false, NULL, cmd_put, "insert key K with value V, or overwrite it"},
     {"get", "K", 1, 1, false, NULL, cmd_get, "print K's value"},
     {"del", "K", 1, 1, false, NULL, cmd_del, "delete K (its slot stays allocated)"},

@@ -30,6 +30,8 @@ int console_init(struct console *c, const struct console_config *cfg)
     if (hmap_init(&c->map, &map_u64_type, cfg->arena, CONSOLE_MAP_HINT, CONSOLE_MAP_SEED) !=
         HMAP_OK)
         return CONSOLE_ERR_MAP;
+    history_init(&c->history, c->history_buf, CONSOLE_HISTORY_ENTRIES, cfg->arena, &c->map);
+    arena_set_observer(cfg->arena, history_observe, &c->history);
     return CONSOLE_OK;
 }
 

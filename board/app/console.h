@@ -10,8 +10,8 @@
  *
  * Its files: console.c (set-up, state), console_line.c (the line editor),
  * console_dispatch.c (the command table, words, arguments, help), and the
- * commands by kind: cmd_map.c (stats and the map's commands), cmd_system.c
- * (demo, bench, exit, trap).
+ * commands by kind: cmd_map.c (stats and the map's commands), cmd_view.c
+ * (the pictures of the memory), cmd_system.c (demo, bench, exit, trap).
  *
  * Line handling (console_feed, one byte at a time):
  *   - CR, LF and CRLF each end one line (the LF of a CRLF is swallowed, so it
@@ -32,10 +32,43 @@
  *
  * Answers, one line each unless stated:
  *   help            the command list (several lines)
- *   stats           exactly three lines:
+ *   stats           exactly four lines:
  *     arena in_use=<bytes> watermark=<bytes> peak=<bytes> capacity=<bytes> page=<bytes> allocs=<n> frees=<n> failed=<n>
  *     map len=<n> B=<n> buckets=<n> overflow=<n> bytes=<n> growing=<0|1>
  *     stack used=<bytes> size=<bytes>
+ *     frag free=<bytes> largest_free=<bytes> free_runs=<n> free_below_watermark=<bytes>
+ *                   (arena_get_frag: free pages, the longest run of them,
+ *                   the runs, and the free bytes below the watermark)
+ *   pages           the arena's page map up to the watermark (view.h's
+ *                   view_pages): a `pages total=...` line, rows of one
+ *                   character per page (or per k pages) by owner: A the
+ *                   map's bucket array, O its old array while growing, v an
+ *                   overflow chunk, # anything else, . free; a legend; the
+ *                   pages above the watermark.  At most 35 lines
+ *   slots           what the map's slots hold (view.h's view_slots): the
+ *                   line
+ *     slots live=<n> empty=<n> evacuated=<n> buckets=<n> overflow=<n> bytes=<n> live_bytes=<n>
+ *                   (live_bytes = len * 16, the payload stored), then
+ *                   `array first_page=<n> pages=<n> per_char=<k>`, rows of
+ *                   one character per page of the bucket array (1-9 tenths
+ *                   of its slots live, F all, . none) and a legend.  At
+ *                   most 35 lines.  The two key=value lines of these
+ *                   commands (`slots live=...`, history's `at=...`) keep
+ *                   their documented format even where it passes 80
+ *                   columns, as stats' lines do; every other line fits 80
+ *   history [clear] the recorded history (history.h): at every arena
+ *                   allocation, free and reset and at the end of every
+ *                   command that ran (an ERR answer too, not an unknown
+ *                   command), the last CONSOLE_HISTORY_ENTRIES of them:
+ *     history entries=<n> dropped=<n>
+ *     at=<seq> event=<alloc|free|reset|cmd> pages=<n> len=<n> bytes=<n> in_use=<n> watermark=<n>[ cmd=<name>]
+ *                   oldest first; `history clear` forgets them and answers
+ *                   ok (its own cmd entry is then the first); any other
+ *                   argument is ERR
+ *   chart           in_use (i), the map's bytes (b) and the watermark (w)
+ *                   over the history (view.h's view_chart): y in KiB or
+ *                   MiB, x in history entries, at most 20 lines; one line
+ *                   `chart entries=0: ...` when nothing is recorded
  *   put K V         ok
  *   get K           the value, in decimal (`ERR get: no such key K` if absent)
  *   del K           ok (`ERR del: no such key K` if absent)
@@ -112,6 +145,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "history.h"
 #include "hmap.h"
 #include "out.h"
 
@@ -121,6 +155,9 @@
 /* The two line-editing control bytes the console acts on (besides BS/DEL). */
 #define CONSOLE_CTRL_C 0x03 /* cancel the line */
 #define CONSOLE_CTRL_U 0x15 /* erase the line  */
+
+/* Entries the console's history holds (history.h). */
+#define CONSOLE_HISTORY_ENTRIES 1024
 
 /* Seed of the console's map: fixed, so runs are reproducible. */
 #define CONSOLE_MAP_SEED 0x7469646500000001ULL
@@ -183,11 +220,17 @@ struct console {
     bool after_cr;             /* the previous byte was CR                  */
     bool exited;               /* `exit` ran                                */
     int exit_code;
+    /* The memory over time: the arena's events and the ends of commands,
+     * in a ring kept here (static on the board), not in the arena. */
+    struct history history;
+    struct history_entry history_buf[CONSOLE_HISTORY_ENTRIES];
 };
 
 /*
  * Set up *c with an empty map on cfg->arena (nothing is allocated until the
- * first put).  Prints nothing.  Returns CONSOLE_OK; CONSOLE_ERR_ARG if c,
+ * first put) and an empty history, which it makes the arena's observer
+ * (arena_set_observer: one console per arena; the console must outlive the
+ * arena's use, or the caller turns the observer off).  Prints nothing.  Returns CONSOLE_OK; CONSOLE_ERR_ARG if c,
  * cfg, cfg->write or cfg->arena is NULL (then *c is untouched and not
  * usable); CONSOLE_ERR_MAP if hmap_init refused the map (then *c is not
  * usable).

@@ -24,6 +24,7 @@ static CONSOLE_COMMAND_SET(help_set, help_commands);
 static const struct console_command_set *const command_sets[] = {
     &help_set,
     &console_map_commands,
+    &console_view_commands,
     &console_system_commands,
     &console_selftest_commands,
 };
@@ -114,7 +115,7 @@ static void cmd_help(struct console *c, const struct console_word *w, int nargs)
             console_say(c, "  %-12s %s\n", usage, k->help);
         }
     }
-    console_say(c, "answers: ok, a value, or a line starting with ERR; stats prints three lines\n");
+    console_say(c, "answers: ok, a value, or a line starting with ERR; stats prints four lines\n");
 }
 
 static const struct console_command *find_command(const struct console *c,
@@ -175,4 +176,6 @@ void console_dispatch(struct console *c, const char *line, size_t n)
         return;
     }
     k->run(c, w, nargs);
+    /* The end of every command that ran (ERR answers too) is in the history. */
+    history_record(&c->history, HISTORY_CMD, 0, k->name);
 }

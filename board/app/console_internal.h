@@ -58,6 +58,7 @@ struct console_command_set {
 extern const struct console_command_set console_map_commands;    /* cmd_map.c    */
 extern const struct console_command_set console_system_commands; /* cmd_system.c */
 extern const struct console_command_set console_selftest_commands; /* cmd_selftest.c */
+extern const struct console_command_set console_view_commands;   /* cmd_view.c   */
 
 /* Print one formatted piece through cfg.write (out.h: cut at
  * OUT_PIECE_MAX, never overrun).  console.c. */

@@ -181,6 +181,12 @@ static int run_step(const struct step *s, struct hmap maps[2], bool live[2], str
 
 int experiment_run(void *region, size_t size, struct experiment_result *r)
 {
+    return experiment_run_watched(region, size, r, NULL);
+}
+
+int experiment_run_watched(void *region, size_t size, struct experiment_result *r,
+                           const struct experiment_watch *w)
+{
     struct arena a;
     struct hmap maps[2];
     bool live[2] = {false, false};
@@ -198,8 +204,16 @@ int experiment_run(void *region, size_t size, struct experiment_result *r)
         return rc;
     }
 
+    bool watching = false;
     for (size_t i = 0; i < NSTEPS; i++) {
         const struct step *s = &steps[i];
+        if (w != NULL && s->scenario == w->scenario && !watching) {
+            watching = true;
+            w->begin(w->ctx, &a);
+        } else if (watching && s->scenario != w->scenario) {
+            watching = false;
+            w->end(w->ctx, &a);
+        }
         rc = run_step(s, maps, live, &a);
         if (rc != 0) {
             r->err = rc;
@@ -221,7 +235,11 @@ int experiment_run(void *region, size_t size, struct experiment_result *r)
         row->bytes = ms.bytes;
         row->in_use = as.in_use;
         row->watermark = as.watermark;
+        if (watching)
+            w->step(w->ctx, row, &maps[s->map], &a);
     }
+    if (watching)
+        w->end(w->ctx, &a);
 
     /* Leave no map holding pages (the region is the caller's again). */
     for (int k = 0; k < 2; k++)

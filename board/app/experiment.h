@@ -84,6 +84,29 @@ const char *experiment_scenario_title(int scenario);
  */
 int experiment_run(void *region, size_t size, struct experiment_result *r);
 
+/* Watching one scenario of a run (experiment_run_watched): the hooks see
+ * the experiment's own arena and map while that scenario's steps run. */
+struct arena;
+struct hmap;
+struct experiment_watch {
+    int scenario;  /* the scenario watched, 1..6                         */
+    void *ctx;     /* passed to every hook                               */
+    /* Before the scenario's first step (to attach an arena observer). */
+    void (*begin)(void *ctx, struct arena *a);
+    /* After each of its steps, with the row just recorded and the map the
+     * step worked on (made by then, except after a failed make). */
+    void (*step)(void *ctx, const struct experiment_row *row, const struct hmap *m,
+                 struct arena *a);
+    /* After its last step, or when the run stops inside it (to detach). */
+    void (*end)(void *ctx, struct arena *a);
+};
+
+/* experiment_run, with w's hooks called around the steps of w->scenario
+ * (w == NULL: exactly experiment_run).  The hooks must not change the
+ * arena or the map: the table is the same with or without them. */
+int experiment_run_watched(void *region, size_t size, struct experiment_result *r,
+                           const struct experiment_watch *w);
+
 /*
  * Check the claims the table exists to show; returns NULL when all hold,
  * else a sentence naming the first that failed:

@@ -155,7 +155,7 @@ static struct stats3 stats(void)
     const char *a = run("stats");
     struct stats3 s;
     cr_assert(transcript_stats(a, 0, &s), "stats lines malformed: '%s'", a);
-    cr_assert_eq(transcript_count_lines(a, ""), 3, "stats must print exactly three lines: '%s'",
+    cr_assert_eq(transcript_count_lines(a, ""), 4, "stats must print exactly four lines: '%s'",
                  a);
     return s;
 }
@@ -299,7 +299,9 @@ Test(console, stats_lines_exact)
     cr_assert_str_eq(a, "arena in_use=0 watermark=0 peak=0 capacity=8384512 page=4096 allocs=0 "
                         "frees=0 failed=0\n"
                         "map len=0 B=0 buckets=0 overflow=0 bytes=0 growing=0\n"
-                        "stack used=1234 size=16384\n");
+                        "stack used=1234 size=16384\n"
+                        "frag free=8384512 largest_free=8384512 free_runs=1 "
+                        "free_below_watermark=0\n");
 }
 
 Test(console, stats_without_stack_hook_prints_zero)
@@ -386,6 +388,39 @@ Test(console, fill_delall_reset_tell_the_seed_story)
     cr_assert_eq(r.in_use, 0, "only reset gives the pages back");
     cr_assert_eq(r.watermark, f.watermark, "the watermark stays");
     cr_assert_eq(r.buckets, 0);
+}
+
+/* The frag line against the arena line: every handed-out page lies below
+ * the watermark, so the free bytes below it are watermark - in_use. */
+static void assert_frag_agrees(const struct stats3 *s, const char *what)
+{
+    cr_assert_eq(s->frag_free, s->capacity - s->in_use, "%s: free", what);
+    cr_assert_eq(s->frag_below, s->watermark - s->in_use, "%s: free below the watermark", what);
+    cr_assert_leq(s->frag_largest, s->frag_free, "%s", what);
+    cr_assert_geq(s->frag_largest, s->capacity - s->watermark, "%s: the untouched top", what);
+    cr_assert_geq(s->frag_runs, 1, "%s", what);
+}
+
+Test(console, frag_line_follows_fill_delall_reset)
+{
+    big();
+    assert_ok(run("fill 8192"), "fill");
+    struct stats3 f = stats();
+    assert_frag_agrees(&f, "fill 8192");
+    /* The growths left holes below the watermark: more than one free run. */
+    cr_assert_gt(f.frag_runs, 1);
+    cr_assert_gt(f.frag_below, 0);
+    assert_ok(run("delall"), "delall");
+    struct stats3 d = stats();
+    assert_frag_agrees(&d, "delall");
+    cr_assert_eq(d.frag_free, f.frag_free, "delete frees no page");
+    cr_assert_eq(d.frag_runs, f.frag_runs);
+    assert_ok(run("reset"), "reset");
+    struct stats3 r = stats();
+    assert_frag_agrees(&r, "reset");
+    cr_assert_eq(r.frag_runs, 1, "every page free: one run");
+    cr_assert_eq(r.frag_largest, r.capacity);
+    cr_assert_eq(r.frag_below, r.watermark, "reusable, but still under the watermark");
 }
 
 Test(console, delall_deletes_only_what_fill_put)

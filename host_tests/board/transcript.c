@@ -51,10 +51,11 @@ bool transcript_stats(const char *text, int nth, struct stats3 *s)
     const char *p = nth_line_start(text, "arena in_use=", nth);
     if (!p)
         return false;
-    char l1[512], l2[512], l3[512], again[512];
+    char l1[512], l2[512], l3[512], l4[512], again[512];
     p = take_line(p, l1, sizeof l1);
     p = take_line(p, l2, sizeof l2);
-    take_line(p, l3, sizeof l3);
+    p = take_line(p, l3, sizeof l3);
+    take_line(p, l4, sizeof l4);
 
     if (sscanf(l1,
                "arena in_use=%zu watermark=%zu peak=%zu capacity=%zu page=%zu allocs=%zu "
@@ -82,7 +83,16 @@ bool transcript_stats(const char *text, int nth, struct stats3 *s)
     if (sscanf(l3, "stack used=%zu size=%zu", &s->stack_used, &s->stack_size) != 2)
         return false;
     snprintf(again, sizeof again, "stack used=%zu size=%zu", s->stack_used, s->stack_size);
-    return strcmp(again, l3) == 0;
+    if (strcmp(again, l3) != 0)
+        return false;
+
+    if (sscanf(l4, "frag free=%zu largest_free=%zu free_runs=%zu free_below_watermark=%zu",
+               &s->frag_free, &s->frag_largest, &s->frag_runs, &s->frag_below) != 4)
+        return false;
+    snprintf(again, sizeof again,
+             "frag free=%zu largest_free=%zu free_runs=%zu free_below_watermark=%zu",
+             s->frag_free, s->frag_largest, s->frag_runs, s->frag_below);
+    return strcmp(again, l4) == 0;
 }
 
 int transcript_count_stats(const char *text)

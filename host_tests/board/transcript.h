@@ -12,16 +12,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The three lines of `stats`. */
+/* The four lines of `stats` (the stack figures last: tests compare the
+ * rest with memcmp). */
 struct stats3 {
     size_t in_use, watermark, peak, capacity, page, allocs, frees, failed;
     size_t len, B, buckets, overflow, bytes, growing;
+    size_t frag_free, frag_largest, frag_runs, frag_below;
     size_t stack_used, stack_size;
 };
 
 /*
- * Parse the nth (from 0) `arena in_use=` line of text and the two lines
- * after it.  True only when all three lines are exactly in the documented
+ * Parse the nth (from 0) `arena in_use=` line of text and the three lines
+ * after it.  True only when all four lines are exactly in the documented
  * format (re-printing the parsed figures gives back each line byte for
  * byte), growing is 0 or 1, and the lines are consecutive.
  */

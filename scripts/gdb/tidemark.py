@@ -4,7 +4,7 @@
 # the console.  Load it with `-x scripts/gdb/tidemark.py` (the virt build's
 # `debug` target prints the whole gdb command line).
 #
-#   tidemark stats [ARENA [MAP]]  the three `stats` lines (arena, map, stack)
+#   tidemark stats [ARENA [MAP]]  the four `stats` lines (arena, map, stack, frag)
 #   tidemark arena [ARENA]        the arena line
 #   tidemark map [MAP]            the map line
 #   tidemark pages [ARENA]        the page map up to the watermark: one
@@ -16,8 +16,9 @@
 # example: `tidemark map m` and `tidemark arena m->arena`.
 #
 # The figures are computed here from the structures as arena_get_stats,
-# hmap_get_stats and board_stack_used compute them; the host test that runs
-# gdb against QEMU (gdb_session) holds that they print what `stats` prints.
+# hmap_get_stats, board_stack_used and arena_get_frag compute them; the host
+# test that runs gdb against QEMU (gdb_session) holds that they print what
+# `stats` prints.
 import gdb
 
 # board/stack.h's STACK_PAINT: start.S paints the stack with it.
@@ -69,6 +70,28 @@ def stack_line():
     return "stack used=%d size=%d" % (len(mem) - w, len(mem))
 
 
+def frag_line(a):
+    """stats' frag line, from the arena's bitmap: free pages, the longest run
+    of them, the runs, the free pages below the watermark."""
+    shift = u(a["page_shift"])
+    npages, high = u(a["npages"]), u(a["high_pages"])
+    words = (npages + 63) // 64
+    raw = bytes(gdb.selected_inferior().read_memory(u(a["map"]), words * 8))
+    free = largest = runs = below = run = 0
+    for i in range(npages + 1):
+        if i < npages and not (raw[i // 8] >> (i % 8)) & 1:
+            free += 1
+            run += 1
+            below += i < high
+            continue
+        if run:
+            runs += 1
+            largest = max(largest, run)
+        run = 0
+    return ("frag free=%d largest_free=%d free_runs=%d free_below_watermark=%d" %
+            (free << shift, largest << shift, runs, below << shift))
+
+
 def page_map(a, per_row=64):
     high = u(a["high_pages"])
     npages = u(a["npages"])
@@ -91,7 +114,7 @@ def page_map(a, per_row=64):
 class Tidemark(gdb.Command):
     """tidemark stats|arena|map|pages: a halted tidemark firmware's figures.
 
-tidemark stats [ARENA [MAP]]  the three lines the console's stats prints
+tidemark stats [ARENA [MAP]]  the four lines the console's stats prints
 tidemark arena [ARENA]        the arena line
 tidemark map [MAP]            the map line
 tidemark pages [ARENA]        the page map up to the watermark (# handed out)
@@ -119,12 +142,12 @@ class Sub(gdb.Command):
 def cmd_stats(args):
     a = struct_value(args[0] if len(args) > 0 else DEFAULT_ARENA)
     m = struct_value(args[1] if len(args) > 1 else DEFAULT_MAP)
-    return [arena_line(a), map_line(m), stack_line()]
+    return [arena_line(a), map_line(m), stack_line(), frag_line(a)]
 
 
 Tidemark()
 Sub("stats", cmd_stats,
-    "tidemark stats [ARENA [MAP]]: the arena, map and stack lines of the console's stats.")
+    "tidemark stats [ARENA [MAP]]: the arena, map, stack and frag lines of the console's stats.")
 Sub("arena", lambda args: [arena_line(struct_value(args[0] if args else DEFAULT_ARENA))],
     "tidemark arena [ARENA]: an arena's line of stats (default: the console's arena).")
 Sub("map", lambda args: [map_line(struct_value(args[0] if args else DEFAULT_MAP))],
