@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * arena.c - page arena with a watermark.  See arena.h for the contract.
+ * arena.c - page arena with a watermark: init, alloc, free, reset, the
+ * figures, fault injection and the observer.  See arena.h for the contract;
+ * the read-only views (check, page queries, fragmentation) are in
+ * arena_view.c.
  *
  * Layout of the region after arena_init:
  *
@@ -11,122 +14,17 @@
  * library call but memset, so the file builds unchanged for the host and for
  * the bare-metal target.
  */
-#include "arena.h"
-
 #include <string.h>
 
-#define WORD_BITS 64u
-
-/* The small helpers are inlined even at -Os: an alloc/free pair is a few
- * dozen instructions, and a call with its register saves would double it. */
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
-
-static size_t words_for(size_t npages)
-{
-    return (npages + WORD_BITS - 1) / WORD_BITS;
-}
-
-static uintptr_t align_up(uintptr_t x, uintptr_t align)
-{
-    return (x + align - 1) & ~(align - 1);
-}
-
-/*
- * Count trailing zeros of a nonzero word.  Where the ISA has no instruction
- * for it (rv64imac: no Zbb), GCC's __builtin_ctzll calls libgcc, which loops;
- * a de Bruijn multiply finds the lowest set bit in a handful of instructions.
- */
-#ifndef ARENA_SOFT_CTZ /* the host tests set it to check this path too */
-#if defined(__riscv) && !defined(__riscv_zbb)
-#define ARENA_SOFT_CTZ 1
-#else
-#define ARENA_SOFT_CTZ 0
-#endif
-#endif
+#include "arena_internal.h"
 
 #if ARENA_SOFT_CTZ
-static const uint8_t debruijn_index[64] = {
+const uint8_t ar_debruijn_index[64] = {
     0, 1, 2, 53, 3, 7, 54, 27, 4, 38, 41, 8, 34, 55, 48, 28,
     62, 5, 39, 46, 44, 42, 22, 9, 24, 35, 59, 56, 49, 18, 29, 11,
     63, 52, 6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
     51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12};
-
-/* The index of the one set bit of bit (a power of two). */
-ALWAYS_INLINE unsigned bit_index(uint64_t bit)
-{
-    return debruijn_index[(bit * 0x022fdd63cc95386dull) >> 58];
-}
-#else
-ALWAYS_INLINE unsigned bit_index(uint64_t bit)
-{
-    return (unsigned)__builtin_ctzll(bit);
-}
 #endif
-
-ALWAYS_INLINE unsigned ctz64(uint64_t x)
-{
-    return bit_index(x & -x);
-}
-
-/* Mask of bits [lo, hi) within one word, 0 <= lo < hi <= 64. */
-ALWAYS_INLINE uint64_t bit_mask(unsigned lo, unsigned hi)
-{
-    uint64_t upper = hi == WORD_BITS ? ~0ull : ((1ull << hi) - 1);
-    return upper & (~0ull << lo);
-}
-
-/* Index of the first free page at or after i, or npages if there is none. */
-ALWAYS_INLINE size_t next_free(const struct arena *a, size_t i)
-{
-    size_t nw = words_for(a->npages);
-    size_t w = i / WORD_BITS;
-    if (w >= nw)
-        return a->npages;
-    uint64_t free_bits = ~a->map[w] & (~0ull << (i % WORD_BITS));
-    while (free_bits == 0) {
-        if (++w == nw)
-            return a->npages;
-        free_bits = ~a->map[w];
-    }
-    return w * WORD_BITS + ctz64(free_bits); /* tail bits are set: < npages */
-}
-
-/* Index of the first handed-out page in [i, limit), or limit if none. */
-ALWAYS_INLINE size_t next_used(const struct arena *a, size_t i, size_t limit)
-{
-    size_t w = i / WORD_BITS;
-    uint64_t used_bits = a->map[w] & (~0ull << (i % WORD_BITS));
-    while (used_bits == 0) {
-        if (++w * WORD_BITS >= limit)
-            return limit;
-        used_bits = a->map[w];
-    }
-    size_t r = w * WORD_BITS + ctz64(used_bits);
-    return r < limit ? r : limit;
-}
-
-/* The bits of pages [i, end) that lie in page i's bitmap word; *next is the
- * first page of the word after it (or end). */
-ALWAYS_INLINE uint64_t span_mask(size_t i, size_t end, size_t *next)
-{
-    size_t base = i / WORD_BITS * WORD_BITS;
-    unsigned hi = end - base >= WORD_BITS ? WORD_BITS : (unsigned)(end - base);
-    *next = base + hi;
-    return bit_mask((unsigned)(i - base), hi);
-}
-
-/* Out-of-line copies for arena_check, which need not be fast. */
-static __attribute__((noinline)) size_t next_free_call(const struct arena *a,
-                                                       size_t i)
-{
-    return next_free(a, i);
-}
-
-static __attribute__((noinline)) size_t next_used_call(const struct arena *a,
-                                                       size_t i, size_t limit)
-{
-    return next_used(a, i, limit);
-}
 
 /* Set (value != 0) or clear the bits of pages [i, i + n). */
 ALWAYS_INLINE void set_range(struct arena *a, size_t i, size_t n, int value)
@@ -413,33 +311,6 @@ int arena_contains(const struct arena *a, const void *p)
     return x >= first && ((x - first) >> a->page_shift) < a->npages;
 }
 
-static unsigned popcount64(uint64_t x)
-{
-    return (unsigned)__builtin_popcountll(x);
-}
-
-int arena_check(const struct arena *a)
-{
-    size_t nw = words_for(a->npages);
-    size_t used = 0;
-    for (size_t w = 0; w < nw; w++) {
-        uint64_t bits = a->map[w];
-        if (w == nw - 1 && a->npages % WORD_BITS != 0)
-            bits &= bit_mask(0, (unsigned)(a->npages % WORD_BITS));
-        used += popcount64(bits);
-    }
-    if (used != a->used_pages)
-        return ARENA_BROKEN_COUNT;
-    if (a->high_pages < a->npages &&
-        next_used_call(a, a->high_pages, a->npages) != a->npages)
-        return ARENA_BROKEN_WATERMARK;
-    if (a->first_free > 0 && next_free_call(a, 0) < a->first_free)
-        return ARENA_BROKEN_FIRST_FREE;
-    if (a->peak_pages < a->used_pages)
-        return ARENA_BROKEN_PEAK;
-    return 0;
-}
-
 void arena_fail_after(struct arena *a, size_t k, int sticky)
 {
     a->fail_countdown = k;
@@ -453,76 +324,4 @@ void arena_set_observer(struct arena *a, arena_observer_fn fn, void *ctx)
     a->observer_ctx = fn != NULL ? ctx : NULL;
     a->fast_free_npages = fn != NULL ? 0 : 1;
     update_hooked(a);
-}
-
-size_t arena_page_count(const struct arena *a)
-{
-    return a->npages;
-}
-
-size_t arena_page_index(const struct arena *a, const void *p)
-{
-    if (!arena_contains(a, p))
-        return SIZE_MAX;
-    return (size_t)(((uintptr_t)p - (uintptr_t)a->pages) >> a->page_shift);
-}
-
-void *arena_page_address(const struct arena *a, size_t index)
-{
-    if (index >= a->npages)
-        return NULL;
-    return a->pages + (index << a->page_shift);
-}
-
-size_t arena_pages_used(const struct arena *a, size_t first, size_t n)
-{
-    if (first >= a->npages)
-        return 0;
-    size_t end = n > a->npages - first ? a->npages : first + n;
-    size_t used = 0;
-    for (size_t i = first, next; i < end; i = next)
-        used += popcount64(a->map[i / WORD_BITS] & span_mask(i, end, &next));
-    return used;
-}
-
-void arena_get_frag(const struct arena *a, struct arena_frag *out)
-{
-    size_t free_pages = 0, largest = 0, runs = 0, below = 0;
-    /* Walk the free runs: each starts at a free page and ends at the next
-     * handed-out one (or the last page). */
-    for (size_t i = next_free_call(a, 0); i < a->npages;) {
-        size_t end = next_used_call(a, i, a->npages);
-        size_t len = end - i;
-        free_pages += len;
-        runs++;
-        if (len > largest)
-            largest = len;
-        if (i < a->high_pages)
-            below += (end < a->high_pages ? end : a->high_pages) - i;
-        i = end < a->npages ? next_free_call(a, end) : a->npages;
-    }
-    *out = (struct arena_frag){
-        .free = free_pages << a->page_shift,
-        .largest_free = largest << a->page_shift,
-        .free_runs = runs,
-        .free_below_watermark = below << a->page_shift,
-    };
-}
-
-const char *arena_strerror(int code)
-{
-    switch (code) {
-    case ARENA_OK: return "ok";
-    case ARENA_ERR_ARG: return "NULL arena or region";
-    case ARENA_ERR_PAGE_SIZE: return "page size not a power of two >= 64";
-    case ARENA_ERR_TOO_SMALL: return "region too small for bitmap + one page";
-    case ARENA_ERR_NOT_IN_ARENA: return "pointer not a page of this arena";
-    case ARENA_ERR_BAD_COUNT: return "page count 0 or past the last page";
-    case ARENA_ERR_NOT_ALLOCATED: return "page not handed out (double free?)";
-    case ARENA_BROKEN_COUNT: return "broken: used page count";
-    case ARENA_BROKEN_WATERMARK: return "broken: page above watermark";
-    case ARENA_BROKEN_FIRST_FREE: return "broken: free page below first_free";
-    case ARENA_BROKEN_PEAK: return "broken: peak below in_use";
-    default: return "unknown error";
-    }
 }
