@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_map.c - the console's commands on its map and the figures it shows:
- * stats, put, get, del, fill, delall, clear, reset, compact (what each
- * answers: console.h).
+ * stats, make, put, get, del, fill, delall, clear, reset, compact (what
+ * each answers: console.h).
  *
  * Every command checks all of its arguments before it touches the map, so an
  * ERR answer means nothing changed (except where console.h says).
@@ -10,6 +10,8 @@
 #include "console_internal.h"
 
 #include <inttypes.h>
+
+#include "map_u64.h"
 
 static void cmd_stats(struct console *c, const struct console_word *w, int nargs)
 {
@@ -166,8 +168,36 @@ static void cmd_compact(struct console *c, const struct console_word *w, int nar
         console_say(c, "ok\n");
 }
 
+/* Go's make(map[uint64]uint64, N).  The new map is made beside the old one,
+ * so a make that cannot get its pages leaves the old map as it was; only
+ * then do the old map's pages go back.  A struct hmap holds no pointer to
+ * itself, so the new one can be copied into place. */
+static void cmd_make(struct console *c, const struct console_word *w, int nargs)
+{
+    (void)nargs;
+    uint64_t n;
+    if (!console_arg_number(c, "make", "N", &w[1], SIZE_MAX, &n))
+        return;
+    struct hmap fresh;
+    int rc = hmap_init(&fresh, &map_u64_type, c->cfg.arena, (size_t)n, CONSOLE_MAP_SEED);
+    if (rc == HMAP_ERR_NOMEM) {
+        console_say(c, "ERR make: out of pages for %" PRIu64 " entries (the map is unchanged)\n",
+                    n);
+        return;
+    }
+    if (rc != 0) {
+        console_say(c, "ERR make: %s (the map is unchanged)\n", hmap_strerror(rc));
+        return;
+    }
+    hmap_reset(&c->map);
+    c->map = fresh;
+    c->filled = 0;
+    console_say(c, "ok\n");
+}
+
 static const struct console_command map_commands[] = {
     {"stats", "", 0, 0, false, NULL, cmd_stats, "arena, map, stack and fragmentation figures"},
+    {"make", "N", 1, 1, false, NULL, cmd_make, "a new empty map sized for N entries (Go's make)"},
     {"put", "K V", 2, 2, false, NULL, cmd_put, "insert key K with value V, or overwrite it"},
     {"get", "K", 1, 1, false, NULL, cmd_get, "print K's value"},
     {"del", "K", 1, 1, false, NULL, cmd_del, "delete K (its slot stays allocated)"},

@@ -69,6 +69,12 @@
  *                   over the history (view.h's view_chart): y in KiB or
  *                   MiB, x in history entries, at most 20 lines; one line
  *                   `chart entries=0: ...` when nothing is recorded
+ *   make N          ok: the map is replaced by a new, empty one sized for N
+ *                   entries, as Go's make(map[uint64]uint64, N) (with N > 8
+ *                   its bucket array is allocated now); the new map is made
+ *                   before the old one's pages go back, so the arena must
+ *                   hold both for a moment (else `ERR make: out of pages for
+ *                   N entries (the map is unchanged)`)
  *   put K V         ok
  *   get K           the value, in decimal (`ERR get: no such key K` if absent)
  *   del K           ok (`ERR del: no such key K` if absent)

@@ -268,8 +268,9 @@ Test(console, help_lists_the_commands_but_not_trap)
 {
     big();
     const char *a = run("help");
-    const char *names[] = {"help", "stats", "put K V", "get K", "del K", "fill N", "delall",
-                           "clear", "reset", "compact", "demo", "bench", "exit [CODE]"};
+    const char *names[] = {"help",   "stats", "make N", "put K V", "get K",
+                           "del K",  "fill N", "delall", "clear",  "reset",
+                           "compact", "demo",  "bench",  "exit [CODE]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char want[32];
         snprintf(want, sizeof want, "\n  %s ", names[i]);
@@ -362,15 +363,29 @@ Test(console, spaces_around_words)
     cr_assert_str_eq(run(" get 7"), "8\n");
 }
 
-Test(console, fill_delall_reset_tell_the_seed_story)
+/* The seed's story on the console's map: fill keys 0..8191 (after
+ * `make 8192` when hint: Go's make(map, 8192)), delall, reset. */
+static void seed_story(bool hint)
 {
     big();
+    struct stats3 m = stats();
+    if (hint) {
+        assert_ok(run("make 8192"), "make 8192");
+        m = stats();
+        cr_assert_eq(m.len, 0);
+        cr_assert_eq(m.B, 11);
+        cr_assert_eq(m.bytes, 315392, "make(map, 8192): 77 pages before any put");
+        cr_assert_eq(m.in_use, m.bytes);
+        cr_assert_eq(m.watermark, m.bytes);
+    }
     assert_ok(run("fill 8192"), "fill");
     struct stats3 f = stats();
     cr_assert_eq(f.len, 8192);
     cr_assert_eq(f.B, 11);
     cr_assert_eq(f.bytes, 315392, "the seed's 8192 keys take 77 pages");
     cr_assert_eq(f.in_use, f.bytes);
+    if (hint)
+        cr_assert_eq(f.watermark, m.watermark, "a map made for 8192 keys does not grow");
     for (uint64_t k = 0; k < 8192; k += 1021)
         cr_assert_eq(get_value(k), k, "fill puts value = key");
     cr_assert_str_eq(run("get 8192"), "ERR get: no such key 8192\n");
@@ -421,6 +436,58 @@ Test(console, frag_line_follows_fill_delall_reset)
     cr_assert_eq(r.frag_runs, 1, "every page free: one run");
     cr_assert_eq(r.frag_largest, r.capacity);
     cr_assert_eq(r.frag_below, r.watermark, "reusable, but still under the watermark");
+}
+
+Test(console, fill_delall_reset_tell_the_seed_story)
+{
+    seed_story(false);
+}
+
+Test(console, make_8192_allocates_the_array_at_once_then_the_seed_story)
+{
+    seed_story(true);
+}
+
+Test(console, make_replaces_the_map_and_gives_its_pages_back)
+{
+    big();
+    assert_ok(run("fill 1000"), "fill");
+    assert_ok(run("make 0"), "make 0");
+    struct stats3 s = stats();
+    cr_assert_eq(s.len, 0);
+    cr_assert_eq(s.bytes, 0, "make 0 allocates nothing yet, as Go's make(map)");
+    cr_assert_eq(s.in_use, 0, "the old map's pages went back");
+    cr_assert_str_eq(run("get 5"), "ERR get: no such key 5\n");
+    /* The fill bookkeeping went with the old map. */
+    assert_ok(run("put 3 3"), "put");
+    assert_ok(run("delall"), "delall");
+    cr_assert_str_eq(run("get 3"), "3\n");
+    assert_ok(run("make 100"), "make 100");
+    s = stats();
+    cr_assert_eq(s.len, 0);
+    cr_assert_eq(s.B, 4, "100 entries at 6.5 a bucket need 16 buckets");
+    cr_assert_eq(s.in_use, s.bytes);
+}
+
+Test(console, make_without_room_changes_nothing)
+{
+    /* 64 pages: the 3000 keys' map (B = 9, 21 pages) fits, a second table
+     * for 8192 entries (77 pages) does not. */
+    rig(64 * PAGE + PAGE, true);
+    assert_ok(run("fill 3000"), "fill");
+    struct stats3 before = stats();
+    cr_assert_str_eq(run("make 8192"),
+                     "ERR make: out of pages for 8192 entries (the map is unchanged)\n");
+    /* Nothing changed but the one refused allocation, which is counted. */
+    struct stats3 want = before;
+    want.failed++;
+    struct stats3 after = stats();
+    assert_same_stats(&want, &after, "a refused make");
+    for (uint64_t k = 0; k < 3000; k += 311)
+        cr_assert_eq(get_value(k), k);
+    /* The fill bookkeeping is intact: delall still removes 0..2999. */
+    assert_ok(run("delall"), "delall");
+    cr_assert_eq(stats().len, 0);
 }
 
 Test(console, delall_deletes_only_what_fill_put)
@@ -716,6 +783,10 @@ static const char *const bad_lines[] = {
     "fill 1 2",
     "fill 99999999999",
     "fill 18446744073709551616",
+    "make",
+    "make x",
+    "make 1 2",
+    "make 18446744073709551616",
     "delall 1",
     "clear 1",
     "reset now",

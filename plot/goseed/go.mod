@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: MIT
+module local/goseed
+
+go 1.19
