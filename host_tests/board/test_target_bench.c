@@ -25,7 +25,7 @@
  * Ceilings, in instructions per operation, rv64imac at -Os (the virt
  * preset), with the bench's loop overhead taken off (board/app/bench.h).
  *
- * Issue 5's goals are stated at N = 100,000: lookup hit <= 50, lookup miss
+ * The target goals are stated at N = 100,000: lookup hit <= 50, lookup miss
  * <= 40, insert with hint <= 80, delete <= 80, page alloc/free pair <= 100.
  * The N = 10,000 rows hold the same goals.  A row whose goal is met has the
  * goal as its ceiling.  A row whose goal is missed has as its ceiling the

@@ -2,10 +2,11 @@
 /*
  * hmap_testlib.h - shared helpers of the independent hmap test suite.
  *
- * The suite is written only against hmap/hmap.h, arena/arena.h and the rules
- * of issue 3: it never reads a private field of struct hmap, it observes the
- * map through hmap_get_stats, hmap_check, lookups, iteration and the arena's
- * own figures.  What this file offers:
+ * The suite is written only against hmap/hmap.h, arena/arena.h and the
+ * map's rules (hmap.h): it observes the map through hmap_get_stats,
+ * hmap_check, lookups, iteration and the arena's own figures, and reads no
+ * private field of struct hmap, except test_cache.c, whose subject is
+ * hmap_check's verdict on those fields.  What this file offers:
  *
  *   - arenas of an exact page count over a heap region (the tests may use
  *     malloc; the map and the arena may not), and "filler" pages that a test

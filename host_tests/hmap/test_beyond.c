@@ -3,7 +3,7 @@
  * test_beyond.c - what the map does beyond Go: hmap_reset, hmap_compact and
  * the opt-in auto-shrink policy.
  *
- * Rules (issue 3 / hmap.h):
+ * Rules (hmap.h):
  *   - hmap_reset gives every page back; the map is as if just initialised
  *     with the same type, hint and arena, allocating its array at the next
  *     put.

@@ -2,7 +2,7 @@
 /*
  * test_delete.c - delete, clear and reseeding.
  *
- * Rules (issue 3): delete zeroes the slot, marks it emptyOne and turns the
+ * Rules (hmap.h, as Go's map.go): delete zeroes the slot, marks it emptyOne and turns the
  * trailing run of emptyOne slots into emptyRest backwards through the chain;
  * no page is returned, no overflow bucket unlinked, B never falls.  Clear
  * (Go 1.21's clear(m)) empties every slot, abandons any growth, keeps the

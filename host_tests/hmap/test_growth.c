@@ -3,7 +3,7 @@
  * test_growth.c - when the map grows, how it evacuates, and when the old
  * array's pages go back.
  *
- * Rules (issue 3): an insert of a new key, when not already growing, doubles
+ * Rules (hmap.h, as Go's map.go): an insert of a new key, when not already growing, doubles
  * the map if count+1 > 8 and count+1 > 6.5 * 2^B; it grows at the same size
  * when noverflow >= 2^min(B,15).  Growth is incremental: each insert or
  * delete during growth evacuates the old bucket it touches and the next

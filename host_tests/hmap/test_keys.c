@@ -2,7 +2,7 @@
 /*
  * test_keys.c - iteration, key and value sizes, custom hash and equality.
  *
- * Rules (issue 3 / hmap.h): each live entry is visited exactly once, also
+ * Rules (hmap.h): each live entry is visited exactly once, also
  * during a growth; keys and values are copied in, up to 128 bytes each,
  * values may be 0 bytes (a set; hmap_put then takes val == NULL); the
  * pointer hmap_get returns stays valid until the next write and writing

@@ -2,7 +2,7 @@
 /*
  * test_layout.c - the bucket bytes themselves, and hmap_check's verdicts.
  *
- * The layout is part of issue 3's rules: a bucket is 8 tophash bytes, the 8
+ * The layout is part of the map's rules (hmap_internal.h, Go's bmap): a bucket is 8 tophash bytes, the 8
  * keys, the 8 values, then the overflow link; a live slot's tophash is the
  * hash's top byte raised by MIN_TOPHASH when below it; delete zeroes
  * the key and value, marks the slot emptyOne and turns the trailing run of

@@ -2,7 +2,7 @@
 /*
  * test_oom.c - running out of pages.
  *
- * Rules (issue 3 / hmap.h): hmap_put that cannot get a page (a new array,
+ * Rules (hmap.h): hmap_put that cannot get a page (a new array,
  * an overflow chunk) returns HMAP_ERR_NOMEM and leaves the map as it was:
  * every earlier entry with its value, no more pages held than before.
  * hmap_delete never fails for lack of pages (a growth step it cannot do is

@@ -2,7 +2,7 @@
 /*
  * test_sizing.c - what hmap_init allocates for a hint, and what it refuses.
  *
- * Rules (issue 3 / hmap.h): B is the smallest with hint <= 8 or
+ * Rules (hmap.h): B is the smallest with hint <= 8 or
  * hint <= 6.5 * 2^B; B = 0 allocates nothing until the first put; B >= 1
  * allocates 2^B buckets at init, plus 2^(B-4) preallocated overflow buckets
  * when B >= 4, rounded up to whole pages (the slack becomes overflow
