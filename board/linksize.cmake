@@ -27,8 +27,9 @@ file(STRINGS "${MAP}" lines)
 set(GOAL 6144)
 # 6,516 until the arena gained its observer (arena_set_observer): alloc_run
 # now takes fault injection and the observer's call, free_run the
-# observer's, the one-page free keys on a field: 92 bytes more here.
-set(CEILING 6608)
+# observer's, the one-page free keys on a field: 92 bytes more here; then
+# 36 less when the chunk headers were read as the aligned words they are.
+set(CEILING 6572)
 string(REPLACE "," ";" LIBS "${LIBS}")
 
 set(in_map OFF)

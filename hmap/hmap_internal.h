@@ -385,9 +385,22 @@ void hm_table_free(const struct hmap *m, struct hmap_table *t);
  * list from the array's preallocated overflow buckets. */
 void hm_table_clear(const struct hmap *m, struct hmap_table *t);
 
-/* The chunk after chunk c in its table's list (NULL at the end); *npages
- * gets c's length in pages. */
-uint8_t *hm_chunk_next(const uint8_t *c, size_t *npages);
+/* An overflow chunk starts with this header; its buckets follow at
+ * CHUNK_HEADER.  The table's chunks are a list through it. */
+struct chunk_header {
+    uint8_t *next;
+    size_t npages;
+};
+#define CHUNK_HEADER sizeof(struct chunk_header)
+
+/* The header of chunk c: its length in pages and the next chunk of its
+ * table (NULL at the end).  The one reader of a chunk's header. */
+ALWAYS_INLINE struct chunk_header chunk_header_of(const uint8_t *c)
+{
+    struct chunk_header h; /* a chunk starts a page: aligned */
+    memcpy(&h, __builtin_assume_aligned(c, BUCKET_ALIGN), sizeof h);
+    return h;
+}
 
 /* Arena pages t holds. */
 size_t hm_table_pages(const struct hmap_table *t);

@@ -19,12 +19,6 @@
  */
 #include "hmap_internal.h"
 
-/* A chunk starts with this header; its buckets follow at CHUNK_HEADER. */
-struct chunk_header {
-    uint8_t *next;
-    size_t npages;
-};
-#define CHUNK_HEADER sizeof(struct chunk_header)
 
 unsigned hm_b_for_hint(size_t hint)
 {
@@ -78,21 +72,13 @@ size_t hm_array_pages(const struct hmap *m, unsigned B)
     return arena_pages_for(m->arena, (nb + prealloc) * m->bucket_size);
 }
 
-uint8_t *hm_chunk_next(const uint8_t *c, size_t *npages)
-{
-    struct chunk_header h;
-    memcpy(&h, c, sizeof h);
-    *npages = h.npages;
-    return h.next;
-}
-
 size_t hm_table_chunk_pages(const struct hmap_table *t)
 {
     size_t pages = 0;
-    for (uint8_t *c = t->chunks; c != NULL;) {
-        size_t n;
-        c = hm_chunk_next(c, &n);
-        pages += n;
+    for (const uint8_t *c = t->chunks; c != NULL;) {
+        struct chunk_header h = chunk_header_of(c);
+        pages += h.npages;
+        c = h.next;
     }
     return pages;
 }
@@ -125,7 +111,7 @@ int hm_table_reserve(const struct hmap *m, struct hmap_table *t, size_t n)
         return HMAP_ERR_NOMEM;
 
     struct chunk_header h = {.next = t->chunks, .npages = pages};
-    memcpy(c, &h, sizeof h);
+    memcpy(__builtin_assume_aligned(c, BUCKET_ALIGN), &h, sizeof h); /* a page */
     t->chunks = c;
     t->chunk_pages += pages;
     size_t bytes = pages * arena_page_size(m->arena) - CHUNK_HEADER;
@@ -149,8 +135,7 @@ static void free_chunks(const struct hmap *m, struct hmap_table *t)
 {
     uint8_t *c = t->chunks;
     while (c != NULL) {
-        struct chunk_header h;
-        memcpy(&h, c, sizeof h);
+        struct chunk_header h = chunk_header_of(c); /* before the pages go */
         arena_free_pages(m->arena, c, h.npages);
         c = h.next;
     }

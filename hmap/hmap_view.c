@@ -12,10 +12,9 @@ static size_t each_chunk(const struct hmap_table *t, hmap_run_fn fn, void *ctx)
 {
     size_t n = 0;
     for (const uint8_t *c = t->chunks; c != NULL; n++) {
-        size_t pages;
-        const uint8_t *next = hm_chunk_next(c, &pages);
-        fn(ctx, c, pages, HMAP_RUN_OVERFLOW);
-        c = next;
+        struct chunk_header h = chunk_header_of(c);
+        fn(ctx, c, h.npages, HMAP_RUN_OVERFLOW);
+        c = h.next;
     }
     return n;
 }
