@@ -28,8 +28,9 @@ set(GOAL 6144)
 # 6,516 until the arena gained its observer (arena_set_observer): alloc_run
 # now takes fault injection and the observer's call, free_run the
 # observer's, the one-page free keys on a field: 92 bytes more here; then
-# 36 less when the chunk headers were read as the aligned words they are.
-set(CEILING 6572)
+# 36 less when the chunk headers were read as the aligned words they are,
+# 2 more when Go's preallocation rule got its one definition (prealloc_for).
+set(CEILING 6574)
 string(REPLACE "," ";" LIBS "${LIBS}")
 
 set(in_map OFF)

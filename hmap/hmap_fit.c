@@ -44,12 +44,6 @@ static size_t chunk_pages_for(const struct hmap *m, size_t n)
     return (n + per_chunk - 1) / per_chunk * chunk;
 }
 
-/* Preallocated overflow buckets of an array of 2^B (hm_array_pages's). */
-static size_t prealloc_of(unsigned B)
-{
-    return B >= 4 ? ((size_t)1 << B) >> 4 : 0;
-}
-
 /* Pages a fill from empty holds at its peak when it ends at 2^B buckets,
  * the arrays before (hint_B..B-1) taking `below` pages. */
 static size_t peak_pages(const struct hmap *m, unsigned B, size_t below)
@@ -67,10 +61,10 @@ static size_t peak_pages(const struct hmap *m, unsigned B, size_t below)
          * that limit. */
         pages = add_sat(pages, array);
         size_t each = overflow_max_for(B);
-        chunked = each > prealloc_of(B) ? 2 * (each - prealloc_of(B)) : 0;
+        chunked = each > prealloc_for(B) ? 2 * (each - prealloc_for(B)) : 0;
     } else {
         /* The smaller table's preallocated buckets come first (B > 0). */
-        size_t pre = B > 0 ? prealloc_of(B - 1) : 0;
+        size_t pre = B > 0 ? prealloc_for(B - 1) : 0;
         chunked = linked > pre ? linked - pre : 0;
     }
     return add_sat(pages, chunk_pages_for(m, chunked));

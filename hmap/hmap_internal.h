@@ -174,6 +174,13 @@ ALWAYS_INLINE size_t overflow_max_for(unsigned B)
     return (size_t)1 << (B < 15 ? B : 15);
 }
 
+/* Overflow buckets an array of 2^B preallocates after its buckets: 2^(B-4)
+ * when B >= 4, as Go's makeBucketArray. */
+ALWAYS_INLINE size_t prealloc_for(unsigned B)
+{
+    return B >= 4 ? ((size_t)1 << B) >> 4 : 0;
+}
+
 /* Overflow buckets a packed chain of n entries needs (0 for n <= 8). */
 static inline size_t overflow_for(size_t n)
 {

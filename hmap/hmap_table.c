@@ -68,8 +68,7 @@ void hm_table_limits(struct hmap_table *t)
 size_t hm_array_pages(const struct hmap *m, unsigned B)
 {
     size_t nb = (size_t)1 << B;
-    size_t prealloc = B >= 4 ? nb >> 4 : 0;
-    return arena_pages_for(m->arena, (nb + prealloc) * m->bucket_size);
+    return arena_pages_for(m->arena, (nb + prealloc_for(B)) * m->bucket_size);
 }
 
 size_t hm_table_chunk_pages(const struct hmap_table *t)
