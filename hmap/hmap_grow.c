@@ -118,13 +118,12 @@ static void move_bucket(struct hmap *m, size_t i, const struct evac_plan *p,
             unsigned y = n < 64 ? (unsigned)(p->ybits >> n) & 1 : goes_to_y(m, b, s, k);
             b[s] = (uint8_t)(TOPHASH_EVACUATED_X + y);
             struct slot *d = &dst[y];
-            if (d->i == SLOTS) {
-                d->b = hm_table_new_overflow(m, &m->cur, d->b);
-                d->i = 0;
-            }
-            d->b[d->i] = top;
-            copy_entry(m, d->b, d->i, b, s);
-            d->i++;
+            struct slot to = *d; /* in registers across the calls */
+            if (to.i == SLOTS)
+                to = (struct slot){hm_table_new_overflow(m, &m->cur, to.b), 0};
+            to.b[to.i] = top;
+            copy_entry(m, to.b, to.i, b, s);
+            *d = (struct slot){to.b, to.i + 1};
         }
     }
     if (i == m->nevacuate)
