@@ -26,16 +26,13 @@ const uint8_t ar_debruijn_index[64] = {
     51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12};
 #endif
 
-/* Set (value != 0) or clear the bits of pages [i, i + n). */
-ALWAYS_INLINE void set_range(struct arena *a, size_t i, size_t n, int value)
+/* Flip the bits of pages [i, i + n): a run found all free becomes handed
+ * out, one found all handed out becomes free.  One out-of-line copy for the
+ * run allocation and the run free. */
+static __attribute__((noinline)) void flip_range(struct arena *a, size_t i, size_t n)
 {
-    for (size_t end = i + n, next; i < end; i = next) {
-        uint64_t m = span_mask(i, end, &next);
-        if (value)
-            a->map[i / WORD_BITS] |= m;
-        else
-            a->map[i / WORD_BITS] &= ~m;
-    }
+    for (size_t end = i + n, next; i < end; i = next)
+        a->map[i / WORD_BITS] ^= span_mask(i, end, &next);
 }
 
 /* Mark every page free, and the bits past the last page used. */
@@ -148,11 +145,13 @@ static __attribute__((noinline)) void *alloc_run(struct arena *a, size_t npages)
     }
     if (npages == 0 || npages > a->npages - a->used_pages)
         goto fail;
-    size_t i = next_free(a, a->first_free);
-    while (npages <= a->npages - i) {
+    for (size_t i = a->first_free;;) {
+        i = next_free(a, i);
+        if (npages > a->npages - i)
+            break;
         size_t stop = next_used(a, i, i + npages);
         if (stop == i + npages) {
-            set_range(a, i, npages, 1);
+            flip_range(a, i, npages); /* all free: now handed out */
             if (i == a->first_free)
                 a->first_free = i + npages;
             void *p = handed_out(a, i, npages);
@@ -160,7 +159,7 @@ static __attribute__((noinline)) void *alloc_run(struct arena *a, size_t npages)
                 a->observer(a->observer_ctx, ARENA_EVENT_ALLOC, p, npages);
             return p;
         }
-        i = next_free(a, stop);
+        i = stop;
     }
 fail:
     a->failed_allocs++;
@@ -227,7 +226,7 @@ static __attribute__((noinline)) int free_run(struct arena *a, size_t i, size_t 
 #if ARENA_POISON
     memset(a->pages + (i << a->page_shift), ARENA_POISON_BYTE, npages << a->page_shift);
 #endif
-    set_range(a, i, npages, 0);
+    flip_range(a, i, npages); /* all handed out: now free */
     freed(a, i, npages);
     if (a->observer != NULL)
         a->observer(a->observer_ctx, ARENA_EVENT_FREE, a->pages + (i << a->page_shift), npages);

@@ -101,15 +101,18 @@ ALWAYS_INLINE uint8_t *read_bucket(const struct hmap *m, uint64_t h)
     return bucket_at(m, &m->cur, h & m->cur.mask);
 }
 
+/* The general paths' keys: any size, the user's hash and equal. */
+const struct hm_keyops hm_any_keys = {hm_key_hash, hm_chain_find};
+
 /* --- insert ----------------------------------------------------------------- */
 
 /*
  * The whole insert, every case: no array yet, growth under way, growth to
- * start, a full chain.  Out of line; the 8-byte entry points come here
- * through hmap_put when their fast path does not apply.
+ * start, a full chain; k says how keys hash and how a chain is searched.
+ * Inside the write bracket.
  */
-static __attribute__((noinline)) int
-put_general(struct hmap *m, const void *key, const void *val, uint64_t h)
+static int put_general(struct hmap *m, const void *key, const void *val, uint64_t h,
+                       const struct hm_keyops *k)
 {
     bool grew = false;
     size_t ops = m->ops_since_resize, peak = m->peak_since_resize;
@@ -125,8 +128,8 @@ again:
         uint8_t *ob = bucket_at(m, &m->old, oi);
         if (!evacuated(ob)) {
             /* The key may live in ob: then no new slot is needed. */
-            struct slot s = hm_chain_find(m, ob, key, top, NULL, NULL);
-            int rc = hm_evacuate(m, oi, s.b == NULL, h);
+            struct slot s = k->find(m, ob, key, top, NULL, NULL);
+            int rc = hm_evacuate(m, oi, s.b == NULL, h, k);
             if (rc != HMAP_OK) {
                 if (grew)
                     hm_grow_undo(m, ops, peak);
@@ -138,10 +141,10 @@ again:
     uint8_t *b = bucket_at(m, &m->cur, h & m->cur.mask);
     struct slot ins;
     uint8_t *last = b;
-    struct slot s = hm_chain_find(m, b, key, top, &ins, &last);
+    struct slot s = k->find(m, b, key, top, &ins, &last);
     if (s.b != NULL) {
         memcpy(bucket_val(m, s.b, s.i), val, m->val_size);
-        hm_evacuate_next(m);
+        hm_evacuate_next(m, k);
         return HMAP_OK;
     }
 
@@ -165,8 +168,17 @@ again:
     m->ops_since_resize++;
     if (m->count > m->peak_since_resize)
         m->peak_since_resize = m->count;
-    hm_evacuate_next(m);
+    hm_evacuate_next(m, k);
     return HMAP_OK;
+}
+
+int hm_put(struct hmap *m, const void *key, const void *val, const struct hm_keyops *k)
+{
+    if (!hm_begin_write(m))
+        return HMAP_ERR_BUSY;
+    int rc = put_general(m, key, val, k->hash(m, key), k);
+    hm_end_write(m);
+    return rc;
 }
 
 void hm_refresh_fast(struct hmap *m)
@@ -184,32 +196,34 @@ int hmap_put(struct hmap *m, const void *key, const void *val)
     static const uint8_t no_value[1];
     if (val == NULL)
         val = no_value; /* a set: 0 bytes copied, but memcpy wants a pointer */
-    if (!hm_begin_write(m))
-        return HMAP_ERR_BUSY;
-    uint64_t h = hm_key_hash(m, key);
-    int rc = put_general(m, key, val, h);
-    hm_end_write(m);
-    return rc;
+    return hm_put(m, key, val, &hm_any_keys);
 }
 
 /* --- lookup ----------------------------------------------------------------- */
 
-struct slot hm_find_slot(const struct hmap *m, const void *key)
+struct slot hm_find_slot(const struct hmap *m, const void *key, const struct hm_keyops *k)
 {
-    uint64_t h = hm_key_hash(m, key);
-    return hm_chain_find(m, read_bucket(m, h), key, tophash(h), NULL, NULL);
+    uint64_t h = k->hash(m, key);
+    return k->find(m, read_bucket(m, h), key, tophash(h), NULL, NULL);
 }
 
-void *hmap_get(struct hmap *m, const void *key)
+void *hm_get(struct hmap *m, const void *key, const struct hm_keyops *k)
 {
-    if (m == NULL || key == NULL || m->count == 0)
+    if (m->count == 0)
         return NULL;
     if (m->writing) {
         m->misuse++;
         return NULL;
     }
-    struct slot s = hm_find_slot(m, key);
+    struct slot s = hm_find_slot(m, key, k);
     return s.b ? bucket_val(m, s.b, s.i) : NULL;
+}
+
+void *hmap_get(struct hmap *m, const void *key)
+{
+    if (m == NULL || key == NULL)
+        return NULL;
+    return hm_get(m, key, &hm_any_keys);
 }
 
 /* --- delete ----------------------------------------------------------------- */
@@ -251,10 +265,10 @@ __attribute__((noinline)) bool hm_vacate(struct hmap *m, uint8_t *first,
     return true;
 }
 
-/* The whole delete, every case (growth under way, auto-shrink); out of line
- * and shared by the generic and 8-byte entry points. */
-static __attribute__((noinline)) bool
-delete_general(struct hmap *m, const void *key, uint64_t h)
+/* The whole delete, every case (growth under way, auto-shrink); k as for
+ * put_general.  Inside the write bracket. */
+static bool delete_general(struct hmap *m, const void *key, uint64_t h,
+                           const struct hm_keyops *k)
 {
     if (m->cur.buckets == NULL || m->count == 0)
         return false;
@@ -263,33 +277,38 @@ delete_general(struct hmap *m, const void *key, uint64_t h)
          * bucket not evacuated is where lookups read the key anyway). */
         size_t oi = h & m->old.mask;
         if (!evacuated(bucket_at(m, &m->old, oi)))
-            (void)hm_evacuate(m, oi, false, 0);
+            (void)hm_evacuate(m, oi, false, 0, k);
     }
     uint8_t *first = read_bucket(m, h);
-    struct slot s = hm_chain_find(m, first, key, tophash(h), NULL, NULL);
+    struct slot s = k->find(m, first, key, tophash(h), NULL, NULL);
     if (s.b == NULL) {
-        hm_evacuate_next(m);
+        hm_evacuate_next(m, k);
         return false;
     }
     memset(bucket_key(m, s.b, s.i), 0, m->key_size);
     memset(bucket_val(m, s.b, s.i), 0, m->val_size);
     hm_vacate(m, first, s.b, s.i);
     m->ops_since_resize++;
-    hm_evacuate_next(m);
+    hm_evacuate_next(m, k);
     if (m->shrink != NULL)
         m->shrink(m); /* auto-shrink: through the pointer, see struct hmap */
     return true;
+}
+
+bool hm_delete(struct hmap *m, const void *key, const struct hm_keyops *k)
+{
+    if (!hm_begin_write(m))
+        return false;
+    bool found = delete_general(m, key, k->hash(m, key), k);
+    hm_end_write(m);
+    return found;
 }
 
 bool hmap_delete(struct hmap *m, const void *key)
 {
     if (m == NULL || key == NULL)
         return false;
-    if (!hm_begin_write(m))
-        return false;
-    bool found = delete_general(m, key, hm_key_hash(m, key));
-    hm_end_write(m);
-    return found;
+    return hm_delete(m, key, &hm_any_keys);
 }
 
 /* --- init, clear, reset ------------------------------------------------------ */

@@ -70,7 +70,7 @@ static int check_unique(const struct hmap *m, const struct hmap_table *t, bool o
             for (unsigned s = 0; s < SLOTS; s++) {
                 if (b[s] < TOPHASH_MIN)
                     continue;
-                struct slot found = hm_find_slot(m, bucket_key(m, b, s));
+                struct slot found = hm_find_slot(m, bucket_key(m, b, s), &hm_any_keys);
                 if (found.b == NULL)
                     return HMAP_BROKEN_PLACEMENT; /* out of a lookup's reach */
                 if (found.b != b || found.i != s)

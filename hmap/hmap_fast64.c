@@ -10,8 +10,11 @@
  * auto-shrink), and put compares the count with grow_at (Go's
  * overLoadFactor and tooManyOverflowBuckets in one compare).  hm_refresh_fast
  * (hmap.c) keeps the three in step; hmap_check verifies them.  Everything the
- * fast path does not handle goes to hmap_put/get/delete, out of line: the
- * built-in hash of 8 bytes is hash_u64's, so both paths find the same slot.
+ * fast path does not handle goes to the general insert, lookup and delete
+ * (hm_put, hm_get, hm_delete), out of line, with this file's hash and chain
+ * walk for 8-byte keys (u64_keys): a firmware that uses only these entry
+ * points links neither the byte hash nor the general chain walk.  The
+ * built-in hash of 8 bytes is hash_u64's, so every path finds the same slot.
  *
  * The fast paths call nothing that could re-enter (no user hash or equal),
  * so they need no hashWriting bracket; they only bump the write count that
@@ -74,17 +77,96 @@ ALWAYS_INLINE size_t find_u64(uint8_t **bp, uint64_t key, uint64_t want, uint64_
     return 0;
 }
 
+/*
+ * An insert's walk of the 8-byte chain that starts at b (Go's
+ * mapassign_fast64 loop): where key is, else the chain's first empty slot
+ * and its last bucket.  Candidates need no confirming, as in find_u64.
+ */
+struct walk {
+    uint8_t *b;     /* the bucket holding key, else the chain's last      */
+    size_t off;     /* key's offset in b (see lowest_key_offset), 0: absent */
+    uint8_t *ins;   /* the first empty slot's bucket, NULL when none      */
+    size_t ins_off; /* and that slot's key offset there                   */
+};
+
+ALWAYS_INLINE struct walk walk_u64(uint8_t *b, uint64_t key, uint64_t want, uint64_t ones)
+{
+    struct walk w = {b, 0, NULL, 0};
+    for (;;) {
+        uint64_t tops = load64(b);
+        for (uint64_t cand = zero_bytes(tops ^ want, ones); cand != 0;
+             cand &= cand - 1) {
+            size_t off = lowest_key_offset(cand, ones);
+            if (off == 0) /* never (it is 8..64): the callers' test of */
+                __builtin_unreachable(); /* off != 0 then costs nothing    */
+            if (load64(b + off) == key) {
+                w.b = b;
+                w.off = off;
+                return w;
+            }
+        }
+        if (w.ins == NULL) {
+            uint64_t empty = zero_bytes(tops & ~ones, ones);
+            if (empty != 0) {
+                w.ins = b;
+                w.ins_off = lowest_key_offset(empty, ones);
+            }
+        }
+        if (chain_ends_here(tops))
+            break;
+        uint8_t *next = next_u64(b);
+        if (next == NULL)
+            break;
+        b = next;
+    }
+    w.b = b;
+    return w;
+}
+
+/* --- the general paths, for 8-byte keys ---------------------------------------- */
+
+/*
+ * hm_key_hash for these maps, without its tests.  The keys the general
+ * paths hand it and u64_chain_find are aligned: the 8-byte entry points'
+ * own uint64_t, or a bucket's key.
+ */
+static uint64_t u64_key_hash(const struct hmap *m, const void *key)
+{
+    return hash_u64_keyed(load64(key), m->hash_key, m->hash_mul);
+}
+
+/* hm_chain_find for these maps: the insert's walk, without memcmp. */
+static struct slot u64_chain_find(const struct hmap *m, uint8_t *b, const void *key,
+                                  uint8_t top, struct slot *ins, uint8_t **last)
+{
+    (void)m;
+    uint64_t ones = swar_ones();
+    struct walk w = walk_u64(b, load64(key), top * ones, ones);
+    if (ins != NULL)
+        *ins = (struct slot){w.ins, w.ins != NULL ? (unsigned)(w.ins_off / 8 - 1) : 0};
+    if (w.off != 0)
+        return (struct slot){w.b, (unsigned)(w.off / 8 - 1)};
+    if (last != NULL)
+        *last = w.b;
+    return (struct slot){NULL, 0};
+}
+
+static const struct hm_keyops u64_keys = {u64_key_hash, u64_chain_find};
+
 /* --- insert ------------------------------------------------------------------ */
 
 /* Every 8-byte put the fast path does not take (a NULL map included) is
- * hmap_put's: the built-in hash of 8 bytes is hash_u64's, so the entry lands
- * where the fast paths look.  Out of line, so the fast path calls nothing. */
+ * the general insert's, with the 8-byte keys: the built-in hash of 8 bytes
+ * is hash_u64's, so the entry lands where the fast paths look.  Out of
+ * line, so the fast path calls nothing. */
 static __attribute__((noinline)) int put_u64_slow(struct hmap *m, uint64_t key,
                                                   uint64_t val)
 {
-    if (m != NULL && !m->fast64)
+    if (m == NULL)
+        return HMAP_ERR_ARG;
+    if (!m->fast64)
         return HMAP_ERR_SIZE;
-    return hmap_put(m, &key, &val);
+    return hm_put(m, &key, &val, &u64_keys);
 }
 
 /*
@@ -123,41 +205,20 @@ int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
         return put_u64_slow(m, key, val);
     uint64_t ones = swar_ones();
     struct probe p = probe_u64(m, key, ones);
-    uint8_t *b = p.b, *ins = NULL; /* ins: the first empty slot's bucket */
-    size_t ins_off = 0;            /* and its key's offset there          */
-    for (;;) {
-        uint64_t tops = load64(b);
-        for (uint64_t cand = zero_bytes(tops ^ p.want, ones); cand != 0;
-             cand &= cand - 1) {
-            uint8_t *k = b + lowest_key_offset(cand, ones);
-            if (load64(k) == key) {
-                store64(k + SLOTS * 8, val);
-                m->writes++;
-                return HMAP_OK;
-            }
-        }
-        if (ins == NULL) {
-            uint64_t empty = zero_bytes(tops & ~ones, ones);
-            if (empty != 0) {
-                ins = b;
-                ins_off = lowest_key_offset(empty, ones);
-            }
-        }
-        if (chain_ends_here(tops))
-            break;
-        uint8_t *next = next_u64(b);
-        if (next == NULL)
-            break;
-        b = next;
+    struct walk w = walk_u64(p.b, key, p.want, ones);
+    uint8_t *k = w.b + w.off; /* the key's slot: a new value */
+    if (w.off == 0) {
+        size_t count = m->count; /* read before the byte store, which may alias */
+        if (count >= m->grow_at)
+            return put_u64_slow(m, key, val); /* a growth starts */
+        if (w.ins == NULL)
+            return put_u64_chain(m, w.b, key, val, (uint8_t)p.want);
+        k = w.ins + w.ins_off; /* a new entry in the first empty slot */
+        w.ins[w.ins_off / 8 - 1] = (uint8_t)p.want; /* the slot's tophash */
+        store64(k, key);
+        m->count = count + 1;
     }
-    if (m->count >= m->grow_at)
-        return put_u64_slow(m, key, val); /* a growth starts */
-    if (ins == NULL)
-        return put_u64_chain(m, b, key, val, (uint8_t)p.want);
-    ins[ins_off / 8 - 1] = (uint8_t)p.want; /* the slot's tophash */
-    store64(ins + ins_off, key);
-    store64(ins + ins_off + SLOTS * 8, val);
-    m->count++;
+    store64(k + SLOTS * 8, val);
     m->writes++;
     return HMAP_OK;
 }
@@ -165,14 +226,14 @@ int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
 /* --- lookup ------------------------------------------------------------------ */
 
 /* hmap_get_u64 whenever the fast path may not run (a growth under way, no
- * array, not an 8-byte map, a read from inside a write, or no map): hmap_get,
- * as for put. */
+ * array, not an 8-byte map, a read from inside a write, or no map): the
+ * general lookup, as for put. */
 static __attribute__((noinline)) bool get_u64_slow(struct hmap *m, uint64_t key,
                                                    uint64_t *val)
 {
     if (m == NULL || !m->fast64)
         return false;
-    const void *v = hmap_get(m, &key);
+    const void *v = hm_get(m, &key, &u64_keys);
     if (v != NULL && val != NULL)
         *val = load64(v);
     return v != NULL;
@@ -214,10 +275,11 @@ bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
 
 /* --- delete ------------------------------------------------------------------ */
 
-/* Every 8-byte delete the fast path does not take: hmap_delete, as for put. */
+/* Every 8-byte delete the fast path does not take: the general delete, as
+ * for put. */
 static __attribute__((noinline)) bool delete_u64_slow(struct hmap *m, uint64_t key)
 {
-    return m != NULL && m->fast64 && hmap_delete(m, &key);
+    return m != NULL && m->fast64 && hm_delete(m, &key, &u64_keys);
 }
 
 /*

@@ -22,13 +22,13 @@
 
 /* Whether the entry in slot s of old bucket b goes to the second half of
  * the new array (Y): the hash bit the doubling added (never in a same-size
- * growth).  One out-of-line copy for the plan and the move. */
+ * growth), by k's hash.  One out-of-line copy for the plan and the move. */
 static __attribute__((noinline)) bool goes_to_y(const struct hmap *m, uint8_t *b,
-                                                 unsigned s)
+                                                 unsigned s, const struct hm_keyops *k)
 {
     if (m->same_size)
         return false;
-    return (hm_key_hash(m, bucket_key(m, b, s)) & old_nbuckets(m)) != 0;
+    return (k->hash(m, bucket_key(m, b, s)) & old_nbuckets(m)) != 0;
 }
 
 /*
@@ -42,7 +42,8 @@ struct evac_plan {
     uint64_t ybits;
 };
 
-static struct evac_plan plan_evacuation(const struct hmap *m, size_t i)
+static struct evac_plan plan_evacuation(const struct hmap *m, size_t i,
+                                        const struct hm_keyops *k)
 {
     struct evac_plan p = {0, 0, 0};
     unsigned n = 0;
@@ -50,7 +51,7 @@ static struct evac_plan plan_evacuation(const struct hmap *m, size_t i)
         for (unsigned s = 0; s < SLOTS; s++, n++) {
             if (is_empty(b[s]))
                 continue;
-            bool y = goes_to_y(m, b, s);
+            bool y = goes_to_y(m, b, s, k);
             if (y && n < 64)
                 p.ybits |= 1ull << n;
             *(y ? &p.ny : &p.nx) += 1;
@@ -99,7 +100,8 @@ ALWAYS_INLINE void copy_entry(const struct hmap *m, uint8_t *db, unsigned di,
  * Y are empty: only this bucket's entries ever go there, and writes to them
  * evacuate first.
  */
-static void move_bucket(struct hmap *m, size_t i, const struct evac_plan *p)
+static void move_bucket(struct hmap *m, size_t i, const struct evac_plan *p,
+                        const struct hm_keyops *k)
 {
     struct slot dst[2] = {
         {bucket_at(m, &m->cur, i), 0},
@@ -113,16 +115,15 @@ static void move_bucket(struct hmap *m, size_t i, const struct evac_plan *p)
                 b[s] = TOPHASH_EVACUATED_EMPTY;
                 continue;
             }
-            unsigned y = n < 64 ? (unsigned)(p->ybits >> n) & 1 : goes_to_y(m, b, s);
+            unsigned y = n < 64 ? (unsigned)(p->ybits >> n) & 1 : goes_to_y(m, b, s, k);
             b[s] = (uint8_t)(TOPHASH_EVACUATED_X + y);
             struct slot *d = &dst[y];
-            if (d->i == SLOTS) {
-                d->b = hm_table_new_overflow(m, &m->cur, d->b);
-                d->i = 0;
-            }
-            d->b[d->i] = top;
-            copy_entry(m, d->b, d->i, b, s);
-            d->i++;
+            struct slot to = *d; /* in registers across the calls */
+            if (to.i == SLOTS)
+                to = (struct slot){hm_table_new_overflow(m, &m->cur, to.b), 0};
+            to.b[to.i] = top;
+            copy_entry(m, to.b, to.i, b, s);
+            *d = (struct slot){to.b, to.i + 1};
         }
     }
     if (i == m->nevacuate)
@@ -132,9 +133,10 @@ static void move_bucket(struct hmap *m, size_t i, const struct evac_plan *p)
 /* The one extra overflow bucket for an insert: when a new key of hash h is
  * to go in after the move and its destination will be full.  A packed chain
  * is full exactly when its entries are a nonzero multiple of 8. */
-int hm_evacuate(struct hmap *m, size_t i, bool insert, uint64_t h)
+int hm_evacuate(struct hmap *m, size_t i, bool insert, uint64_t h,
+                const struct hm_keyops *k)
 {
-    struct evac_plan p = plan_evacuation(m, i);
+    struct evac_plan p = plan_evacuation(m, i, k);
     size_t need = overflow_for(p.nx) + overflow_for(p.ny);
     if (insert) {
         size_t n = !m->same_size && (h & old_nbuckets(m)) ? p.ny : p.nx;
@@ -142,19 +144,19 @@ int hm_evacuate(struct hmap *m, size_t i, bool insert, uint64_t h)
     }
     int rc = hm_table_reserve(m, &m->cur, need);
     if (rc == HMAP_OK)
-        move_bucket(m, i, &p);
+        move_bucket(m, i, &p, k);
     return rc;
 }
 
 /* Growth ends after enough writes: each moves the lowest bucket left. */
-void hm_evacuate_next(struct hmap *m)
+void hm_evacuate_next(struct hmap *m, const struct hm_keyops *k)
 {
     if (!growing(m))
         return;
     if (evacuated(bucket_at(m, &m->old, m->nevacuate)))
         advance_evacuation_mark(m); /* it stopped at its 1024 limit */
     else
-        (void)hm_evacuate(m, m->nevacuate, false, 0);
+        (void)hm_evacuate(m, m->nevacuate, false, 0, k);
 }
 
 int hm_grow_start(struct hmap *m)

@@ -326,9 +326,41 @@ struct slot hm_chain_find(const struct hmap *m, uint8_t *b, const void *key,
 int hm_place(const struct hmap *m, struct hmap_table *t, struct slot ins,
              uint8_t *last, uint8_t top, const void *key, const void *val);
 
-/* The slot where a lookup finds key, or {NULL} when absent: hmap_get's
+/*
+ * What the general insert, lookup and delete know of keys: the hash of a key
+ * (the one looked for, and each stored one an evacuation moves) and the
+ * search of a chain (hm_chain_find's contract).  Two sets: hm_any_keys
+ * (hm_key_hash, hm_chain_find: every key size, the user's hash and equal),
+ * which hmap_put/get/delete pass, and the 8-byte one the 8-byte entry points
+ * pass when their fast path does not apply (hmap_fast64.c).  Through
+ * pointers, so that a firmware using only the 8-byte entry points links
+ * neither the byte hash nor the general chain walk.
+ */
+struct hm_keyops {
+    uint64_t (*hash)(const struct hmap *m, const void *key);
+    struct slot (*find)(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
+                        struct slot *ins, uint8_t **last);
+};
+
+extern const struct hm_keyops hm_any_keys;
+
+/* The general insert (hmap_put's, after its argument checks), inside its own
+ * write bracket: HMAP_OK, HMAP_ERR_BUSY (re-entered) or HMAP_ERR_NOMEM
+ * (nothing changed). */
+int hm_put(struct hmap *m, const void *key, const void *val, const struct hm_keyops *k);
+
+/* The general lookup (hmap_get's, after its argument checks): the value,
+ * or NULL when absent, the map empty, or read from inside a write (counted
+ * as misuse). */
+void *hm_get(struct hmap *m, const void *key, const struct hm_keyops *k);
+
+/* The general delete (hmap_delete's, after its argument checks), inside its
+ * own write bracket: whether key was there (false when re-entered). */
+bool hm_delete(struct hmap *m, const void *key, const struct hm_keyops *k);
+
+/* The slot where a lookup finds key, or {NULL} when absent: hm_get's
  * search, which hmap_check uses too.  Reads only.  The map has an array. */
-struct slot hm_find_slot(const struct hmap *m, const void *key);
+struct slot hm_find_slot(const struct hmap *m, const void *key, const struct hm_keyops *k);
 
 /* --- growth and evacuation (hmap_grow.c) ------------------------------------- */
 
@@ -342,8 +374,10 @@ void hm_grow_undo(struct hmap *m, size_t ops, size_t peak);
 
 /* Evacuate old bucket i (not evacuated yet), reserving the overflow buckets
  * it needs, plus one when a new key of hash h is to go in afterwards
- * (insert).  0 or HMAP_ERR_NOMEM (then nothing changed). */
-int hm_evacuate(struct hmap *m, size_t i, bool insert, uint64_t h);
+ * (insert); the keys are rehashed with k's hash.  0 or HMAP_ERR_NOMEM (then
+ * nothing changed). */
+int hm_evacuate(struct hmap *m, size_t i, bool insert, uint64_t h,
+                const struct hm_keyops *k);
 
 /* Give the old table back and leave the growth state: when the last old
  * bucket is evacuated, or when a growth is abandoned (clear, reset,
@@ -352,7 +386,7 @@ void hm_grow_end(struct hmap *m);
 
 /* The optional half of Go's growWork: move the lowest unevacuated bucket if
  * its overflow can be had.  Nothing when not growing. */
-void hm_evacuate_next(struct hmap *m);
+void hm_evacuate_next(struct hmap *m, const struct hm_keyops *k);
 
 /* --- tables (hmap_table.c) ------------------------------------------------------ */
 
