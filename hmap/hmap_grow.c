@@ -51,7 +51,12 @@ static struct evac_plan plan_evacuation(const struct hmap *m, size_t i,
         for (unsigned s = 0; s < SLOTS; s++, n++) {
             if (is_empty(b[s]))
                 continue;
-            bool y = goes_to_y(m, b, s, k);
+            bool y;
+            if (m->fast64 && !m->same_size) /* the keyed hash inline: no call per entry */
+                y = (hash_u64_keyed(load64(bucket_key(m, b, s)), m->hash_key, m->hash_mul) &
+                     old_nbuckets(m)) != 0;
+            else
+                y = goes_to_y(m, b, s, k);
             if (y && n < 64)
                 p.ybits |= 1ull << n;
             *(y ? &p.ny : &p.nx) += 1;
