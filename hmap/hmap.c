@@ -11,7 +11,9 @@
  *
  * Delete marks the slot EMPTY_ONE, then turns the run of empty slots that
  * ends the chain into EMPTY_REST, walking backwards through the chain, so
- * that lookups can stop early.  Nothing is freed.
+ * that lookups can stop early; the 8-byte delete leaves the EMPTY_ONE slots
+ * before its slot in the same bucket (hmap_fast64.c says why), so a bucket's
+ * last slot is what says a chain ends.  Nothing is freed.
  *
  * Out of memory.  A write first works out every overflow bucket it will need
  * (the evacuation of the bucket it touches, and a new slot when the chain is
@@ -234,16 +236,20 @@ void *hmap_get(struct hmap *m, const void *key)
  * follows it, EMPTY_REST for it and for the run of EMPTY_ONE slots before
  * it, walking backwards through the chain so that lookups stop early.  Then
  * the count, and Go 1.21's reseed of an emptied map.  Returns true (the
- * delete's answer).
+ * delete's answer).  "Nothing live follows" is read from the bytes, not from
+ * the next slot alone: the 8-byte delete leaves EMPTY_ONE slots before an
+ * EMPTY_REST in a bucket (hmap_fast64.c says why).
  */
 __attribute__((noinline)) bool hm_vacate(struct hmap *m, uint8_t *first,
                                          uint8_t *b, size_t i)
 {
     uint8_t *next = bucket_overflow(m, b);
-    bool rest = i < SLOTS - 1 ? b[i + 1] == TOPHASH_EMPTY_REST
-                              : next == NULL || next[0] == TOPHASH_EMPTY_REST;
+    bool rest = i < SLOTS - 1 ? empty_outside(b, ((uint64_t)1 << (8 * i + 8)) - 1, ONES)
+                              : next == NULL || empty_outside(next, 0, ONES);
     if (!rest)
         b[i] = TOPHASH_EMPTY_ONE;
+    else /* slots i.. of b: EMPTY_REST, with any EMPTY_ONE among them */
+        store64(b, load64(b) & (((uint64_t)1 << (8 * i)) - 1));
     while (rest) {
         b[i] = TOPHASH_EMPTY_REST;
         if (i == 0) {

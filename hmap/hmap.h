@@ -62,7 +62,9 @@ enum {
                                     key's hash                               */
     HMAP_BROKEN_PLACEMENT = -22, /* a key sits in a bucket its hash does not
                                     select                                   */
-    HMAP_BROKEN_EMPTY_REST = -23,/* a slot after an emptyRest is not one    */
+    HMAP_BROKEN_EMPTY_REST = -23,/* a slot after an emptyRest is not one, or
+                                    a bucket's last slot with nothing live
+                                    after it is not emptyRest                */
     HMAP_BROKEN_DUPLICATE = -24, /* a key is stored twice                    */
     HMAP_BROKEN_EVACUATED = -25, /* evacuation marks disagree with nevacuate,
                                     or an evacuated mark outside growth      */
@@ -254,7 +256,8 @@ int hmap_iter_error(const struct hmap_iter *it);
 /*
  * Check every invariant: count, tophash of each live slot, each key in the
  * bucket its hash selects (old or new table), nothing but emptyRest after
- * an emptyRest, no key twice, evacuation marks, overflow counts, pages held,
+ * an emptyRest, emptyRest in every bucket's last slot that nothing live
+ * follows, no key twice, evacuation marks, overflow counts, pages held,
  * and the cached state the fast paths read.
  * Returns 0 or the HMAP_BROKEN_* code of the first that broke.  Changes
  * nothing; costs a pass over every slot and a hash per key, so it is for

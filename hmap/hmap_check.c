@@ -13,6 +13,7 @@ static int check_chain(const struct hmap *m, uint8_t *b, size_t index,
                        unsigned B, bool old, size_t *live, size_t *chained)
 {
     bool rest = false;
+    bool last_one = false; /* a last slot was EMPTY_ONE, no live slot since */
     bool evac = old && evacuated(b);
     for (uint8_t *first = b; b; b = bucket_overflow(m, b)) {
         if (b != first)
@@ -37,9 +38,14 @@ static int check_chain(const struct hmap *m, uint8_t *b, size_t index,
             if ((h & bucket_mask(B)) != index)
                 return HMAP_BROKEN_PLACEMENT;
             (*live)++;
+            last_one = false;
         }
+        if (b[SLOTS - 1] == TOPHASH_EMPTY_ONE)
+            last_one = true;
     }
-    return HMAP_OK;
+    /* And a last slot with nothing live after it is emptyRest: what ends
+     * the walks early (a lookup reads no further bucket). */
+    return last_one ? HMAP_BROKEN_EMPTY_REST : HMAP_OK;
 }
 
 /* Walk one table; count its live entries and overflow buckets. */

@@ -283,10 +283,17 @@ static __attribute__((noinline)) bool delete_u64_slow(struct hmap *m, uint64_t k
 }
 
 /*
- * The 8-byte delete (Go's mapdelete_fast64).  The common case, a slot with a
- * non-emptyRest slot after it in its bucket and entries left, is marked
- * EMPTY_ONE here; the rest (an emptyRest run to extend, the reseed of an
- * emptied map) is hm_vacate's.
+ * The 8-byte delete (Go's mapdelete_fast64).  The slot becomes EMPTY_REST
+ * when the slot after it in its bucket is EMPTY_REST, else EMPTY_ONE, with
+ * no branch on which: a branch on it would go either way at random.  Unlike
+ * Go, the slots before it stay as they are when it becomes EMPTY_REST: Go
+ * walks back turning EMPTY_ONE slots into EMPTY_REST so that its
+ * slot-by-slot loops stop early, but tidemark's walks test a bucket's 8
+ * slots at once and read only its last slot to end a chain, and that slot
+ * is kept exact (hmap_check): a delete that empties an overflow bucket
+ * with nothing live after it walks back into the bucket before, as Go's
+ * does, through hm_vacate, as do a delete in the last slot and the last
+ * delete of the map (its reseed).
  */
 bool hmap_delete_u64(struct hmap *m, uint64_t key)
 {
@@ -303,9 +310,11 @@ bool hmap_delete_u64(struct hmap *m, uint64_t key)
     store64(b + off + SLOTS * 8, 0);
     uint8_t *after = b + off / 8; /* the tophash of the slot after it */
     size_t count = m->count;      /* read before the byte store, which may alias */
-    if (off == SLOTS * 8 || *after == TOPHASH_EMPTY_REST || count == 1)
+    if (off == SLOTS * 8 || count == 1)
         return hm_vacate(m, p.b, b, off / 8 - 1);
+    if (b != p.b && empty_outside(b, (uint64_t)0xff << (off - 8), ones))
+        return hm_vacate(m, p.b, b, off / 8 - 1); /* it empties an overflow bucket */
     m->count = count - 1;
-    after[-1] = TOPHASH_EMPTY_ONE;
+    after[-1] = *after == TOPHASH_EMPTY_REST ? TOPHASH_EMPTY_REST : TOPHASH_EMPTY_ONE;
     return true;
 }

@@ -24,8 +24,10 @@
  * A slot's tophash (Go's states, same values):
  *   TOPHASH_EMPTY_REST (0)  empty, and so is every later slot of the chain: a
  *                   lookup can stop here.  A fresh bucket is all EMPTY_REST.
- *                   Invariant (hmap_check): after an EMPTY_REST, every slot
- *                   of the chain is EMPTY_REST.
+ *                   Invariants (hmap_check): after an EMPTY_REST, every slot
+ *                   of the chain is EMPTY_REST; and a bucket's last slot
+ *                   is EMPTY_REST when it and every later slot are empty
+ *                   (the chain walks stop at that bucket).
  *   TOPHASH_EMPTY_ONE  (1)  empty, but a later slot may be live.
  *   TOPHASH_EVACUATED_X/Y/EMPTY (2..4)  only in old buckets during growth:
  *                   the entry went to the new array's first/second half, or

@@ -14,9 +14,10 @@
  *              byte; the 8-byte paths need not (see hmap_fast64.c).
  *   empty      a slot is empty when its tophash is 0 or 1: zero once its low
  *              bit is cleared, so zero_bytes(tops & ~ONES) flags them.
- *   chain end  chain_ends_here: by the EMPTY_REST invariant, a chain ends in
+ *   chain end  chain_ends_here: by the EMPTY_REST invariants, a chain ends in
  *              this bucket exactly when the last slot (the top byte) is
- *              EMPTY_REST: one shift, no SWAR test.
+ *              EMPTY_REST: one shift, no SWAR test.  empty_outside: nothing
+ *              live in a bucket but some bytes, one mask.
  *   slot index lowest_key_offset: 8 * (slot + 1) of the lowest flagged
  *              byte, which in the 8-byte layout is the offset of that slot's
  *              key from the bucket (the value is 64 bytes further).  rv64imac
@@ -58,6 +59,18 @@ ALWAYS_INLINE uint64_t swar_ones(void)
 ALWAYS_INLINE bool chain_ends_here(uint64_t tops)
 {
     return (tops >> 56) == TOPHASH_EMPTY_REST;
+}
+
+/*
+ * Whether bucket b holds nothing live outside the bytes set in skip, and its
+ * last slot is EMPTY_REST: by hmap_check's invariant, then nothing live
+ * follows in the chain either.  An empty tophash (0 or 1) has no bit above
+ * the lowest, so one mask tests the 8 bytes at once; the last byte must be
+ * 0 whole.
+ */
+ALWAYS_INLINE bool empty_outside(const uint8_t *b, uint64_t skip, uint64_t ones)
+{
+    return (load64(b) & (~ones | (uint64_t)1 << 56) & ~skip) == 0;
 }
 
 /*

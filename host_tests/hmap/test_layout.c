@@ -396,6 +396,24 @@ Test(check, empty_one_after_empty_rest)
     ta_free(a);
 }
 
+/* A bucket's last slot with nothing live after it must be emptyRest, or the
+ * lookups read on into buckets that hold nothing; emptyOne slots before an
+ * emptyRest in the same bucket are allowed (the walks test a bucket's 8
+ * slots at once and read only its last one to end a chain). */
+Test(check, last_slot_empty_one_with_nothing_after)
+{
+    struct arena *a;
+    uint8_t *arr = setup_small(&a);
+    for (unsigned s = 3; s < 7; s++) { /* after keys 0, 2, 4 */
+        cr_assert_eq(arr[s], EMPTY_REST);
+        arr[s] = EMPTY_ONE;
+    }
+    cr_assert_eq(hmap_check(&g_m), 0);
+    arr[7] = EMPTY_ONE;
+    cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_EMPTY_REST);
+    ta_free(a);
+}
+
 /*
  * The SWAR tophash match can flag a byte that does not match: the byte just
  * above a true match, when it is top ^ 1.  The 8-byte paths compare the key
