@@ -170,34 +170,47 @@ static __attribute__((noinline)) int put_u64_slow(struct hmap *m, uint64_t key,
 }
 
 /*
- * The 8-byte insert whose chain is full: link a spare overflow bucket and
- * put the entry in its first slot (the general insert's case, without the
- * bracket: nothing here can re-enter or fail).  With no spare bucket left, the general
- * path allocates.  Out of line, so that the fast path stays a leaf.
+ * The 8-byte insert (Go's mapassign_fast64) of a chain longer than its first
+ * bucket b, by the chain walk the general paths use for these keys: the key
+ * is there (new value), or it goes in the chain's first empty slot when
+ * that does not start a growth (count below grow_at), or, when the chain is
+ * full, in the first slot of a spare overflow bucket linked at its end (the
+ * general insert's case, without the bracket: nothing here can re-enter or
+ * fail; with no spare bucket left, the general path allocates).  Out of
+ * line: most chains end in their first bucket.
  */
-static __attribute__((noinline)) int put_u64_chain(struct hmap *m, uint8_t *last,
-                                                   uint64_t key, uint64_t val,
-                                                   uint8_t top)
+static __attribute__((noinline)) int put_u64_walk(struct hmap *m, uint8_t *b, uint64_t key,
+                                                  uint64_t val, uint8_t top)
 {
-    if (m->cur.nfree_ovf == 0)
-        return put_u64_slow(m, key, val);
-    uint8_t *b = hm_table_new_overflow(m, &m->cur, last);
-    b[0] = top;
-    store64(bucket_key(m, b, 0), key);
-    store64(bucket_val(m, b, 0), val);
-    m->count++;
+    struct slot ins;
+    uint8_t *last;
+    struct slot s = u64_chain_find(m, b, &key, top, &ins, &last);
+    if (s.b == NULL) {
+        size_t count = m->count; /* read before the byte store, which may alias */
+        if (count >= m->grow_at || (ins.b == NULL && m->cur.nfree_ovf == 0))
+            return put_u64_slow(m, key, val); /* a growth starts, or pages are needed */
+        if (ins.b == NULL) {
+            ins = (struct slot){hm_table_new_overflow(m, &m->cur, last), 0};
+            if (m->cur.noverflow >= m->cur.overflow_max)
+                m->grow_at = 0; /* the next new key grows at the same size */
+        }
+        s = ins;
+        s.b[s.i] = top;
+        store64(bucket_key(m, s.b, s.i), key);
+        m->count = count + 1;
+    }
+    store64(bucket_val(m, s.b, s.i), val);
     m->writes++;
-    if (m->cur.noverflow >= m->cur.overflow_max)
-        m->grow_at = 0; /* the next new key grows at the same size */
     return HMAP_OK;
 }
 
 /*
- * The 8-byte insert (Go's mapassign_fast64).  The key is there (new value),
- * or it goes in the chain's first empty slot when that does not start a
- * growth (count below grow_at), or in a spare overflow bucket when the chain
- * is full.  With auto-shrink off, the shrink policy's counts are not kept
- * (hmap_set_auto_shrink restarts them).
+ * The 8-byte insert.  Most chains end in their first bucket (its last slot
+ * is EMPTY_REST): then the walk is that one bucket, and the first empty slot
+ * need not be carried from bucket to bucket.  That case runs here, as leaf
+ * code, with the same outcomes as put_u64_walk's; longer chains take
+ * put_u64_walk.  With auto-shrink off, the shrink policy's counts are not
+ * kept (hmap_set_auto_shrink restarts them).
  */
 int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
 {
@@ -205,19 +218,25 @@ int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
         return put_u64_slow(m, key, val);
     uint64_t ones = swar_ones();
     struct probe p = probe_u64(m, key, ones);
-    struct walk w = walk_u64(p.b, key, p.want, ones);
-    uint8_t *k = w.b + w.off; /* the key's slot: a new value */
-    if (w.off == 0) {
-        size_t count = m->count; /* read before the byte store, which may alias */
-        if (count >= m->grow_at)
-            return put_u64_slow(m, key, val); /* a growth starts */
-        if (w.ins == NULL)
-            return put_u64_chain(m, w.b, key, val, (uint8_t)p.want);
-        k = w.ins + w.ins_off; /* a new entry in the first empty slot */
-        w.ins[w.ins_off / 8 - 1] = (uint8_t)p.want; /* the slot's tophash */
-        store64(k, key);
-        m->count = count + 1;
+    uint64_t tops = load64(p.b);
+    if (!chain_ends_here(tops))
+        return put_u64_walk(m, p.b, key, val, (uint8_t)p.want);
+    uint8_t *k;
+    for (uint64_t cand = zero_bytes(tops ^ p.want, ones); cand != 0; cand &= cand - 1) {
+        k = p.b + lowest_key_offset(cand, ones);
+        if (load64(k) == key)
+            goto store_val; /* the key's slot: a new value */
     }
+    size_t count = m->count; /* read before the byte store, which may alias */
+    if (count >= m->grow_at)
+        return put_u64_slow(m, key, val); /* a growth starts */
+    /* The first empty slot: there is one, the last slot is EMPTY_REST. */
+    size_t off = lowest_key_offset(zero_bytes(tops & ~ones, ones), ones);
+    p.b[off / 8 - 1] = (uint8_t)p.want; /* the slot's tophash */
+    k = p.b + off;
+    store64(k, key);
+    m->count = count + 1;
+store_val:
     store64(k + SLOTS * 8, val);
     m->writes++;
     return HMAP_OK;

@@ -28,7 +28,10 @@ static __attribute__((noinline)) bool goes_to_y(const struct hmap *m, uint8_t *b
 {
     if (m->same_size)
         return false;
-    return (k->hash(m, bucket_key(m, b, s)) & old_nbuckets(m)) != 0;
+    uint64_t h = m->fast64 /* the keyed hash inline: no second call per entry */
+                     ? hash_u64_keyed(load64(bucket_key(m, b, s)), m->hash_key, m->hash_mul)
+                     : k->hash(m, bucket_key(m, b, s));
+    return (h & old_nbuckets(m)) != 0;
 }
 
 /*
@@ -51,12 +54,7 @@ static struct evac_plan plan_evacuation(const struct hmap *m, size_t i,
         for (unsigned s = 0; s < SLOTS; s++, n++) {
             if (is_empty(b[s]))
                 continue;
-            bool y;
-            if (m->fast64 && !m->same_size) /* the keyed hash inline: no call per entry */
-                y = (hash_u64_keyed(load64(bucket_key(m, b, s)), m->hash_key, m->hash_mul) &
-                     old_nbuckets(m)) != 0;
-            else
-                y = goes_to_y(m, b, s, k);
+            bool y = goes_to_y(m, b, s, k);
             if (y && n < 64)
                 p.ybits |= 1ull << n;
             *(y ? &p.ny : &p.nx) += 1;

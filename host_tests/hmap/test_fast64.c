@@ -155,6 +155,50 @@ static bool my_equal(const void *a, const void *b, size_t len)
     return memcmp(a, b, len) == 0;
 }
 
+/* The next key, from *k on, whose built-in hash under seed selects bucket j
+ * of 2^B. */
+static uint64_t key_in_bucket(uint64_t *k, unsigned j, unsigned B, uint64_t seed)
+{
+    while ((hmap_hash_bytes(k, sizeof *k, seed) & (((uint64_t)1 << B) - 1)) != j)
+        (*k)++;
+    return (*k)++;
+}
+
+/*
+ * Overflow buckets that the 8-byte insert links from the spares, with
+ * deletes keeping the count low, until there are as many as buckets: then
+ * the next new key grows the map at the same size (Go's
+ * tooManyOverflowBuckets), as through the general insert.
+ */
+Test(fast64, spare_overflow_then_same_size_growth)
+{
+    enum { SEED = 5, B = 2 };
+    struct arena *a = ta_new(16, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(NULL);
+    cr_assert_eq(hmap_init(&m, &t, a, 20, SEED), 0);
+    cr_assert_eq(hstats(&m).B, B);
+    uint64_t k = 0;
+    for (unsigned j = 0; j < (1u << B); j++) {
+        uint64_t keys[9];
+        for (unsigned i = 0; i < 9; i++) /* the 9th needs an overflow bucket */
+            cr_assert_eq(hmap_put_u64(&m, keys[i] = key_in_bucket(&k, j, B, SEED), i), 0);
+        for (unsigned i = 0; i < 8; i++)
+            cr_assert(hmap_delete_u64(&m, keys[i]));
+        struct hmap_stats st = hstats(&m);
+        cr_assert_eq(st.overflow, j + 1);
+        cr_assert_eq(st.len, j + 1);
+        cr_assert_eq(st.same_size_grows, 0);
+        cr_assert_eq(hmap_check(&m), 0, "after bucket %u", j);
+    }
+    cr_assert_eq(hmap_put_u64(&m, key_in_bucket(&k, 0, B, SEED), 1), 0);
+    struct hmap_stats st = hstats(&m);
+    cr_assert_eq(st.same_size_grows, 1);
+    cr_assert_eq(st.B, B);
+    cr_assert_eq(hmap_check(&m), 0);
+    ta_free(a);
+}
+
 Test(fast64, refused_on_other_maps)
 {
     struct hmap_type t;
