@@ -118,7 +118,8 @@ static void move_bucket(struct hmap *m, size_t i, const struct evac_plan *p,
                 b[s] = TOPHASH_EVACUATED_EMPTY;
                 continue;
             }
-            unsigned y = n < 64 ? (unsigned)(p->ybits >> n) & 1 : goes_to_y(m, b, s, k);
+            unsigned y = p != NULL && n < 64 ? (unsigned)(p->ybits >> n) & 1
+                                             : goes_to_y(m, b, s, k);
             b[s] = (uint8_t)(TOPHASH_EVACUATED_X + y);
             struct slot *d = &dst[y];
             struct slot to = *d; /* in registers across the calls */
@@ -139,16 +140,26 @@ static void move_bucket(struct hmap *m, size_t i, const struct evac_plan *p,
 int hm_evacuate(struct hmap *m, size_t i, bool insert, uint64_t h,
                 const struct hm_keyops *k)
 {
-    struct evac_plan p = plan_evacuation(m, i, k);
-    size_t need = overflow_for(p.nx) + overflow_for(p.ny);
-    if (insert) {
-        size_t n = !m->same_size && (h & old_nbuckets(m)) ? p.ny : p.nx;
-        need += n > 0 && n % SLOTS == 0;
+    /* One old bucket with no chain moves at most 8 entries, so neither X
+     * nor Y needs an overflow bucket; with its last slot empty, at most 7,
+     * so either has room for the new key too.  Then there is nothing to
+     * reserve and no plan: the move hashes each entry as it goes. */
+    uint8_t *old = bucket_at(m, &m->old, i);
+    struct evac_plan p, *planned = NULL;
+    if (bucket_overflow(m, old) != NULL || (insert && !is_empty(old[SLOTS - 1]))) {
+        p = plan_evacuation(m, i, k);
+        size_t need = overflow_for(p.nx) + overflow_for(p.ny);
+        if (insert) {
+            size_t n = !m->same_size && (h & old_nbuckets(m)) ? p.ny : p.nx;
+            need += n > 0 && n % SLOTS == 0;
+        }
+        int rc = hm_table_reserve(m, &m->cur, need);
+        if (rc != HMAP_OK)
+            return rc;
+        planned = &p;
     }
-    int rc = hm_table_reserve(m, &m->cur, need);
-    if (rc == HMAP_OK)
-        move_bucket(m, i, &p, k);
-    return rc;
+    move_bucket(m, i, planned, k);
+    return HMAP_OK;
 }
 
 /* Growth ends after enough writes: each moves the lowest bucket left. */
