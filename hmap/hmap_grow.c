@@ -98,10 +98,11 @@ ALWAYS_INLINE void copy_entry(const struct hmap *m, uint8_t *db, unsigned di,
 }
 
 /*
- * Move old bucket i into the new array, as planned.  The caller reserved the
- * overflow buckets the move needs, so it cannot fail.  The new buckets X and
- * Y are empty: only this bucket's entries ever go there, and writes to them
- * evacuate first.
+ * Move old bucket i into the new array, as planned (p), or hashing each entry
+ * as it goes (p NULL: a bucket that needs no overflow bucket, see
+ * hm_evacuate).  The caller reserved the overflow buckets the move needs, so
+ * it cannot fail.  The new buckets X and Y are empty: only this bucket's
+ * entries ever go there, and writes to them evacuate first.
  */
 static void move_bucket(struct hmap *m, size_t i, const struct evac_plan *p,
                         const struct hm_keyops *k)
@@ -143,10 +144,14 @@ int hm_evacuate(struct hmap *m, size_t i, bool insert, uint64_t h,
     /* One old bucket with no chain moves at most 8 entries, so neither X
      * nor Y needs an overflow bucket; with its last slot empty, at most 7,
      * so either has room for the new key too.  Then there is nothing to
-     * reserve and no plan: the move hashes each entry as it goes. */
+     * reserve and no plan: the move hashes each entry as it goes.  Only
+     * under the built-in hash: a user's hash may look at the map (read-only
+     * calls are allowed), and must not see a bucket half moved, so it runs
+     * in the plan, before anything moves. */
     uint8_t *old = bucket_at(m, &m->old, i);
     struct evac_plan p, *planned = NULL;
-    if (bucket_overflow(m, old) != NULL || (insert && !is_empty(old[SLOTS - 1]))) {
+    if (m->hash != NULL || bucket_overflow(m, old) != NULL ||
+        (insert && !is_empty(old[SLOTS - 1]))) {
         p = plan_evacuation(m, i, k);
         size_t need = overflow_for(p.nx) + overflow_for(p.ny);
         if (insert) {

@@ -51,7 +51,9 @@ const char *hmap_strerror(int code)
     case HMAP_BROKEN_COUNT: return "broken: count";
     case HMAP_BROKEN_TOPHASH: return "broken: tophash";
     case HMAP_BROKEN_PLACEMENT: return "broken: key in wrong bucket";
-    case HMAP_BROKEN_EMPTY_REST: return "broken: slot after emptyRest not emptyRest";
+    case HMAP_BROKEN_EMPTY_REST:
+        return "broken: emptyRest (a slot after one is not, or a bucket's last slot "
+               "with nothing live after it is not)";
     case HMAP_BROKEN_DUPLICATE: return "broken: duplicate key";
     case HMAP_BROKEN_EVACUATED: return "broken: evacuation marks";
     case HMAP_BROKEN_OVERFLOW: return "broken: overflow count";
