@@ -5,7 +5,9 @@
  * bytes and that use the built-in hash and equality.
  *
  * Each entry point tests one cached byte of the map and then runs as leaf
- * code: hmap_get_u64 tests fast_ready (an 8-byte map, no write in progress,
+ * code, but for the cases it hands to a function out of line (a chain longer
+ * than one bucket for put, the emptyRest walks for delete): hmap_get_u64
+ * tests fast_ready (an 8-byte map, no write in progress,
  * an array, no growth); put and delete test fast_write (the same, and no
  * auto-shrink), and put compares the count with grow_at (Go's
  * overLoadFactor and tooManyOverflowBuckets in one compare).  hm_refresh_fast
