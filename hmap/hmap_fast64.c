@@ -48,6 +48,24 @@ ALWAYS_INLINE struct probe probe_u64(const struct hmap *m, uint64_t key, uint64_
 }
 
 /*
+ * Where key is among the slots of bucket b (tophash word tops) whose tophash
+ * is the one in every byte of want: the key's offset (see
+ * lowest_key_offset), or 0.  A candidate needs no confirming (see find_u64).
+ */
+ALWAYS_INLINE size_t key_offset_in(const uint8_t *b, uint64_t tops, uint64_t key,
+                                   uint64_t want, uint64_t ones)
+{
+    for (uint64_t cand = zero_bytes(tops ^ want, ones); cand != 0; cand &= cand - 1) {
+        size_t off = lowest_key_offset(cand, ones);
+        if (off == 0) /* never (it is 8..64): the callers' test of */
+            __builtin_unreachable(); /* off != 0 then costs nothing    */
+        if (load64(b + off) == key)
+            return off;
+    }
+    return 0;
+}
+
+/*
  * The key in the 8-byte chain that starts at *bp: the offset of its key in
  * its bucket (8 * (slot + 1), see lowest_key_offset), with *bp set to that
  * bucket; 0 when absent.
@@ -64,13 +82,10 @@ ALWAYS_INLINE size_t find_u64(uint8_t **bp, uint64_t key, uint64_t want, uint64_
     uint8_t *b = *bp;
     do {
         uint64_t tops = load64(b);
-        for (uint64_t cand = zero_bytes(tops ^ want, ones); cand != 0;
-             cand &= cand - 1) {
-            size_t off = lowest_key_offset(cand, ones);
-            if (load64(b + off) == key) {
-                *bp = b;
-                return off;
-            }
+        size_t off = key_offset_in(b, tops, key, want, ones);
+        if (off != 0) {
+            *bp = b;
+            return off;
         }
         if (chain_ends_here(tops))
             break;
@@ -96,16 +111,11 @@ ALWAYS_INLINE struct walk walk_u64(uint8_t *b, uint64_t key, uint64_t want, uint
     struct walk w = {b, 0, NULL, 0};
     for (;;) {
         uint64_t tops = load64(b);
-        for (uint64_t cand = zero_bytes(tops ^ want, ones); cand != 0;
-             cand &= cand - 1) {
-            size_t off = lowest_key_offset(cand, ones);
-            if (off == 0) /* never (it is 8..64): the callers' test of */
-                __builtin_unreachable(); /* off != 0 then costs nothing    */
-            if (load64(b + off) == key) {
-                w.b = b;
-                w.off = off;
-                return w;
-            }
+        size_t off = key_offset_in(b, tops, key, want, ones);
+        if (off != 0) {
+            w.b = b;
+            w.off = off;
+            return w;
         }
         if (w.ins == NULL) {
             uint64_t empty = zero_bytes(tops & ~ones, ones);
@@ -223,17 +233,15 @@ int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
     uint64_t tops = load64(p.b);
     if (!chain_ends_here(tops))
         return put_u64_walk(m, p.b, key, val, (uint8_t)p.want);
-    uint8_t *k;
-    for (uint64_t cand = zero_bytes(tops ^ p.want, ones); cand != 0; cand &= cand - 1) {
-        k = p.b + lowest_key_offset(cand, ones);
-        if (load64(k) == key)
-            goto store_val; /* the key's slot: a new value */
-    }
+    size_t off = key_offset_in(p.b, tops, key, p.want, ones);
+    uint8_t *k = p.b + off; /* the key's slot: a new value */
+    if (off != 0)
+        goto store_val;
     size_t count = m->count; /* read before the byte store, which may alias */
     if (count >= m->grow_at)
         return put_u64_slow(m, key, val); /* a growth starts */
     /* The first empty slot: there is one, the last slot is EMPTY_REST. */
-    size_t off = lowest_key_offset(zero_bytes(tops & ~ones, ones), ones);
+    off = lowest_key_offset(zero_bytes(tops & ~ones, ones), ones);
     p.b[off / 8 - 1] = (uint8_t)p.want; /* the slot's tophash */
     k = p.b + off;
     store64(k, key);
