@@ -76,27 +76,29 @@ int arena_init(struct arena *a, void *base, size_t size, size_t page_size)
         return ARENA_ERR_TOO_SMALL;
 
     /*
-     * Start from the page count the region would hold with no bitmap, take
-     * off the pages that bitmap would cover, step down until pages and bitmap
-     * fit together, then up while one more page still fits: the result is the
-     * largest count that fits, found in a few rounds however large the region.
+     * Step up from a count that surely fits while one more page still fits
+     * (fitting only gets harder as the count grows): the result is the
+     * largest count that fits, found in a few rounds however large the
+     * region.  A count that surely fits: the pages the region would hold
+     * with no bitmap, less the pages a bitmap for all of them takes (rounded
+     * up) and one for aligning the first page.  The walk starts one below
+     * it, so that its first step always fits and sets pages_at, which then
+     * holds the last layout that fitted.
      */
-    size_t n = (size_t)((end - map_at) / page_size);
-    n -= words_for(n) * sizeof(uint64_t) / page_size;
+    size_t total = (size_t)((end - map_at) / page_size);
+    size_t spare = (words_for(total) * sizeof(uint64_t) + page_size - 1) / page_size + 1;
+    size_t n = total > spare ? total - spare - 1 : 0;
     uintptr_t pages_at = 0;
-    while (n > 0 && !layout_fits(map_at, end, n, page_size, &pages_at))
-        n--;
-    if (n == 0)
-        return ARENA_ERR_TOO_SMALL;
     while (layout_fits(map_at, end, n + 1, page_size, &pages_at))
         n++;
-    layout_fits(map_at, end, n, page_size, &pages_at);
+    if (n == 0)
+        return ARENA_ERR_TOO_SMALL;
 
     unsigned shift = 0;
     while (((size_t)1 << shift) < page_size)
         shift++;
 
-    struct arena fresh = {
+    *a = (struct arena){
         .map = (uint64_t *)map_at,
         .pages = (uint8_t *)pages_at,
         .npages = n,
@@ -105,7 +107,6 @@ int arena_init(struct arena *a, void *base, size_t size, size_t page_size)
         .page_shift = shift,
         .fast_free_npages = 1,
     };
-    *a = fresh;
     clear_map(a);
     return ARENA_OK;
 }
