@@ -12,7 +12,8 @@
  *   - A map grows (doubles) when an insert would take it over 6.5 entries a
  *     bucket, and grows at the same size when it has about as many overflow
  *     buckets as regular ones.  Growth is incremental: each later insert or
- *     delete moves ("evacuates") two old buckets into the new array.
+ *     delete moves ("evacuates") two old buckets into the new array, or up
+ *     to nine in a big map (HMAP_GROW_WORK).
  *   - Delete only marks slots empty.  No page goes back to the arena, no
  *     overflow bucket is unlinked, B never falls.  The one moment a running
  *     map gives pages back is when evacuation ends and the old array is freed.
@@ -82,6 +83,21 @@ enum {
 #define HMAP_LOAD_DEN 2
 #define HMAP_MAX_KEY 128           /* larger keys are an init error (Go would */
 #define HMAP_MAX_VAL 128           /* store them indirectly)                  */
+
+/*
+ * Growth's pace, beyond Go.  During a growth every insert or delete moves the
+ * old bucket its key hashes to, if not yet moved, and then, in order, the
+ * lowest old buckets not yet moved: one, as Go's growWork, while the old
+ * array has fewer than 2^HMAP_GROW_WORK_FROM_B buckets, else HMAP_GROW_WORK.
+ * So a write moves at most 1 + HMAP_GROW_WORK old buckets (and their
+ * overflow buckets), and a growth from 2^b >= 2^HMAP_GROW_WORK_FROM_B
+ * buckets is over within 2^b / HMAP_GROW_WORK writes, unless an evacuation
+ * runs out of pages.  A big map's growth thus ends sooner and fewer writes
+ * pay for a visit to an old bucket at a random place; a small map grows at
+ * Go's pace, as the console's views show it.
+ */
+#define HMAP_GROW_WORK_FROM_B 10
+#define HMAP_GROW_WORK 8
 
 /*
  * How keys are hashed and compared.  key_size and val_size are fixed per map.

@@ -6,11 +6,12 @@
  * doubles it; one into a map with about as many overflow buckets as regular
  * ones grows it at the same size, which packs the chains again.
  * hm_grow_start only allocates the new array and moves the old one aside;
- * the entries move later, two old buckets per insert or delete (grow work):
+ * the entries move later, old buckets at each insert or delete (grow work):
  * the bucket the write touches, so that writes only ever see the new array,
- * and the lowest not yet moved, so that growth ends.  A doubling splits each
- * old bucket i between new buckets i (X) and i + 2^(B-1) (Y) by the hash bit
- * that B added.  Lookups read an old bucket while it is not evacuated.  When
+ * and the lowest not yet moved, so that growth ends: one of those, as in Go,
+ * or HMAP_GROW_WORK once the old array is big (hmap.h says why).  A doubling
+ * splits each old bucket i between new buckets i (X) and i + 2^(B-1) (Y) by
+ * the hash bit that B added.  Lookups read an old bucket while it is not evacuated.  When
  * the last old bucket is evacuated the old array and its overflow go back to
  * the arena: the only time a running map gives pages back.
  *
@@ -167,15 +168,18 @@ int hm_evacuate(struct hmap *m, size_t i, bool insert, uint64_t h,
     return HMAP_OK;
 }
 
-/* Growth ends after enough writes: each moves the lowest bucket left. */
+/* Growth ends after enough writes: each moves the lowest buckets left, and
+ * stops early at a bucket whose overflow cannot be had (a later write will
+ * try it again). */
 void hm_evacuate_next(struct hmap *m, const struct hm_keyops *k)
 {
-    if (!growing(m))
-        return;
-    if (evacuated(bucket_at(m, &m->old, m->nevacuate)))
-        advance_evacuation_mark(m); /* it stopped at its 1024 limit */
-    else
-        (void)hm_evacuate(m, m->nevacuate, false, 0, k);
+    for (unsigned n = m->old.B >= HMAP_GROW_WORK_FROM_B ? HMAP_GROW_WORK : 1;
+         n > 0 && growing(m); n--) {
+        if (evacuated(bucket_at(m, &m->old, m->nevacuate)))
+            advance_evacuation_mark(m); /* it stopped at its 1024 limit */
+        else if (hm_evacuate(m, m->nevacuate, false, 0, k) != HMAP_OK)
+            return;
+    }
 }
 
 int hm_grow_start(struct hmap *m)

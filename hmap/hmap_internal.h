@@ -386,8 +386,9 @@ int hm_evacuate(struct hmap *m, size_t i, bool insert, uint64_t h,
  * compact).  Nothing to give back when not growing. */
 void hm_grow_end(struct hmap *m);
 
-/* The optional half of Go's growWork: move the lowest unevacuated bucket if
- * its overflow can be had.  Nothing when not growing. */
+/* The optional half of Go's growWork: move the lowest unevacuated buckets,
+ * one or HMAP_GROW_WORK (hmap.h), while their overflow can be had.  Nothing
+ * when not growing. */
 void hm_evacuate_next(struct hmap *m, const struct hm_keyops *k);
 
 /* --- tables (hmap_table.c) ------------------------------------------------------ */

@@ -8,8 +8,9 @@
  * when noverflow >= 2^min(B,15).  Growth is incremental: each insert or
  * delete during growth evacuates the old bucket it touches and the next
  * unevacuated one, so each write moves at most two old buckets and at least
- * the next one.  Reads never evacuate.  The old array's pages go back only
- * when evacuation ends.
+ * the next one; from 2^HMAP_GROW_WORK_FROM_B old buckets on, the next
+ * HMAP_GROW_WORK unevacuated ones.  Reads never evacuate.  The old array's
+ * pages go back only when evacuation ends.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -313,4 +314,84 @@ Test(growth, readable_throughout_builtin_hash)
               s.grows);
     cr_assert_eq(hmap_check(&m), 0);
     ta_free(a);
+}
+
+/*
+ * Growth's pace (hmap.h): fill a map made for 2^old_B buckets to its limit,
+ * let the next insert start the doubling, then alternate inserts of new keys
+ * and deletes of live ones until the growth is over.  Returns the writes it
+ * took, the one that started it included.  After every write: each key
+ * readable, the map sound, and nevacuate moved by at least the pace, or the
+ * growth over.  ctl_hash puts key k in bucket k mod 2^B, so no chain forms.
+ */
+static size_t writes_to_finish_growth(unsigned old_B, size_t pace)
+{
+    size_t limit = (13u << old_B) / 2;
+    size_t old_n = (size_t)1 << old_B;
+    struct arena *a = ta_new(4 * expect_array_bytes(old_B + 1, 144, PAGE_4K) / PAGE_4K,
+                             PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(ctl_hash);
+    cr_assert_eq(hmap_init(&m, &t, a, limit, 3), 0);
+    for (uint64_t k = 0; k < limit; k++)
+        cr_assert_eq(put64(&m, k, k), 0);
+    cr_assert_eq(hstats(&m).B, old_B);
+    cr_assert(!hstats(&m).growing);
+
+    uint64_t next_new = limit, next_del = 0;
+    size_t writes = 0, nev = 0;
+    do {
+        if (writes % 2 == 0) {
+            cr_assert_eq(put64(&m, next_new, next_new), 0);
+            next_new++;
+        } else {
+            cr_assert(del64(&m, next_del++));
+        }
+        writes++;
+        struct hmap_stats s = hstats(&m);
+        cr_assert_eq(s.grows, 1);
+        if (!s.growing)
+            break;
+        cr_assert_eq(s.old_buckets, old_n);
+        cr_assert(s.nevacuate >= nev + pace, "old B %u, write %zu: nevacuate "
+                  "%zu -> %zu, pace %zu", old_B, writes, nev, s.nevacuate, pace);
+        nev = s.nevacuate;
+        for (uint64_t k = next_del; k < next_new; k++) {
+            uint64_t v;
+            cr_assert(get64(&m, k, &v), "old B %u: key %lu lost mid-growth",
+                      old_B, (unsigned long)k);
+            cr_assert_eq(v, k);
+        }
+        cr_assert_eq(hmap_check(&m), 0);
+    } while (writes <= old_n);
+    struct hmap_stats s = hstats(&m);
+    cr_assert(!s.growing, "old B %u: growth not over after %zu writes", old_B, writes);
+    cr_assert_eq(s.B, old_B + 1);
+    cr_assert_eq(s.old_buckets, 0);
+    cr_assert_eq(s.bytes, ta_in_use(a), "old array kept");
+    cr_assert_eq(hmap_check(&m), 0);
+    TLOG("growth: from %zu old buckets, over after %zu writes\n", old_n, writes);
+    ta_free(a);
+    return writes;
+}
+
+/* Below 2^HMAP_GROW_WORK_FROM_B old buckets, Go's pace: one in order a
+ * write, plus the write's own, so at most two buckets move a write. */
+Test(growth, small_map_grows_at_gos_pace)
+{
+    unsigned old_B = HMAP_GROW_WORK_FROM_B - 1;
+    size_t writes = writes_to_finish_growth(old_B, 1);
+    cr_assert(writes >= ((size_t)1 << old_B) / 2, "%zu writes", writes);
+}
+
+/* From 2^HMAP_GROW_WORK_FROM_B old buckets on, HMAP_GROW_WORK in order a
+ * write: the growth is over within 2^B / HMAP_GROW_WORK writes, and each
+ * write still moves at most 1 + HMAP_GROW_WORK buckets. */
+Test(growth, big_map_grows_faster)
+{
+    unsigned old_B = HMAP_GROW_WORK_FROM_B;
+    size_t writes = writes_to_finish_growth(old_B, HMAP_GROW_WORK);
+    size_t old_n = (size_t)1 << old_B;
+    cr_assert(writes <= old_n / HMAP_GROW_WORK, "%zu writes", writes);
+    cr_assert(writes >= old_n / (1 + HMAP_GROW_WORK), "%zu writes", writes);
 }
