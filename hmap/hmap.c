@@ -37,7 +37,7 @@ void hm_set_seed(struct hmap *m, uint64_t seed)
 /* Go 1.21's reseed: a new hash seed whenever the map empties. */
 static void reseed(struct hmap *m)
 {
-    hm_set_seed(m, mix64(m->seed ^ HASH_K2, HASH_K1) + 1);
+    hm_set_seed(m, hm_mix64(m->seed ^ HASH_K2, HASH_K1) + 1);
 }
 
 /* The general paths' search, for every key size (hmap_internal.h), with
@@ -46,14 +46,14 @@ __attribute__((noinline)) struct slot
 hm_chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
               struct slot *ins, uint8_t **last)
 {
-    uint64_t ones = swar_ones();
+    uint64_t ones = hm_swar_ones();
     uint64_t want = top * ones;
-    prefetch_bucket(b);
+    hm_prefetch_bucket(b);
     if (ins != NULL)
         *ins = (struct slot){NULL, 0};
     for (;;) {
-        uint64_t tops = load64(b);
-        for (uint64_t cand = zero_bytes(tops ^ want, ones); cand != 0;
+        uint64_t tops = hm_load64(b);
+        for (uint64_t cand = hm_zero_bytes(tops ^ want, ones); cand != 0;
              cand &= cand - 1) {
             unsigned i = lowest_slot(cand, ones);
             /* The byte first: the match can flag a byte falsely. */
@@ -61,11 +61,11 @@ hm_chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
                 return (struct slot){b, i};
         }
         if (ins != NULL && ins->b == NULL) {
-            uint64_t empty = zero_bytes(tops & ~ones, ones);
+            uint64_t empty = hm_zero_bytes(tops & ~ones, ones);
             if (empty != 0)
                 *ins = (struct slot){b, lowest_slot(empty, ones)};
         }
-        if (chain_ends_here(tops))
+        if (hm_chain_ends_here(tops))
             break;
         uint8_t *next = bucket_overflow(m, b);
         if (next == NULL)
@@ -244,12 +244,12 @@ __attribute__((noinline)) bool hm_vacate(struct hmap *m, uint8_t *first,
                                          uint8_t *b, size_t i)
 {
     uint8_t *next = bucket_overflow(m, b);
-    bool rest = i < SLOTS - 1 ? empty_outside(b, ((uint64_t)1 << (8 * i + 8)) - 1, ONES)
-                              : next == NULL || empty_outside(next, 0, ONES);
+    bool rest = i < SLOTS - 1 ? empty_outside(b, ((uint64_t)1 << (8 * i + 8)) - 1, HM_ONES)
+                              : next == NULL || empty_outside(next, 0, HM_ONES);
     if (!rest)
         b[i] = TOPHASH_EMPTY_ONE;
     else /* slots i.. of b: EMPTY_REST, with any EMPTY_ONE among them */
-        store64(b, load64(b) & (((uint64_t)1 << (8 * i)) - 1));
+        hm_store64(b, hm_load64(b) & (((uint64_t)1 << (8 * i)) - 1));
     while (rest) {
         b[i] = TOPHASH_EMPTY_REST;
         if (i == 0) {

@@ -286,10 +286,13 @@ int hmap_check(const struct hmap *m);
  * Same contracts as hmap_put / hmap_get / hmap_delete.  Only for a map whose
  * key_size and val_size are both 8 and which uses the built-in hash and
  * equality; on any other map they return HMAP_ERR_SIZE / false.
- * hmap_get_u64 copies the value to *val (when val is not NULL).
+ * hmap_get_u64 copies the value to *val (when val is not NULL).  It is
+ * defined inline (hmap_probe.h), so that a caller's compiler may fold the
+ * lookup into the caller; the library exports it too, for callers that do
+ * not inline it or take its address.
  */
 int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val);
-bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val);
+inline bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val);
 bool hmap_delete_u64(struct hmap *m, uint64_t key);
 
 /* --- Looking inside: the map's pages and slots (hmap_view.c) ----------------
@@ -448,5 +451,7 @@ struct hmap_iter {
 #ifdef __cplusplus
 }
 #endif
+
+#include "hmap_probe.h" /* hmap_get_u64's inline definition */
 
 #endif /* TIDEMARK_HMAP_H */

@@ -20,46 +20,32 @@
  *
  * The fast paths call nothing that could re-enter (no user hash or equal),
  * so they need no hashWriting bracket; they only bump the write count that
- * iterators watch.  The chain walks use the tricks of hmap_swar.h.
+ * iterators watch.  The chain walks use the tricks of hmap_probe.h and
+ * hmap_swar.h.  hmap_get_u64 itself is defined inline in hmap_probe.h, so
+ * that callers may inline it; its external definition is made here.
  */
 #include "hmap_swar.h"
 
-ALWAYS_INLINE uint8_t *next_u64(const uint8_t *b)
-{
-    uint8_t *next;
-    memcpy(&next, __builtin_assume_aligned(b + U64_BUCKET_SIZE - sizeof next, BUCKET_ALIGN),
-           sizeof next);
-    return next;
-}
-
-/* Where an 8-byte fast path starts: the key's bucket in the current array
- * (no growth under way) and its tophash in every byte of want. */
-struct probe {
-    uint8_t *b;
-    uint64_t want;
-};
-
-ALWAYS_INLINE struct probe probe_u64(const struct hmap *m, uint64_t key, uint64_t ones)
-{
-    uint64_t h = hash_u64_keyed(key, m->hash_key, m->hash_mul);
-    uint8_t *b = m->cur.buckets + (h & m->cur.mask) * U64_BUCKET_SIZE;
-    prefetch_bucket(b);
-    return (struct probe){b, tophash64(h) * ones};
-}
+/*
+ * The one external definition of hmap_get_u64 (C99: hmap_probe.h's inline
+ * definition makes none; this declaration makes this file's).  The steps it
+ * uses need none: they are always inlined, so nothing ever calls them.
+ */
+extern bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val);
 
 /*
  * Where key is among the slots of bucket b (tophash word tops) whose tophash
  * is the one in every byte of want: the key's offset (see
- * lowest_key_offset), or 0.  A candidate needs no confirming (see find_u64).
+ * hm_lowest_key_offset), or 0.  A candidate needs no confirming (see find_u64).
  */
 ALWAYS_INLINE size_t key_offset_in(const uint8_t *b, uint64_t tops, uint64_t key,
                                    uint64_t want, uint64_t ones)
 {
-    for (uint64_t cand = zero_bytes(tops ^ want, ones); cand != 0; cand &= cand - 1) {
-        size_t off = lowest_key_offset(cand, ones);
+    for (uint64_t cand = hm_zero_bytes(tops ^ want, ones); cand != 0; cand &= cand - 1) {
+        size_t off = hm_lowest_key_offset(cand, ones);
         if (off == 0) /* never (it is 8..64): the callers' test of */
             __builtin_unreachable(); /* off != 0 then costs nothing    */
-        if (load64(b + off) == key)
+        if (hm_load64(b + off) == key)
             return off;
     }
     return 0;
@@ -67,7 +53,7 @@ ALWAYS_INLINE size_t key_offset_in(const uint8_t *b, uint64_t tops, uint64_t key
 
 /*
  * The key in the 8-byte chain that starts at *bp: the offset of its key in
- * its bucket (8 * (slot + 1), see lowest_key_offset), with *bp set to that
+ * its bucket (8 * (slot + 1), see hm_lowest_key_offset), with *bp set to that
  * bucket; 0 when absent.
  *
  * Unlike chain_find it does not confirm a candidate's tophash byte, although
@@ -81,15 +67,15 @@ ALWAYS_INLINE size_t find_u64(uint8_t **bp, uint64_t key, uint64_t want, uint64_
 {
     uint8_t *b = *bp;
     do {
-        uint64_t tops = load64(b);
+        uint64_t tops = hm_load64(b);
         size_t off = key_offset_in(b, tops, key, want, ones);
         if (off != 0) {
             *bp = b;
             return off;
         }
-        if (chain_ends_here(tops))
+        if (hm_chain_ends_here(tops))
             break;
-        b = next_u64(b);
+        b = hm_next_u64(b);
     } while (b != NULL);
     return 0;
 }
@@ -101,7 +87,7 @@ ALWAYS_INLINE size_t find_u64(uint8_t **bp, uint64_t key, uint64_t want, uint64_
  */
 struct walk {
     uint8_t *b;     /* the bucket holding key, else the chain's last      */
-    size_t off;     /* key's offset in b (see lowest_key_offset), 0: absent */
+    size_t off;     /* key's offset in b (see hm_lowest_key_offset), 0: absent */
     uint8_t *ins;   /* the first empty slot's bucket, NULL when none      */
     size_t ins_off; /* and that slot's key offset there                   */
 };
@@ -110,7 +96,7 @@ ALWAYS_INLINE struct walk walk_u64(uint8_t *b, uint64_t key, uint64_t want, uint
 {
     struct walk w = {b, 0, NULL, 0};
     for (;;) {
-        uint64_t tops = load64(b);
+        uint64_t tops = hm_load64(b);
         size_t off = key_offset_in(b, tops, key, want, ones);
         if (off != 0) {
             w.b = b;
@@ -118,15 +104,15 @@ ALWAYS_INLINE struct walk walk_u64(uint8_t *b, uint64_t key, uint64_t want, uint
             return w;
         }
         if (w.ins == NULL) {
-            uint64_t empty = zero_bytes(tops & ~ones, ones);
+            uint64_t empty = hm_zero_bytes(tops & ~ones, ones);
             if (empty != 0) {
                 w.ins = b;
-                w.ins_off = lowest_key_offset(empty, ones);
+                w.ins_off = hm_lowest_key_offset(empty, ones);
             }
         }
-        if (chain_ends_here(tops))
+        if (hm_chain_ends_here(tops))
             break;
-        uint8_t *next = next_u64(b);
+        uint8_t *next = hm_next_u64(b);
         if (next == NULL)
             break;
         b = next;
@@ -144,7 +130,7 @@ ALWAYS_INLINE struct walk walk_u64(uint8_t *b, uint64_t key, uint64_t want, uint
  */
 static uint64_t u64_key_hash(const struct hmap *m, const void *key)
 {
-    return hash_u64_keyed(load64(key), m->hash_key, m->hash_mul);
+    return hm_hash_u64_keyed(hm_load64(key), m->hash_key, m->hash_mul);
 }
 
 /* hm_chain_find for these maps: the insert's walk, without memcmp. */
@@ -152,8 +138,8 @@ static struct slot u64_chain_find(const struct hmap *m, uint8_t *b, const void *
                                   uint8_t top, struct slot *ins, uint8_t **last)
 {
     (void)m;
-    uint64_t ones = swar_ones();
-    struct walk w = walk_u64(b, load64(key), top * ones, ones);
+    uint64_t ones = hm_swar_ones();
+    struct walk w = walk_u64(b, hm_load64(key), top * ones, ones);
     if (ins != NULL)
         *ins = (struct slot){w.ins, w.ins != NULL ? (unsigned)(w.ins_off / 8 - 1) : 0};
     if (w.off != 0)
@@ -208,10 +194,10 @@ static __attribute__((noinline)) int put_u64_walk(struct hmap *m, uint8_t *b, ui
         }
         s = ins;
         s.b[s.i] = top;
-        store64(bucket_key(m, s.b, s.i), key);
+        hm_store64(bucket_key(m, s.b, s.i), key);
         m->count = count + 1;
     }
-    store64(bucket_val(m, s.b, s.i), val);
+    hm_store64(bucket_val(m, s.b, s.i), val);
     m->writes++;
     return HMAP_OK;
 }
@@ -228,10 +214,10 @@ int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
 {
     if (m == NULL || !m->fast_write)
         return put_u64_slow(m, key, val);
-    uint64_t ones = swar_ones();
-    struct probe p = probe_u64(m, key, ones);
-    uint64_t tops = load64(p.b);
-    if (!chain_ends_here(tops))
+    uint64_t ones = hm_swar_ones();
+    struct hm_probe p = hm_probe_u64(m, key, ones);
+    uint64_t tops = hm_load64(p.b);
+    if (!hm_chain_ends_here(tops))
         return put_u64_walk(m, p.b, key, val, (uint8_t)p.want);
     size_t off = key_offset_in(p.b, tops, key, p.want, ones);
     uint8_t *k = p.b + off; /* the key's slot: a new value */
@@ -241,65 +227,30 @@ int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val)
     if (count >= m->grow_at)
         return put_u64_slow(m, key, val); /* a growth starts */
     /* The first empty slot: there is one, the last slot is EMPTY_REST. */
-    off = lowest_key_offset(zero_bytes(tops & ~ones, ones), ones);
+    off = hm_lowest_key_offset(hm_zero_bytes(tops & ~ones, ones), ones);
     p.b[off / 8 - 1] = (uint8_t)p.want; /* the slot's tophash */
     k = p.b + off;
-    store64(k, key);
+    hm_store64(k, key);
     m->count = count + 1;
 store_val:
-    store64(k + SLOTS * 8, val);
+    hm_store64(k + SLOTS * 8, val);
     m->writes++;
     return HMAP_OK;
 }
 
 /* --- lookup ------------------------------------------------------------------ */
 
-/* hmap_get_u64 whenever the fast path may not run (a growth under way, no
- * array, not an 8-byte map, a read from inside a write, or no map): the
- * general lookup, as for put. */
-static __attribute__((noinline)) bool get_u64_slow(struct hmap *m, uint64_t key,
-                                                   uint64_t *val)
+/* hmap_get_u64 (hmap_probe.h) whenever the fast path may not run (a growth
+ * under way, no array, not an 8-byte map, a read from inside a write, or no
+ * map): the general lookup, as for put. */
+__attribute__((noinline)) bool hm_get_u64_slow(struct hmap *m, uint64_t key, uint64_t *val)
 {
     if (m == NULL || !m->fast64)
         return false;
     const void *v = hm_get(m, &key, &u64_keys);
     if (v != NULL && val != NULL)
-        *val = load64(v);
+        *val = hm_load64(v);
     return v != NULL;
-}
-
-/*
- * The 8-byte lookup, Go's mapaccess2_fast64: the hottest path of all.
- * Candidates come from the SWAR match; the candidate mask gives the key's
- * offset directly, and a key that matches is the one (find_u64 says why no
- * tophash byte need be confirmed).  An empty array is searched like any
- * other: no count test.
- */
-bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
-{
-    if (m == NULL || !m->fast_ready)
-        return get_u64_slow(m, key, val);
-    uint64_t ones = swar_ones();
-    struct probe p = probe_u64(m, key, ones);
-    uint8_t *b = p.b;
-    /* find_u64's loop, answering at the match: through find_u64 a hit
-     * would test the offset it found a second time. */
-    do {
-        uint64_t tops = load64(b);
-        for (uint64_t cand = zero_bytes(tops ^ p.want, ones); cand != 0;
-             cand &= cand - 1) {
-            uint8_t *k = b + lowest_key_offset(cand, ones);
-            if (load64(k) == key) {
-                if (val != NULL)
-                    *val = load64(k + SLOTS * 8);
-                return true;
-            }
-        }
-        if (chain_ends_here(tops))
-            return false;
-        b = next_u64(b);
-    } while (b != NULL);
-    return false;
 }
 
 /* --- delete ------------------------------------------------------------------ */
@@ -328,15 +279,15 @@ bool hmap_delete_u64(struct hmap *m, uint64_t key)
 {
     if (m == NULL || !m->fast_write)
         return delete_u64_slow(m, key);
-    uint64_t ones = swar_ones();
-    struct probe p = probe_u64(m, key, ones);
+    uint64_t ones = hm_swar_ones();
+    struct hm_probe p = hm_probe_u64(m, key, ones);
     uint8_t *b = p.b;
     size_t off = find_u64(&b, key, p.want, ones);
     m->writes++; /* a delete is a write, found or not (iterators end) */
     if (off == 0)
         return false;
-    store64(b + off, 0);
-    store64(b + off + SLOTS * 8, 0);
+    hm_store64(b + off, 0);
+    hm_store64(b + off + SLOTS * 8, 0);
     uint8_t *after = b + off / 8; /* the tophash of the slot after it */
     size_t count = m->count;      /* read before the byte store, which may alias */
     if (off == SLOTS * 8 || count == 1)

@@ -30,7 +30,7 @@ static __attribute__((noinline)) bool goes_to_y(const struct hmap *m, uint8_t *b
     if (m->same_size)
         return false;
     uint64_t h = m->fast64 /* the keyed hash inline: no second call per entry */
-                     ? hash_u64_keyed(load64(bucket_key(m, b, s)), m->hash_key, m->hash_mul)
+                     ? hm_hash_u64_keyed(hm_load64(bucket_key(m, b, s)), m->hash_key, m->hash_mul)
                      : k->hash(m, bucket_key(m, b, s));
     return (h & old_nbuckets(m)) != 0;
 }
@@ -90,8 +90,8 @@ ALWAYS_INLINE void copy_entry(const struct hmap *m, uint8_t *db, unsigned di,
                               uint8_t *sb, unsigned si)
 {
     if (m->fast64) {
-        store64(bucket_key(m, db, di), load64(bucket_key(m, sb, si)));
-        store64(bucket_val(m, db, di), load64(bucket_val(m, sb, si)));
+        hm_store64(bucket_key(m, db, di), hm_load64(bucket_key(m, sb, si)));
+        hm_store64(bucket_val(m, db, di), hm_load64(bucket_val(m, sb, si)));
     } else {
         memcpy(bucket_key(m, db, di), bucket_key(m, sb, si), m->key_size);
         memcpy(bucket_val(m, db, di), bucket_val(m, sb, si), m->val_size);

@@ -18,7 +18,7 @@
  * amd64 and 386 figures).  8K and 8V are multiples of 8, so no padding is
  * ever needed before the link, on either width.  Buckets are laid out back
  * to back, so a bucket, its tophash word and its 8-byte keys are aligned to
- * BUCKET_ALIGN, the pointer's size: 8 on 64-bit targets, 4 on 32-bit ones,
+ * HM_BUCKET_ALIGN, the pointer's size: 8 on 64-bit targets, 4 on 32-bit ones,
  * where Go too places a uint64 key at 4-byte alignment.
  *
  * A slot's tophash (Go's states, same values):
@@ -48,32 +48,14 @@
 
 #define SLOTS HMAP_BUCKET_SLOTS
 
-#define TOPHASH_EMPTY_REST 0
+#define TOPHASH_EMPTY_REST HM_TOPHASH_EMPTY_REST /* 0, hmap_probe.h */
 #define TOPHASH_EMPTY_ONE 1
 #define TOPHASH_EVACUATED_X 2
 #define TOPHASH_EVACUATED_Y 3
 #define TOPHASH_EVACUATED_EMPTY 4
-#define TOPHASH_MIN 5
+#define TOPHASH_MIN HM_TOPHASH_MIN /* 5, hmap_probe.h */
 
 /* --- bucket access ---------------------------------------------------------- */
-
-/* The alignment every bucket, its tophash word, its overflow link and the
- * 8-byte keys and values of the fast paths have (see the layout above). */
-#define BUCKET_ALIGN (sizeof(void *))
-
-/* A 64-bit word of a bucket: one load on a 64-bit target, two 32-bit loads
- * on a 32-bit one (which has no wider load). */
-ALWAYS_INLINE uint64_t load64(const void *p)
-{
-    uint64_t v;
-    memcpy(&v, __builtin_assume_aligned(p, BUCKET_ALIGN), sizeof v);
-    return v;
-}
-
-ALWAYS_INLINE void store64(void *p, uint64_t v)
-{
-    memcpy(__builtin_assume_aligned(p, BUCKET_ALIGN), &v, sizeof v);
-}
 
 ALWAYS_INLINE uint8_t *bucket_key(const struct hmap *m, uint8_t *b, unsigned i)
 {
@@ -88,14 +70,14 @@ ALWAYS_INLINE uint8_t *bucket_val(const struct hmap *m, uint8_t *b, unsigned i)
 ALWAYS_INLINE uint8_t *bucket_overflow(const struct hmap *m, const uint8_t *b)
 {
     uint8_t *next;
-    memcpy(&next, __builtin_assume_aligned(b + m->bucket_size - sizeof next, BUCKET_ALIGN),
+    memcpy(&next, __builtin_assume_aligned(b + m->bucket_size - sizeof next, HM_BUCKET_ALIGN),
            sizeof next);
     return next;
 }
 
 ALWAYS_INLINE void set_overflow(const struct hmap *m, uint8_t *b, uint8_t *next)
 {
-    memcpy(__builtin_assume_aligned(b + m->bucket_size - sizeof next, BUCKET_ALIGN), &next,
+    memcpy(__builtin_assume_aligned(b + m->bucket_size - sizeof next, HM_BUCKET_ALIGN), &next,
            sizeof next);
 }
 
@@ -104,11 +86,6 @@ ALWAYS_INLINE uint8_t *bucket_at(const struct hmap *m, const struct hmap_table *
 {
     return t->buckets + i * m->bucket_size;
 }
-
-/* The 8-byte layout's bucket size (144 on 64-bit targets, 140 on 32-bit
- * ones), for the fast paths, which use it as a constant rather than the
- * map's bucket_size. */
-#define U64_BUCKET_SIZE (SLOTS + SLOTS * 8 + SLOTS * 8 + sizeof(void *))
 
 ALWAYS_INLINE bool is_empty(uint8_t top)
 {
@@ -121,18 +98,10 @@ ALWAYS_INLINE bool evacuated(const uint8_t *b)
     return b[0] > TOPHASH_EMPTY_ONE && b[0] < TOPHASH_MIN;
 }
 
-/* The tophash of hash h (Go's tophash), in 64 bits: the 8-byte paths
- * multiply it into every byte of a word, and a uint8_t would cost them a
- * truncation. */
-ALWAYS_INLINE uint64_t tophash64(uint64_t h)
-{
-    uint64_t top = h >> 56;
-    return top < TOPHASH_MIN ? top + TOPHASH_MIN : top;
-}
-
+/* The tophash of hash h as a byte (hm_tophash64, hmap_probe.h). */
 ALWAYS_INLINE uint8_t tophash(uint64_t h)
 {
-    return (uint8_t)tophash64(h);
+    return (uint8_t)hm_tophash64(h);
 }
 
 ALWAYS_INLINE size_t bucket_mask(unsigned B)
@@ -191,37 +160,6 @@ static inline size_t overflow_for(size_t n)
 
 /* --- the hash (hmap_hash.c) -------------------------------------------------- */
 
-/*
- * 64x64 -> 128-bit multiply, folded (low half ^ high half): the mixing step
- * of the hash.  Both versions compute the same value, so a key hashes alike
- * on every target and the maps' layouts and figures agree across widths.
- * The choice is by __SIZEOF_INT128__ because a 64-bit target has a 128-bit
- * product in two instructions (mul, mulhu) while 32-bit targets have no
- * 128-bit type at all (GCC: "'__int128' is not supported on this target"):
- * there the product is built from four 32x32 -> 64 partial products, which
- * is what the compiler would emit for a 128-bit type anyway.
- */
-#ifdef __SIZEOF_INT128__
-ALWAYS_INLINE uint64_t mix64(uint64_t a, uint64_t b)
-{
-    __extension__ unsigned __int128 r = (unsigned __int128)a * b;
-    return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-#else
-ALWAYS_INLINE uint64_t mix64(uint64_t a, uint64_t b)
-{
-    uint32_t a0 = (uint32_t)a, a1 = (uint32_t)(a >> 32);
-    uint32_t b0 = (uint32_t)b, b1 = (uint32_t)(b >> 32);
-    uint64_t ll = (uint64_t)a0 * b0, lh = (uint64_t)a0 * b1;
-    uint64_t hl = (uint64_t)a1 * b0, hh = (uint64_t)a1 * b1;
-    /* The middle column: the carries into the high half, at most 2 bits. */
-    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
-    uint64_t lo = (mid << 32) | (uint32_t)ll;
-    uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
-    return lo ^ hi;
-}
-#endif
-
 #define HASH_K0 0x9e3779b97f4a7c15ull /* 2^64 / golden ratio      */
 #define HASH_K1 0xbf58476d1ce4e5b9ull /* odd, well-mixed constants */
 #define HASH_K2 0x94d049bb133111ebull
@@ -231,7 +169,7 @@ ALWAYS_INLINE uint64_t mix64(uint64_t a, uint64_t b)
  * and at every reseed, so that no seed (0, 1, ...) leaves keys unmixed. */
 ALWAYS_INLINE uint64_t hash_key_of(uint64_t seed)
 {
-    return mix64(seed ^ HASH_K0, HASH_K1);
+    return hm_mix64(seed ^ HASH_K0, HASH_K1);
 }
 
 /* The multiplier that goes with a hash key: odd, and seeded too. */
@@ -240,20 +178,10 @@ ALWAYS_INLINE uint64_t hash_mul_of(uint64_t hash_key)
     return (HASH_K2 ^ (hash_key << 1)) | 1;
 }
 
-/* The built-in hash of one 8-byte key: one multiply-fold round, keyed and
- * with a multiplier both derived from the map's seed.  The fold (high ^ low
- * half of the 128-bit product) carries every key bit into the low bits (the
- * bucket index) and the top byte (the tophash).  hmap_hash_bytes gives the
- * same value for those 8 bytes, so the fast and generic paths agree. */
-ALWAYS_INLINE uint64_t hash_u64_keyed(uint64_t key, uint64_t hash_key, uint64_t hash_mul)
-{
-    return mix64(key ^ hash_key, hash_mul);
-}
-
 ALWAYS_INLINE uint64_t hash_u64(uint64_t key, uint64_t seed)
 {
     uint64_t k = hash_key_of(seed);
-    return hash_u64_keyed(key, k, hash_mul_of(k));
+    return hm_hash_u64_keyed(key, k, hash_mul_of(k));
 }
 
 /* --- keys --------------------------------------------------------------------- */
@@ -442,7 +370,7 @@ struct chunk_header {
 ALWAYS_INLINE struct chunk_header chunk_header_of(const uint8_t *c)
 {
     struct chunk_header h; /* a chunk starts a page: aligned */
-    memcpy(&h, __builtin_assume_aligned(c, BUCKET_ALIGN), sizeof h);
+    memcpy(&h, __builtin_assume_aligned(c, HM_BUCKET_ALIGN), sizeof h);
     return h;
 }
 

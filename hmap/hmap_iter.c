@@ -17,7 +17,7 @@
 
 void hmap_iter_init(struct hmap_iter *it, struct hmap *m)
 {
-    uint64_t r = mix64(m->seed ^ m->writes ^ HASH_K3, HASH_K0);
+    uint64_t r = hm_mix64(m->seed ^ m->writes ^ HASH_K3, HASH_K0);
     *it = (struct hmap_iter){
         .m = m,
         .writes = m->writes,

@@ -48,7 +48,7 @@ static void push_free(const struct hmap *m, struct hmap_table *t,
 {
     for (size_t i = n; i-- > 0;) {
         uint8_t *b = first + i * m->bucket_size;
-        store64(b, 0); /* all EMPTY_REST */
+        hm_store64(b, 0); /* all EMPTY_REST */
         set_overflow(m, b, t->free_ovf);
         t->free_ovf = b;
     }
@@ -110,7 +110,7 @@ int hm_table_reserve(const struct hmap *m, struct hmap_table *t, size_t n)
         return HMAP_ERR_NOMEM;
 
     struct chunk_header h = {.next = t->chunks, .npages = pages};
-    memcpy(__builtin_assume_aligned(c, BUCKET_ALIGN), &h, sizeof h); /* a page */
+    memcpy(__builtin_assume_aligned(c, HM_BUCKET_ALIGN), &h, sizeof h); /* a page */
     t->chunks = c;
     t->chunk_pages += pages;
     size_t bytes = pages * arena_page_size(m->arena) - CHUNK_HEADER;

@@ -354,3 +354,32 @@ Test(hash, quality)
          "avalanche %.2f bits of 64\n", chi_top, chi_low, avg);
     cr_assert(avg > 30.0 && avg < 34.0, "avalanche %.2f bits", avg);
 }
+
+/* hmap_get_u64 is defined inline in the header and exported by the library:
+ * a call through its address (the library's copy) answers as the call the
+ * compiler may inline, in the fast path (fast_ready), mid-growth (the slow
+ * path) and for a NULL map. */
+Test(fast64, exported_lookup_agrees_with_inline)
+{
+    bool (*volatile exported)(struct hmap *, uint64_t, uint64_t *) = hmap_get_u64;
+    struct arena *a = ta_new(64, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(NULL);
+    cr_assert_eq(hmap_init(&m, &t, a, 0, 99), 0);
+    bool saw_growth = false, saw_ready = false;
+    for (uint64_t k = 0; k < 3000; k++) {
+        cr_assert_eq(hmap_put_u64(&m, k * 31, k), 0);
+        saw_growth |= hstats(&m).growing;
+        saw_ready |= m.fast_ready != 0;
+        for (uint64_t j = k; j <= k + 1; j++) { /* one present, one absent */
+            uint64_t v1 = 7, v2 = 7;
+            bool in = hmap_get_u64(&m, j * 31, &v1);
+            cr_assert_eq(exported(&m, j * 31, &v2), in, "key %lu", (unsigned long)j);
+            cr_assert_eq(v1, v2);
+            cr_assert_eq(in, j == k);
+        }
+    }
+    cr_assert(saw_growth && saw_ready);
+    cr_assert(!exported(NULL, 1, NULL));
+    ta_free(a);
+}
