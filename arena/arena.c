@@ -78,16 +78,21 @@ int arena_init(struct arena *a, void *base, size_t size, size_t page_size)
     /*
      * Step up from a count that surely fits while one more page still fits
      * (fitting only gets harder as the count grows): the result is the
-     * largest count that fits, found in a few rounds however large the
-     * region.  A count that surely fits: the pages the region would hold
-     * with no bitmap, less the pages a bitmap for all of them takes (rounded
-     * up) and one for aligning the first page.  The walk starts one below
-     * it, so that its first step always fits and sets pages_at, which then
-     * holds the last layout that fitted.
+     * largest count that fits.  n pages take n * page_size bytes, a bitmap
+     * of at most n / 8 + 8 bytes and at most page_size - 1 for aligning the
+     * first page, so n fits when n * (page_size + 1/8) <= avail - page_size
+     * - 7 = q, that is when n <= 8q / (8 * page_size + 1) = (q - q / d) /
+     * page_size with d = 8 * page_size + 1.  That quotient computed in
+     * integers is at most 1 above such an n, and the largest count at most
+     * 2 above it; the walk starts 2 below it, so that its first step always
+     * fits and sets pages_at, which then holds the last layout that fitted:
+     * at most four steps however large the region.  (Once 8 * page_size
+     * overflows, d is 1 and the walk starts at 0: the region holds fewer
+     * than eight such pages.)
      */
-    size_t total = (size_t)((end - map_at) / page_size);
-    size_t spare = (words_for(total) * sizeof(uint64_t) + page_size - 1) / page_size + 1;
-    size_t n = total > spare ? total - spare - 1 : 0;
+    uintptr_t avail = end - map_at, q = avail - page_size - 7, d = 8 * (uintptr_t)page_size + 1;
+    size_t n = avail > page_size + 7 ? (size_t)((q - q / d) / page_size) : 0;
+    n = n > 2 ? n - 2 : 0;
     uintptr_t pages_at = 0;
     while (layout_fits(map_at, end, n + 1, page_size, &pages_at))
         n++;
