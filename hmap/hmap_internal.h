@@ -95,7 +95,7 @@ ALWAYS_INLINE bool is_empty(uint8_t top)
 /* Go's evacuated(b): the bucket's entries have moved to the new array. */
 ALWAYS_INLINE bool evacuated(const uint8_t *b)
 {
-    return b[0] > TOPHASH_EMPTY_ONE && b[0] < TOPHASH_MIN;
+    return (unsigned)(b[0] - TOPHASH_EVACUATED_X) < TOPHASH_MIN - TOPHASH_EVACUATED_X;
 }
 
 /* The tophash of hash h as a byte (hm_tophash64, hmap_probe.h). */
