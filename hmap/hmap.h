@@ -85,16 +85,18 @@ enum {
 #define HMAP_MAX_VAL 128           /* store them indirectly)                  */
 
 /*
- * Growth's pace, beyond Go.  During a growth every insert or delete moves the
- * old bucket its key hashes to, if not yet moved, and then, in order, the
- * lowest old buckets not yet moved: one, as Go's growWork, while the old
- * array has fewer than 2^HMAP_GROW_WORK_FROM_B buckets, else HMAP_GROW_WORK.
- * So a write moves at most 1 + HMAP_GROW_WORK old buckets (and their
- * overflow buckets), and a growth from 2^b >= 2^HMAP_GROW_WORK_FROM_B
- * buckets is over within 2^b / HMAP_GROW_WORK writes, unless an evacuation
- * runs out of pages.  A big map's growth thus ends sooner and fewer writes
- * pay for a visit to an old bucket at a random place; a small map grows at
- * Go's pace, as the console's views show it.
+ * Growth's pace, beyond Go.  During a growth every insert, and every delete
+ * from a map that is not empty, moves the old bucket its key hashes to, if
+ * not yet moved, and then, in order, the lowest old buckets not yet moved:
+ * one, as Go's growWork, while the old array has fewer than
+ * 2^HMAP_GROW_WORK_FROM_B buckets, else HMAP_GROW_WORK.  So such a write
+ * moves at most 1 + HMAP_GROW_WORK old buckets (and their overflow
+ * buckets), and a growth from 2^b >= 2^HMAP_GROW_WORK_FROM_B buckets is
+ * over within 2^b / HMAP_GROW_WORK of them, unless an evacuation runs out
+ * of pages (a write stops its grow work at the first bucket it cannot
+ * move).  A big map's growth thus ends sooner and fewer writes pay for a
+ * visit to an old bucket at a random place; a small map grows at Go's
+ * pace, as the console's views show it.
  */
 #define HMAP_GROW_WORK_FROM_B 10
 #define HMAP_GROW_WORK 8
@@ -290,9 +292,19 @@ int hmap_check(const struct hmap *m);
  * defined inline (hmap_probe.h), so that a caller's compiler may fold the
  * lookup into the caller; the library exports it too, for callers that do
  * not inline it or take its address.
+ *
+ * HM_INLINE is C99's `inline`, and nothing under GNU89 inline rules (gcc
+ * -std=gnu89 or -fgnu89-inline, where an inline definition in a header would
+ * put a copy in every file): there a file gets only this declaration, and
+ * its calls go to the library's copy.
  */
+#if defined(__GNUC_GNU_INLINE__) && !defined(__cplusplus)
+#define HM_INLINE
+#else
+#define HM_INLINE inline
+#endif
 int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val);
-inline bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val);
+HM_INLINE bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val);
 bool hmap_delete_u64(struct hmap *m, uint64_t key);
 
 /* --- Looking inside: the map's pages and slots (hmap_view.c) ----------------

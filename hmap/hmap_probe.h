@@ -9,12 +9,14 @@
  * (the arguments, the call and return, the tests a caller already knows the
  * answer to) is a large part of it, and a caller's compiler that sees the
  * body can fold it into the caller's loop, as C++ maps are.  hmap_fast64.c
- * holds the one external definition of hmap_get_u64 and of each function
- * here, so a caller that does not inline (or takes the address) calls the
- * same code, and the symbol stays.  These are C99 inline definitions with
- * external linkage: they may use only each other, never a static function.
- * The steps are always inlined (HM_ALWAYS_INLINE), so none is ever called
- * and none needs an external definition.
+ * holds the one external definition of hmap_get_u64, so a caller that does
+ * not inline it (or takes its address) calls the same code, and the symbol
+ * stays.  These are C99 inline definitions with external linkage: they may
+ * use only each other, never a static function.  The steps are always
+ * inlined (HM_ALWAYS_INLINE), so none is ever called and none needs an
+ * external definition.  Under GNU89 inline rules this header defines
+ * nothing (see HM_INLINE in hmap.h): the library, built as C11, is never
+ * compiled so.
  *
  * SWAR ("SIMD within a register"): a bucket's 8 tophash bytes are read as
  * one little-endian 64-bit word, slot i in byte i, and compared 8 at a time.
@@ -42,9 +44,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "hmap.h"
+
+#if !defined(__GNUC_GNU_INLINE__) || defined(__cplusplus)
 
 #ifdef __cplusplus
 extern "C" {
@@ -75,13 +78,13 @@ extern "C" {
 HM_ALWAYS_INLINE uint64_t hm_load64(const void *p)
 {
     uint64_t v;
-    memcpy(&v, __builtin_assume_aligned(p, HM_BUCKET_ALIGN), sizeof v);
+    __builtin_memcpy(&v, __builtin_assume_aligned(p, HM_BUCKET_ALIGN), sizeof v);
     return v;
 }
 
 HM_ALWAYS_INLINE void hm_store64(void *p, uint64_t v)
 {
-    memcpy(__builtin_assume_aligned(p, HM_BUCKET_ALIGN), &v, sizeof v);
+    __builtin_memcpy(__builtin_assume_aligned(p, HM_BUCKET_ALIGN), &v, sizeof v);
 }
 
 /*
@@ -194,7 +197,7 @@ HM_ALWAYS_INLINE void hm_prefetch_bucket(const uint8_t *b)
 HM_ALWAYS_INLINE uint8_t *hm_next_u64(const uint8_t *b)
 {
     uint8_t *next;
-    memcpy(&next,
+    __builtin_memcpy(&next,
            __builtin_assume_aligned(b + HM_U64_BUCKET_SIZE - sizeof next, HM_BUCKET_ALIGN),
            sizeof next);
     return next;
@@ -211,8 +214,8 @@ struct hm_probe {
 HM_ALWAYS_INLINE struct hm_probe hm_probe_u64(const struct hmap *m, uint64_t key,
                                               uint64_t ones)
 {
-    uint64_t h = hm_hash_u64_keyed(key, m->hash_key, m->hash_mul);
     struct hm_probe p;
+    uint64_t h = hm_hash_u64_keyed(key, m->hash_key, m->hash_mul);
     p.b = m->cur.buckets + (h & m->cur.mask) * HM_U64_BUCKET_SIZE;
     hm_prefetch_bucket(p.b);
     p.want = hm_tophash64(h) * ones;
@@ -233,15 +236,17 @@ bool hm_get_u64_slow(struct hmap *m, uint64_t key, uint64_t *val);
  */
 inline bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
 {
+    uint64_t ones, tops, cand;
+    struct hm_probe p;
+    uint8_t *b;
     if (m == NULL || !m->fast_ready)
         return hm_get_u64_slow(m, key, val);
-    uint64_t ones = hm_swar_ones();
-    struct hm_probe p = hm_probe_u64(m, key, ones);
-    uint8_t *b = p.b;
+    ones = hm_swar_ones();
+    p = hm_probe_u64(m, key, ones);
+    b = p.b;
     do {
-        uint64_t tops = hm_load64(b);
-        for (uint64_t cand = hm_zero_bytes(tops ^ p.want, ones); cand != 0;
-             cand &= cand - 1) {
+        tops = hm_load64(b);
+        for (cand = hm_zero_bytes(tops ^ p.want, ones); cand != 0; cand &= cand - 1) {
             uint8_t *k = b + hm_lowest_key_offset(cand, ones);
             if (hm_load64(k) == key) {
                 if (val != NULL)
@@ -259,5 +264,7 @@ inline bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
 #ifdef __cplusplus
 }
 #endif
+
+#endif /* C99 inline rules */
 
 #endif /* TIDEMARK_HMAP_PROBE_H */
