@@ -395,3 +395,86 @@ Test(growth, big_map_grows_faster)
     cr_assert(writes <= old_n / HMAP_GROW_WORK, "%zu writes", writes);
     cr_assert(writes >= old_n / (1 + HMAP_GROW_WORK), "%zu writes", writes);
 }
+
+/* Keys k land in old bucket k mod 512 (bit 10 and up of the low
+ * word clear, so a doubling from B = 10 sends every entry to X); top bits
+ * mixed for the tophash. */
+static uint64_t half_hash(const void *key, size_t len, uint64_t seed)
+{
+    (void)len;
+    (void)seed;
+    uint64_t k = load_u64(key);
+    return (k % 512) | (tmix(k) & 0xffffffff00000000ull);
+}
+
+/*
+ * A big map's grow work (HMAP_GROW_WORK a write) meeting an arena that has
+ * no page left: each of old buckets 0..511 holds 13 entries, so each
+ * evacuation reserves one overflow bucket, and once the new array's spare
+ * ones are gone the reservation needs a page.  With every allocation
+ * failing, deletes still succeed, a write stops its grow work at the first
+ * bucket it cannot reserve for (some writes move fewer than
+ * HMAP_GROW_WORK, later ones none), and the map stays sound with every key
+ * readable; with pages back, the growth ends and nothing is lost.
+ */
+Test(growth, big_grow_work_stops_at_nomem)
+{
+    const unsigned old_B = HMAP_GROW_WORK_FROM_B;
+    size_t limit = (13u << old_B) / 2;
+    struct arena *a = ta_new(4 * expect_array_bytes(old_B + 1, 144, PAGE_4K) / PAGE_4K,
+                             PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(half_hash);
+    cr_assert_eq(hmap_init(&m, &t, a, limit, 5), 0);
+    for (uint64_t k = 0; k < limit; k++)
+        cr_assert_eq(put64(&m, k, ~k), 0);
+    cr_assert_eq(hstats(&m).B, old_B);
+    cr_assert_eq(put64(&m, limit, ~(uint64_t)limit), 0); /* starts the doubling */
+    cr_assert(hstats(&m).growing);
+
+    arena_fail_after(a, 1, 1); /* every allocation from now on fails */
+    uint64_t next_del = 1;     /* key 0's bucket moved with the first write */
+    size_t partial = 0, stuck = 0, nev = hstats(&m).nevacuate;
+    while (stuck < 20) {
+        uint64_t k = next_del;
+        next_del += 7; /* deletes spread over old buckets, mostly not yet moved */
+        cr_assert(del64(&m, k), "key %lu not deleted", (unsigned long)k);
+        struct hmap_stats s = hstats(&m);
+        cr_assert(s.growing);
+        size_t moved = s.nevacuate - nev;
+        if (moved > 0 && moved < HMAP_GROW_WORK)
+            partial++;
+        if (moved == 0)
+            stuck++;
+        nev = s.nevacuate;
+        cr_assert_eq(hmap_check(&m), 0, "after deleting %lu", (unsigned long)k);
+    }
+    cr_assert(partial > 0, "no write stopped part way");
+    for (uint64_t k = 0; k <= limit; k++) {
+        uint64_t v;
+        bool gone = k >= 1 && k < next_del && (k - 1) % 7 == 0;
+        cr_assert_eq(get64(&m, k, &v), !gone, "key %lu", (unsigned long)k);
+        if (!gone)
+            cr_assert_eq(v, ~k);
+    }
+    TLOG("growth: grow work stopped at nevacuate %zu (%zu writes part way)\n", nev,
+         partial);
+
+    arena_fail_after(a, 0, 0);
+    for (size_t w = 0; hstats(&m).growing; w++) {
+        cr_assert(w < (1u << old_B), "growth never ends");
+        cr_assert_eq(put64(&m, limit, ~(uint64_t)limit), 0); /* an overwrite */
+        cr_assert_eq(hmap_check(&m), 0);
+    }
+    for (uint64_t k = 0; k <= limit; k++) {
+        uint64_t v;
+        bool gone = k >= 1 && k < next_del && (k - 1) % 7 == 0;
+        cr_assert_eq(get64(&m, k, &v), !gone, "key %lu after growth", (unsigned long)k);
+        if (!gone)
+            cr_assert_eq(v, ~k);
+    }
+    struct hmap_stats s = hstats(&m);
+    cr_assert_eq(s.B, old_B + 1);
+    cr_assert_eq(s.bytes, ta_in_use(a), "old array kept");
+    ta_free(a);
+}
