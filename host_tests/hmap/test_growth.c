@@ -324,19 +324,30 @@ Test(growth, readable_throughout_builtin_hash)
  * readable, the map sound, and nevacuate moved by at least the pace, or the
  * growth over.  ctl_hash puts key k in bucket k mod 2^B, so no chain forms.
  */
-static size_t writes_to_finish_growth(unsigned old_B, size_t pace)
+/* A map m of 8-byte keys under hash, made for 2^old_B buckets in an arena
+ * with room for it to double, filled with keys 0 .. limit - 1 (value
+ * k ^ mask): its limit, so that the next new key starts a doubling. */
+static struct arena *fill_to_limit(struct hmap *m, unsigned old_B,
+                                   uint64_t (*hash)(const void *, size_t, uint64_t),
+                                   uint64_t mask, size_t *limit)
 {
-    size_t limit = (13u << old_B) / 2;
-    size_t old_n = (size_t)1 << old_B;
+    *limit = (13u << old_B) / 2;
     struct arena *a = ta_new(4 * expect_array_bytes(old_B + 1, 144, PAGE_4K) / PAGE_4K,
                              PAGE_4K);
+    struct hmap_type t = type_u64(hash);
+    cr_assert_eq(hmap_init(m, &t, a, *limit, 3), 0);
+    for (uint64_t k = 0; k < *limit; k++)
+        cr_assert_eq(put64(m, k, k ^ mask), 0);
+    cr_assert_eq(hstats(m).B, old_B);
+    cr_assert(!hstats(m).growing);
+    return a;
+}
+
+static size_t writes_to_finish_growth(unsigned old_B, size_t pace)
+{
+    size_t limit, old_n = (size_t)1 << old_B;
     struct hmap m;
-    struct hmap_type t = type_u64(ctl_hash);
-    cr_assert_eq(hmap_init(&m, &t, a, limit, 3), 0);
-    for (uint64_t k = 0; k < limit; k++)
-        cr_assert_eq(put64(&m, k, k), 0);
-    cr_assert_eq(hstats(&m).B, old_B);
-    cr_assert(!hstats(&m).growing);
+    struct arena *a = fill_to_limit(&m, old_B, ctl_hash, 0, &limit);
 
     uint64_t next_new = limit, next_del = 0;
     size_t writes = 0, nev = 0;
@@ -407,6 +418,19 @@ static uint64_t half_hash(const void *key, size_t len, uint64_t seed)
     return (k % 512) | (tmix(k) & 0xffffffff00000000ull);
 }
 
+/* Keys 0 .. limit are in m with value ~k, but 1, 8, 15, .. below next_del. */
+static void expect_every_7th_deleted(struct hmap *m, uint64_t limit, uint64_t next_del,
+                                     const char *when)
+{
+    for (uint64_t k = 0; k <= limit; k++) {
+        uint64_t v;
+        bool gone = k >= 1 && k < next_del && (k - 1) % 7 == 0;
+        cr_assert_eq(get64(m, k, &v), !gone, "%s: key %lu", when, (unsigned long)k);
+        if (!gone)
+            cr_assert_eq(v, ~k);
+    }
+}
+
 /*
  * A big map's grow work (HMAP_GROW_WORK a write) meeting an arena that has
  * no page left: each of old buckets 0..511 holds 13 entries, so each
@@ -420,15 +444,9 @@ static uint64_t half_hash(const void *key, size_t len, uint64_t seed)
 Test(growth, big_grow_work_stops_at_nomem)
 {
     const unsigned old_B = HMAP_GROW_WORK_FROM_B;
-    size_t limit = (13u << old_B) / 2;
-    struct arena *a = ta_new(4 * expect_array_bytes(old_B + 1, 144, PAGE_4K) / PAGE_4K,
-                             PAGE_4K);
+    size_t limit;
     struct hmap m;
-    struct hmap_type t = type_u64(half_hash);
-    cr_assert_eq(hmap_init(&m, &t, a, limit, 5), 0);
-    for (uint64_t k = 0; k < limit; k++)
-        cr_assert_eq(put64(&m, k, ~k), 0);
-    cr_assert_eq(hstats(&m).B, old_B);
+    struct arena *a = fill_to_limit(&m, old_B, half_hash, ~(uint64_t)0, &limit);
     cr_assert_eq(put64(&m, limit, ~(uint64_t)limit), 0); /* starts the doubling */
     cr_assert(hstats(&m).growing);
 
@@ -450,13 +468,7 @@ Test(growth, big_grow_work_stops_at_nomem)
         cr_assert_eq(hmap_check(&m), 0, "after deleting %lu", (unsigned long)k);
     }
     cr_assert(partial > 0, "no write stopped part way");
-    for (uint64_t k = 0; k <= limit; k++) {
-        uint64_t v;
-        bool gone = k >= 1 && k < next_del && (k - 1) % 7 == 0;
-        cr_assert_eq(get64(&m, k, &v), !gone, "key %lu", (unsigned long)k);
-        if (!gone)
-            cr_assert_eq(v, ~k);
-    }
+    expect_every_7th_deleted(&m, limit, next_del, "mid-growth");
     TLOG("growth: grow work stopped at nevacuate %zu (%zu writes part way)\n", nev,
          partial);
 
@@ -466,13 +478,7 @@ Test(growth, big_grow_work_stops_at_nomem)
         cr_assert_eq(put64(&m, limit, ~(uint64_t)limit), 0); /* an overwrite */
         cr_assert_eq(hmap_check(&m), 0);
     }
-    for (uint64_t k = 0; k <= limit; k++) {
-        uint64_t v;
-        bool gone = k >= 1 && k < next_del && (k - 1) % 7 == 0;
-        cr_assert_eq(get64(&m, k, &v), !gone, "key %lu after growth", (unsigned long)k);
-        if (!gone)
-            cr_assert_eq(v, ~k);
-    }
+    expect_every_7th_deleted(&m, limit, next_del, "after growth");
     struct hmap_stats s = hstats(&m);
     cr_assert_eq(s.B, old_B + 1);
     cr_assert_eq(s.bytes, ta_in_use(a), "old array kept");
