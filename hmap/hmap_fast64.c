@@ -290,10 +290,11 @@ bool hmap_delete_u64(struct hmap *m, uint64_t key)
     hm_store64(b + off + SLOTS * 8, 0);
     uint8_t *after = b + off / 8; /* the tophash of the slot after it */
     size_t count = m->count;      /* read before the byte store, which may alias */
-    if (off == SLOTS * 8 || count == 1)
+    /* hm_vacate's: a bucket's last slot, the map's last entry, or a delete
+     * that empties an overflow bucket with nothing live after it. */
+    if (off == SLOTS * 8 || count == 1 ||
+        (b != p.b && empty_outside(b, (uint64_t)0xff << (off - 8), ones)))
         return hm_vacate(m, p.b, b, off / 8 - 1);
-    if (b != p.b && empty_outside(b, (uint64_t)0xff << (off - 8), ones))
-        return hm_vacate(m, p.b, b, off / 8 - 1); /* it empties an overflow bucket */
     m->count = count - 1;
     after[-1] = *after == TOPHASH_EMPTY_REST ? TOPHASH_EMPTY_REST : TOPHASH_EMPTY_ONE;
     return true;
