@@ -11,9 +11,10 @@
  * and the lowest not yet moved, so that growth ends: one of those, as in Go,
  * or HMAP_GROW_WORK once the old array is big (hmap.h says why).  A doubling
  * splits each old bucket i between new buckets i (X) and i + 2^(B-1) (Y) by
- * the hash bit that B added.  Lookups read an old bucket while it is not evacuated.  When
- * the last old bucket is evacuated the old array and its overflow go back to
- * the arena: the only time a running map gives pages back.
+ * the hash bit that B added.  Lookups read an old bucket while it is not
+ * evacuated.  When the last old bucket is evacuated the old array and its
+ * overflow go back to the arena: the only time a running map gives pages
+ * back.
  *
  * Out of memory: an evacuation takes every overflow bucket it will need in
  * one allocation before it moves anything, so it either happens whole or

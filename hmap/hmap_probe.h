@@ -63,7 +63,8 @@ extern "C" {
 #define HM_BUCKET_ALIGN (sizeof(void *))
 
 /* The 8-byte layout's bucket size (144 on 64-bit targets, 140 on 32-bit
- * ones), for the fast paths, which use it as a constant rather than the
+ * ones: a tophash byte, an 8-byte key and an 8-byte value a slot, and the
+ * link), for the fast paths, which use it as a constant rather than the
  * map's bucket_size. */
 #define HM_U64_BUCKET_SIZE (HMAP_BUCKET_SLOTS * 17 + sizeof(void *))
 
@@ -198,13 +199,14 @@ HM_ALWAYS_INLINE uint8_t *hm_next_u64(const uint8_t *b)
 {
     uint8_t *next;
     __builtin_memcpy(&next,
-           __builtin_assume_aligned(b + HM_U64_BUCKET_SIZE - sizeof next, HM_BUCKET_ALIGN),
-           sizeof next);
+                     __builtin_assume_aligned(b + HM_U64_BUCKET_SIZE - sizeof next,
+                                              HM_BUCKET_ALIGN),
+                     sizeof next);
     return next;
 }
 
 /* Where an 8-byte fast path starts: the key's bucket in the current array
- * (no growth under way), its first line asked for (hm_prefetch_bucket), and
+ * (no growth under way), its later lines asked for (hm_prefetch_bucket), and
  * the key's tophash in every byte of want. */
 struct hm_probe {
     uint8_t *b;
@@ -232,7 +234,8 @@ bool hm_get_u64_slow(struct hmap *m, uint64_t key, uint64_t *val);
  * match; the candidate mask gives the key's offset directly, and a key that
  * matches is the one (hmap_fast64.c's find_u64 says why no tophash byte
  * need be confirmed).  An empty array is searched like any other: no count
- * test.
+ * test.  The loop is find_u64's, written out so that a hit answers at its
+ * match: through find_u64 it would test the offset it found a second time.
  */
 inline bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val)
 {

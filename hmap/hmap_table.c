@@ -19,7 +19,6 @@
  */
 #include "hmap_internal.h"
 
-
 unsigned hm_b_for_hint(size_t hint)
 {
     /* Stop where 2^B buckets could no longer be counted in a size_t;
