@@ -2,9 +2,10 @@
 /*
  * test_delete.c - delete, clear and reseeding.
  *
- * Rules (hmap.h, as Go's map.go): delete zeroes the slot, marks it emptyOne and turns the
- * trailing run of emptyOne slots into emptyRest backwards through the chain
- * (the 8-byte delete only where a bucket's last slot depends on it);
+ * Rules (hmap.h, as Go's map.go): delete zeroes the slot, marks it emptyOne
+ * and turns the trailing run of emptyOne slots into emptyRest backwards
+ * through the chain (the 8-byte delete only where a bucket's last slot
+ * depends on it);
  * no page is returned, no overflow bucket unlinked, B never falls.  Clear
  * (Go 1.21's clear(m)) empties every slot, abandons any growth, keeps the
  * current array and its preallocated overflow, gives chunk pages beyond
