@@ -47,7 +47,9 @@ enum {
     ARENA_BROKEN_COUNT = -20,   /* used_pages differs from the bitmap         */
     ARENA_BROKEN_WATERMARK = -21,/* a page handed out at or above high_pages  */
     ARENA_BROKEN_FIRST_FREE = -22,/* a free page below first_free             */
-    ARENA_BROKEN_PEAK = -23     /* peak_pages below used_pages                */
+    ARENA_BROKEN_PEAK = -23,    /* peak_pages below used_pages                */
+    ARENA_BROKEN_HOOKS = -24    /* alloc_hooked or fast_free_npages out of
+                                   step with fault injection and observer    */
 };
 
 /* Smallest page size arena_init accepts. */
@@ -73,7 +75,10 @@ enum {
  *   - used_pages == number of set bits;
  *   - no bit at or above high_pages is set, and high_pages is the end of the
  *     highest page handed out since init or reset (the watermark, in pages);
- *   - every page below first_free is handed out (a hint for first fit).
+ *   - every page below first_free is handed out (a hint for first fit);
+ *   - alloc_hooked is nonzero exactly while fault injection or the observer
+ *     is on, and fast_free_npages is 0 while the observer is on, else 1: the
+ *     one test each fast path makes stands for both settings.
  */
 struct arena {
     uint64_t *map;        /* allocation bitmap, inside the region          */

@@ -45,6 +45,9 @@ int arena_check(const struct arena *a)
         return ARENA_BROKEN_FIRST_FREE;
     if (a->peak_pages < a->used_pages)
         return ARENA_BROKEN_PEAK;
+    if (a->alloc_hooked != (a->fail_countdown != 0 || a->observer != NULL) ||
+        a->fast_free_npages != (a->observer != NULL ? 0u : 1u))
+        return ARENA_BROKEN_HOOKS;
     return 0;
 }
 
@@ -116,6 +119,7 @@ const char *arena_strerror(int code)
     case ARENA_BROKEN_WATERMARK: return "broken: page above watermark";
     case ARENA_BROKEN_FIRST_FREE: return "broken: free page below first_free";
     case ARENA_BROKEN_PEAK: return "broken: peak below in_use";
+    case ARENA_BROKEN_HOOKS: return "broken: hook flags out of step";
     default: return "unknown error";
     }
 }

@@ -72,3 +72,56 @@ Test(arena_check, peak_below_in_use)
     a.peak_pages = 7; /* 8 pages handed out */
     cr_assert_eq(arena_check(&a), ARENA_BROKEN_PEAK);
 }
+
+static void ignore_event(void *ctx, int event, const void *pages, size_t npages)
+{
+    (void)ctx, (void)event, (void)pages, (void)npages;
+}
+
+/* The hook flags stay in step through every setting, and through an
+ * injected failure that turns injection off. */
+Test(arena_check, hook_flags_follow_the_settings)
+{
+    struct arena a;
+    healthy(&a);
+    arena_fail_after(&a, 2, 0);
+    cr_assert_eq(arena_check(&a), 0);
+    cr_assert_not_null(arena_alloc_pages(&a, 1));
+    cr_assert_null(arena_alloc_pages(&a, 1)); /* injected; injection now off */
+    cr_assert_eq(arena_check(&a), 0);
+    arena_set_observer(&a, ignore_event, NULL);
+    cr_assert_eq(arena_check(&a), 0);
+    arena_set_observer(&a, NULL, NULL);
+    cr_assert_eq(arena_check(&a), 0);
+    arena_fail_after(&a, 1, 1);
+    cr_assert_null(arena_alloc_pages(&a, 1)); /* sticky: stays on */
+    cr_assert_eq(arena_check(&a), 0);
+    arena_fail_after(&a, 0, 0);
+    cr_assert_eq(arena_check(&a), 0);
+}
+
+Test(arena_check, alloc_hook_flag_lost)
+{
+    struct arena a;
+    healthy(&a);
+    arena_fail_after(&a, 3, 0);
+    a.alloc_hooked = 0; /* allocations would skip the injection */
+    cr_assert_eq(arena_check(&a), ARENA_BROKEN_HOOKS);
+}
+
+Test(arena_check, alloc_hook_flag_stale)
+{
+    struct arena a;
+    healthy(&a);
+    a.alloc_hooked = 1; /* nothing is on */
+    cr_assert_eq(arena_check(&a), ARENA_BROKEN_HOOKS);
+}
+
+Test(arena_check, free_fast_path_open_under_observer)
+{
+    struct arena a;
+    healthy(&a);
+    arena_set_observer(&a, ignore_event, NULL);
+    a.fast_free_npages = 1; /* one-page frees would not be observed */
+    cr_assert_eq(arena_check(&a), ARENA_BROKEN_HOOKS);
+}

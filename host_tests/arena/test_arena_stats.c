@@ -160,7 +160,8 @@ Test(arena_stats, helpers)
                          ARENA_BROKEN_COUNT,
                          ARENA_BROKEN_WATERMARK,
                          ARENA_BROKEN_FIRST_FREE,
-                         ARENA_BROKEN_PEAK};
+                         ARENA_BROKEN_PEAK,
+                         ARENA_BROKEN_HOOKS};
     const size_t ncodes = sizeof codes / sizeof codes[0];
     const char *unknown = arena_strerror(12345);
     cr_assert_str_eq(unknown, "unknown error");
