@@ -191,6 +191,36 @@ void hm_refresh_fast(struct hmap *m)
     m->grow_at = m->cur.noverflow >= m->cur.overflow_max ? 0 : m->cur.load_max;
 }
 
+/*
+ * A key or value the caller read out of this map (hmap_get, an iterator)
+ * points into the map's own pages, and the write it is handed to may move
+ * it (evacuation) or give its pages back (the step that ends a growth)
+ * before reading it for the last time.  So the general put and delete work
+ * on copies of such: only a pointer into the arena's pages can be one, and
+ * the test costs the others two compares.  The copies live in functions of
+ * their own, so that the stack they take is taken only then.
+ */
+static bool in_map_pages(const struct hmap *m, const void *p)
+{
+    return m->arena != NULL && arena_contains(m->arena, p) != 0;
+}
+
+static __attribute__((noinline)) int put_copies(struct hmap *m, const void *key,
+                                                 const void *val)
+{
+    uint64_t k[(HMAP_MAX_KEY + 7) / 8], v[(HMAP_MAX_VAL + 7) / 8 + 1];
+    memcpy(k, key, m->key_size);
+    memcpy(v, val, m->val_size);
+    return hm_put(m, k, v, &hm_any_keys);
+}
+
+static __attribute__((noinline)) bool delete_copy(struct hmap *m, const void *key)
+{
+    uint64_t k[(HMAP_MAX_KEY + 7) / 8];
+    memcpy(k, key, m->key_size);
+    return hm_delete(m, k, &hm_any_keys);
+}
+
 int hmap_put(struct hmap *m, const void *key, const void *val)
 {
     if (m == NULL || key == NULL || (val == NULL && m->val_size != 0))
@@ -198,6 +228,8 @@ int hmap_put(struct hmap *m, const void *key, const void *val)
     static const uint8_t no_value[1];
     if (val == NULL)
         val = no_value; /* a set: 0 bytes copied, but memcpy wants a pointer */
+    if (in_map_pages(m, key) || in_map_pages(m, val))
+        return put_copies(m, key, val);
     return hm_put(m, key, val, &hm_any_keys);
 }
 
@@ -314,6 +346,8 @@ bool hmap_delete(struct hmap *m, const void *key)
 {
     if (m == NULL || key == NULL)
         return false;
+    if (in_map_pages(m, key))
+        return delete_copy(m, key);
     return hm_delete(m, key, &hm_any_keys);
 }
 

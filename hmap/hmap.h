@@ -146,7 +146,8 @@ struct hmap_stats {
  * Returns 0; HMAP_ERR_ARG if m, t or a is NULL; HMAP_ERR_SIZE for a key_size
  * of 0 or over 128, a val_size over 128 (0 is allowed: a set), or a hint whose
  * table would not fit in a size_t; HMAP_ERR_NOMEM if the arena cannot hold the
- * array.  On failure *m is not a map and the arena is unchanged.  *t is copied,
+ * array.  On failure *m is not a map and the arena holds the same pages (an
+ * allocation it refused still counts in its failed_allocs).  *t is copied,
  * so it need not outlive the call.
  */
 int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
@@ -159,7 +160,9 @@ int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
  * val_size is 0); HMAP_ERR_NOMEM if a page it needed (a new array, an
  * overflow chunk) could not be had: then every entry is as it was and the map
  * holds no more pages than before; HMAP_ERR_BUSY if called from inside a
- * write on the same map (nothing changes).
+ * write on the same map (nothing changes).  key and val may point into this
+ * map (an iterator's key, hmap_get's value): the put copies them before it
+ * can move them or give their pages back.
  */
 int hmap_put(struct hmap *m, const void *key, const void *val);
 
@@ -173,10 +176,13 @@ void *hmap_get(struct hmap *m, const void *key);
 
 /*
  * Delete key.  Returns true when the key was there.  Frees nothing of its
- * own: the slot is marked empty and stays allocated.  Like every write it
- * does a step of any growth under way (present key or not), and the step
- * that ends a growth gives the old array back; with auto-shrink on, a
- * delete may compact the map.  Never fails for lack of pages:
+ * own: the slot is marked empty and stays allocated.  Like every write to a
+ * map with entries it does a step of any growth under way (present key or
+ * not), and the step that ends a growth gives the old array back; a delete
+ * from an empty map does nothing (as Go's), so a map emptied mid-growth
+ * keeps both arrays until the next put, clear, reset or compact.  With
+ * auto-shrink on, a delete may compact the map.  key may point into this
+ * map (an iterator's key): it is copied first.  Never fails for lack of pages:
  * if the growth step it would do cannot get a page, it deletes in place.
  * Returns false, changing nothing, when called from inside a write.
  */
@@ -222,8 +228,10 @@ void hmap_clear(struct hmap *m);
 /*
  * Give every page back to the arena and leave the map empty and ready for
  * reuse, as if just initialised with the same type, hint and arena, except
- * that the bucket array is allocated again only at the next put.  Reseeds.
- * Does nothing if called from inside a write.
+ * that the bucket array is allocated again only at the next put, and that
+ * the auto-shrink setting and hmap_stats' counters (grows, same_size_grows,
+ * shrinks, misuse) carry over.  Reseeds.  Does nothing if called from
+ * inside a write.
  */
 void hmap_reset(struct hmap *m);
 

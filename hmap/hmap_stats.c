@@ -44,7 +44,7 @@ const char *hmap_strerror(int code)
     switch (code) {
     case HMAP_OK: return "ok";
     case HMAP_ERR_ARG: return "NULL argument";
-    case HMAP_ERR_SIZE: return "key or value size out of range";
+    case HMAP_ERR_SIZE: return "key or value size out of range, or hint too large";
     case HMAP_ERR_NOMEM: return "out of memory: the arena has no pages";
     case HMAP_ERR_BUSY: return "map written from inside a write";
     case HMAP_ERR_CHANGED: return "map written during iteration";

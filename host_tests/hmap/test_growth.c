@@ -14,6 +14,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hmap_testlib.h"
 
@@ -484,3 +485,103 @@ Test(growth, big_grow_work_stops_at_nomem)
     cr_assert_eq(s.bytes, ta_in_use(a), "old array kept");
     ta_free(a);
 }
+
+/* --- a write handed bytes of the map it changes ------------------------- */
+
+/*
+ * hmap_get's value and an iterator's key point into the map's pages, and a
+ * caller may hand them to the next write: delete what an iterator found,
+ * copy one entry's value to another key.  The write that ends a growth gives
+ * the old array's pages back part way through; it must not read the key or
+ * value from there afterwards.  The observer scribbles over freed pages, as
+ * a poisoning arena or the pages' next owner would, whatever this build's
+ * ARENA_POISON.  16-byte keys: the general paths, which take keys by
+ * pointer.
+ */
+struct key16 {
+    uint64_t lo, hi;
+};
+
+static void scribble_freed(void *ctx, int event, const void *pages, size_t npages)
+{
+    if (event == ARENA_EVENT_FREE)
+        memset((void *)(uintptr_t)pages, 0x5a, npages * *(const size_t *)ctx);
+}
+
+/* A map of 16-byte keys whose growth the next write ends (one old bucket
+ * left to move: the next unevacuated one), scribbling from then on.
+ * Returns its count of keys. */
+static size_t one_bucket_from_grow_end(struct arena *a, struct hmap *m, size_t *page_size)
+{
+    static const struct hmap_type t = {.key_size = 16, .val_size = 8};
+    cr_assert_eq(hmap_init(m, &t, a, 0, 77), 0);
+    for (uint64_t i = 0; i < 1000; i++) {
+        struct key16 k = {i, ~i};
+        uint64_t v = 3 * i;
+        cr_assert_eq(hmap_put(m, &k, &v), 0);
+        struct hmap_stats s = hstats(m);
+        if (s.growing && s.old_buckets >= 4 && s.nevacuate == s.old_buckets - 1) {
+            arena_set_observer(a, scribble_freed, page_size);
+            return (size_t)i + 1;
+        }
+    }
+    cr_assert_fail("no growth came within one bucket of its end");
+    return 0;
+}
+
+/* The key of the j-th entry an iterator hands out: a pointer into m. */
+static const void *nth_key(struct hmap *m, size_t j)
+{
+    struct hmap_iter it;
+    const void *k = NULL;
+    hmap_iter_init(&it, m);
+    for (size_t i = 0; i <= j; i++)
+        cr_assert(hmap_iter_next(&it, &k, NULL));
+    return k;
+}
+
+enum map_bytes_write { DELETE_BY_ITS_KEY, OVERWRITE_BY_ITS_KEY, COPY_ITS_VALUE };
+
+/* For every entry of a fresh map one bucket from its growth's end: the
+ * write, through the entry's own bytes, ends the growth and does what it
+ * was asked. */
+static void write_with_map_bytes(enum map_bytes_write w)
+{
+    size_t n = 1;
+    for (size_t j = 0; j < n; j++) {
+        size_t ps = PAGE_4K;
+        struct arena *a = ta_new(16, ps);
+        struct hmap m;
+        n = one_bucket_from_grow_end(a, &m, &ps);
+        const void *kp = nth_key(&m, j);
+        struct key16 k;
+        memcpy(&k, kp, sizeof k);
+        uint64_t want = 3 * k.lo, v = 7, *got;
+        struct key16 other = {k.lo + 5000, 0};
+        switch (w) {
+        case DELETE_BY_ITS_KEY:
+            cr_assert(hmap_delete(&m, kp), "entry %zu: not deleted", j);
+            cr_assert_null(hmap_get(&m, &k), "entry %zu: still there", j);
+            cr_assert_eq(hmap_len(&m), n - 1);
+            break;
+        case OVERWRITE_BY_ITS_KEY:
+            cr_assert_eq(hmap_put(&m, kp, &v), 0);
+            got = hmap_get(&m, &k);
+            cr_assert(got != NULL && *got == v, "entry %zu: value not overwritten", j);
+            cr_assert_eq(hmap_len(&m), n, "entry %zu: added, not overwritten", j);
+            break;
+        case COPY_ITS_VALUE:
+            cr_assert_eq(hmap_put(&m, &other, hmap_get(&m, &k)), 0);
+            got = hmap_get(&m, &other);
+            cr_assert(got != NULL && *got == want, "entry %zu: value not copied", j);
+            break;
+        }
+        cr_assert_not(hstats(&m).growing, "the write did not end the growth");
+        cr_assert_eq(hmap_check(&m), 0, "entry %zu", j);
+        ta_free(a);
+    }
+}
+
+Test(growth, delete_by_a_key_from_the_map) { write_with_map_bytes(DELETE_BY_ITS_KEY); }
+Test(growth, overwrite_by_a_key_from_the_map) { write_with_map_bytes(OVERWRITE_BY_ITS_KEY); }
+Test(growth, insert_a_value_from_the_map) { write_with_map_bytes(COPY_ITS_VALUE); }
