@@ -185,6 +185,11 @@ static void cmd_make(struct console *c, const struct console_word *w, int nargs)
                     n);
         return;
     }
+    if (rc == HMAP_ERR_SIZE) { /* the type is fixed: only the hint can be */
+        console_say(c, "ERR make: %" PRIu64 " entries are too many to size (the map is unchanged)\n",
+                    n);
+        return;
+    }
     if (rc != 0) {
         console_say(c, "ERR make: %s (the map is unchanged)\n", hmap_strerror(rc));
         return;

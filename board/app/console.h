@@ -74,13 +74,15 @@
  *                   its bucket array is allocated now); the new map is made
  *                   before the old one's pages go back, so the arena must
  *                   hold both for a moment (else `ERR make: out of pages for
- *                   N entries (the map is unchanged)`)
+ *                   N entries (the map is unchanged)`); an N whose table
+ *                   would not fit in a size_t: `ERR make: N entries are too
+ *                   many to size (the map is unchanged)`
  *   put K V         ok
  *   get K           the value, in decimal (`ERR get: no such key K` if absent)
  *   del K           ok (`ERR del: no such key K` if absent)
  *   fill N          ok: keys 0..N-1 are in the map with value = key
  *   delall          ok: keys 0..F-1 deleted, F the most fill put since the
- *                   last delall, clear or reset
+ *                   last delall, clear, reset or make
  *   clear           ok (hmap_clear: Go's clear(m), the bucket array stays)
  *   reset           ok (hmap_reset: every page back to the arena)
  *   compact         ok (hmap_compact)

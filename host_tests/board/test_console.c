@@ -490,6 +490,25 @@ Test(console, make_without_room_changes_nothing)
     cr_assert_eq(stats().len, 0);
 }
 
+Test(console, make_too_big_to_size_changes_nothing)
+{
+    rig(64 * PAGE + PAGE, true);
+    assert_ok(run("fill 300"), "fill");
+    struct stats3 before = stats();
+    /* Tables for these would not fit in a size_t: refused before any
+     * allocation, so not even failed_allocs moves. */
+    cr_assert_str_eq(run("make 18446744073709551615"),
+                     "ERR make: 18446744073709551615 entries are too many to size "
+                     "(the map is unchanged)\n");
+    cr_assert_str_eq(run("make 0x7fffffffffffffff"),
+                     "ERR make: 9223372036854775807 entries are too many to size "
+                     "(the map is unchanged)\n");
+    struct stats3 after = stats();
+    assert_same_stats(&before, &after, "a make too big to size");
+    assert_ok(run("delall"), "delall");
+    cr_assert_eq(stats().len, 0);
+}
+
 Test(console, delall_deletes_only_what_fill_put)
 {
     big();
