@@ -324,9 +324,11 @@ void hm_evacuate_next(struct hmap *m, const struct hm_keyops *k);
 /* B that a hint asks for: smallest with hint <= load_max_for(B). */
 unsigned hm_b_for_hint(size_t hint);
 
-/* Pages of the array run of a table of 2^B buckets: the buckets, plus
- * 2^(B-4) preallocated overflow buckets when B >= 4 (Go's makeBucketArray),
- * rounded up to whole pages. */
+/* Pages of the array run of a table of 2^B buckets (B below the width of
+ * size_t): the buckets, plus 2^(B-4) preallocated overflow buckets when
+ * B >= 4 (Go's makeBucketArray), rounded up to whole pages; SIZE_MAX when
+ * its bytes would overflow a size_t, which only a doubling of an array over
+ * half the address space could ask for (32-bit targets). */
 size_t hm_array_pages(const struct hmap *m, unsigned B);
 
 /* Pages in t's overflow chunks, counted from the chunks' own headers (what

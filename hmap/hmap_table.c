@@ -66,8 +66,10 @@ void hm_table_limits(struct hmap_table *t)
 
 size_t hm_array_pages(const struct hmap *m, unsigned B)
 {
-    size_t nb = (size_t)1 << B;
-    return arena_pages_for(m->arena, (nb + prealloc_for(B)) * m->bucket_size);
+    size_t bytes;
+    if (__builtin_mul_overflow(((size_t)1 << B) + prealloc_for(B), m->bucket_size, &bytes))
+        return SIZE_MAX; /* more than any arena of this width: a growth to it fails */
+    return arena_pages_for(m->arena, bytes);
 }
 
 size_t hm_table_chunk_pages(const struct hmap_table *t)

@@ -6,7 +6,9 @@
  * map's rules (hmap.h): it observes the map through hmap_get_stats,
  * hmap_check, lookups, iteration and the arena's own figures, and reads no
  * private field of struct hmap, except test_cache.c, whose subject is
- * hmap_check's verdict on those fields.  What this file offers:
+ * hmap_check's verdict on those fields, and calls no internal function but
+ * one, in test_sizing.c, for a case no host can reach through the API.
+ * What this file offers:
  *
  *   - arenas of an exact page count over a heap region (the tests may use
  *     malloc; the map and the arena may not), and "filler" pages that a test

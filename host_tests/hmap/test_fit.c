@@ -146,3 +146,24 @@ Test(fit, a_map_with_a_hint)
     cr_assert_eq(fill(&m, want, false, 0), want);
     ta_free(a);
 }
+
+/* However many bytes are asked about, up to the whole address space, the
+ * answer holds no more entries than their keys and values alone would
+ * fill. */
+Test(fit, never_more_than_the_bytes_hold)
+{
+    static const size_t sizes[][2] = {{8, 8}, {1, 0}, {128, 128}, {64, 128}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        struct hmap_type t = {.key_size = sizes[i][0], .val_size = sizes[i][1]};
+        struct arena *a = ta_new(4, PAGE_4K);
+        struct hmap m;
+        cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
+        size_t entry = sizes[i][0] + sizes[i][1];
+        for (size_t bytes = SIZE_MAX; bytes > 0; bytes /= 3) {
+            size_t n = hmap_entries_fit(&m, bytes);
+            cr_assert_leq(n, bytes / entry, "%zu/%zu-byte entries: %zu bytes said to fit %zu",
+                          sizes[i][0], sizes[i][1], bytes, n);
+        }
+        ta_free(a);
+    }
+}

@@ -278,3 +278,28 @@ Test(sizing, entries_upper_bound)
     ta_free(small);
     ta_free(a);
 }
+
+/*
+ * The one internal function the suite calls.  A doubling of an array over
+ * half the address space would ask for more bytes than a size_t holds: the
+ * page count must then say "more than any arena", not wrap to a small
+ * count that an allocation could satisfy.  Only a 32-bit target with over
+ * 2 GiB of arena can ask for that, so the host asks the function directly,
+ * at the B where a 64-bit size_t wraps.
+ */
+size_t hm_array_pages(const struct hmap *m, unsigned B);
+
+Test(sizing, array_pages_saturate_instead_of_wrapping)
+{
+    struct arena *a = ta_new(4, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = {.key_size = 128, .val_size = 128};
+    cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
+    size_t bs = expect_bucket_size(128, 128); /* 2064: about 2^11 */
+    for (unsigned B = 40; B <= 52; B++)
+        cr_assert_eq(hm_array_pages(&m, B), expect_array_bytes(B, bs, PAGE_4K) / PAGE_4K,
+                     "B = %u", B);
+    for (unsigned B = 53; B < 63; B++)
+        cr_assert_eq(hm_array_pages(&m, B), SIZE_MAX, "B = %u: the bytes wrapped", B);
+    ta_free(a);
+}
