@@ -174,7 +174,10 @@ again:
     return HMAP_OK;
 }
 
-int hm_put(struct hmap *m, const void *key, const void *val, const struct hm_keyops *k)
+/* Out of line (as is hm_delete), whoever calls: a call site
+ * that inlined it would keep its own copy of the whole insert. */
+__attribute__((noinline)) int hm_put(struct hmap *m, const void *key, const void *val,
+                                     const struct hm_keyops *k)
 {
     if (!hm_begin_write(m))
         return HMAP_ERR_BUSY;
@@ -193,29 +196,44 @@ void hm_refresh_fast(struct hmap *m)
 
 /*
  * A key or value the caller read out of this map (hmap_get, an iterator)
- * points into the map's own pages, and the write it is handed to may move
- * it (evacuation) or give its pages back (the step that ends a growth)
- * before reading it for the last time.  So the general put and delete work
- * on copies of such: only a pointer into the arena's pages can be one, and
- * the test costs the others two compares.  The copies live in functions of
- * their own, so that the stack they take is taken only then.
+ * points into the map's own pages, and the write it is handed to may give
+ * those pages back (the step that ends a growth frees the old array and its
+ * overflow) before reading it for the last time.  So the general put and
+ * delete work on copies of such.  Only a write that may free pages needs
+ * them: one during a growth, or a put that may start a growth (at the load
+ * or overflow limit, the same test as put_general's), which from a small
+ * array can end it too.  And only a pointer into the arena's pages can be
+ * one, which arena_contains tells.  The 8-byte entry points take keys by
+ * value and need neither test.  Other writes pay the first test only: the
+ * rest, and the copies' stack, are in functions of their own.
  */
-static bool in_map_pages(const struct hmap *m, const void *p)
+static bool may_free_pages(const struct hmap *m)
 {
-    return m->arena != NULL && arena_contains(m->arena, p) != 0;
+    return growing(m) || m->count >= m->cur.load_max ||
+           m->cur.noverflow >= m->cur.overflow_max;
 }
 
-static __attribute__((noinline)) int put_copies(struct hmap *m, const void *key,
-                                                 const void *val)
+static bool in_map_pages(const struct hmap *m, const void *p)
 {
-    uint64_t k[(HMAP_MAX_KEY + 7) / 8], v[(HMAP_MAX_VAL + 7) / 8 + 1];
+    return arena_contains(m->arena, p) != 0;
+}
+
+static __attribute__((noinline)) int put_as_pages_may_go(struct hmap *m, const void *key,
+                                                          const void *val)
+{
+    if (!in_map_pages(m, key) && !in_map_pages(m, val))
+        return hm_put(m, key, val, &hm_any_keys);
+    /* Words, for the alignment the hash and the slots' loads may assume. */
+    uint64_t k[(HMAP_MAX_KEY + 7) / 8], v[(HMAP_MAX_VAL + 7) / 8];
     memcpy(k, key, m->key_size);
     memcpy(v, val, m->val_size);
     return hm_put(m, k, v, &hm_any_keys);
 }
 
-static __attribute__((noinline)) bool delete_copy(struct hmap *m, const void *key)
+static __attribute__((noinline)) bool delete_as_pages_may_go(struct hmap *m, const void *key)
 {
+    if (!in_map_pages(m, key))
+        return hm_delete(m, key, &hm_any_keys);
     uint64_t k[(HMAP_MAX_KEY + 7) / 8];
     memcpy(k, key, m->key_size);
     return hm_delete(m, k, &hm_any_keys);
@@ -228,8 +246,8 @@ int hmap_put(struct hmap *m, const void *key, const void *val)
     static const uint8_t no_value[1];
     if (val == NULL)
         val = no_value; /* a set: 0 bytes copied, but memcpy wants a pointer */
-    if (in_map_pages(m, key) || in_map_pages(m, val))
-        return put_copies(m, key, val);
+    if (may_free_pages(m))
+        return put_as_pages_may_go(m, key, val);
     return hm_put(m, key, val, &hm_any_keys);
 }
 
@@ -333,7 +351,8 @@ static bool delete_general(struct hmap *m, const void *key, uint64_t h,
     return true;
 }
 
-bool hm_delete(struct hmap *m, const void *key, const struct hm_keyops *k)
+__attribute__((noinline)) bool hm_delete(struct hmap *m, const void *key,
+                                         const struct hm_keyops *k)
 {
     if (!hm_begin_write(m))
         return false;
@@ -346,8 +365,8 @@ bool hmap_delete(struct hmap *m, const void *key)
 {
     if (m == NULL || key == NULL)
         return false;
-    if (in_map_pages(m, key))
-        return delete_copy(m, key);
+    if (may_free_pages(m))
+        return delete_as_pages_may_go(m, key);
     return hm_delete(m, key, &hm_any_keys);
 }
 

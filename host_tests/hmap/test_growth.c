@@ -585,3 +585,32 @@ static void write_with_map_bytes(enum map_bytes_write w)
 Test(growth, delete_by_a_key_from_the_map) { write_with_map_bytes(DELETE_BY_ITS_KEY); }
 Test(growth, overwrite_by_a_key_from_the_map) { write_with_map_bytes(OVERWRITE_BY_ITS_KEY); }
 Test(growth, insert_a_value_from_the_map) { write_with_map_bytes(COPY_ITS_VALUE); }
+
+/* A put that starts a growth can end it too: from one bucket, the bucket it
+ * touches is the whole old array.  Its value, read from that bucket, must
+ * survive the old array's pages going back. */
+Test(growth, insert_a_value_from_the_map_as_it_doubles_from_one_bucket)
+{
+    static const struct hmap_type t = {.key_size = 16, .val_size = 8};
+    for (uint64_t j = 0; j < 8; j++) {
+        size_t ps = PAGE_4K;
+        struct arena *a = ta_new(8, ps);
+        struct hmap m;
+        cr_assert_eq(hmap_init(&m, &t, a, 0, 5), 0);
+        for (uint64_t i = 0; i < 8; i++) {
+            struct key16 k = {i, ~i};
+            uint64_t v = 3 * i;
+            cr_assert_eq(hmap_put(&m, &k, &v), 0);
+        }
+        cr_assert_eq(hstats(&m).B, 0);
+        arena_set_observer(a, scribble_freed, &ps);
+        struct key16 k = {j, ~j}, other = {100 + j, 0};
+        cr_assert_eq(hmap_put(&m, &other, hmap_get(&m, &k)), 0);
+        struct hmap_stats s = hstats(&m);
+        cr_assert(s.B == 1 && !s.growing, "the put did not double and finish (B %u)", s.B);
+        uint64_t *got = hmap_get(&m, &other);
+        cr_assert(got != NULL && *got == 3 * j, "key %lu: value not copied", (unsigned long)j);
+        cr_assert_eq(hmap_check(&m), 0);
+        ta_free(a);
+    }
+}
