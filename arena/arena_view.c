@@ -45,7 +45,7 @@ int arena_check(const struct arena *a)
         return ARENA_BROKEN_FIRST_FREE;
     if (a->peak_pages < a->used_pages)
         return ARENA_BROKEN_PEAK;
-    if (a->alloc_hooked != (a->fail_countdown != 0 || a->observer != NULL) ||
+    if ((a->alloc_hooked != 0) != (a->fail_countdown != 0 || a->observer != NULL) ||
         a->fast_free_npages != (a->observer != NULL ? 0u : 1u))
         return ARENA_BROKEN_HOOKS;
     return 0;

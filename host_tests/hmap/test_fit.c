@@ -148,8 +148,8 @@ Test(fit, a_map_with_a_hint)
 }
 
 /* However many bytes are asked about, up to the whole address space, the
- * answer holds no more entries than their keys and values alone would
- * fill. */
+ * answer stays under hmap_entries_upper_bound and holds no more entries than
+ * their keys and values alone would fill. */
 Test(fit, never_more_than_the_bytes_hold)
 {
     static const size_t sizes[][2] = {{8, 8}, {1, 0}, {128, 128}, {64, 128}};
@@ -161,6 +161,7 @@ Test(fit, never_more_than_the_bytes_hold)
         size_t entry = sizes[i][0] + sizes[i][1];
         for (size_t bytes = SIZE_MAX; bytes > 0; bytes /= 3) {
             size_t n = hmap_entries_fit(&m, bytes);
+            cr_assert_leq(n, hmap_entries_upper_bound(&m, bytes), "%zu bytes", bytes);
             cr_assert_leq(n, bytes / entry, "%zu/%zu-byte entries: %zu bytes said to fit %zu",
                           sizes[i][0], sizes[i][1], bytes, n);
         }
