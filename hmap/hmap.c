@@ -108,6 +108,13 @@ const struct hm_keyops hm_any_keys = {hm_key_hash, hm_chain_find};
 
 /* --- insert ----------------------------------------------------------------- */
 
+/* Go's overLoadFactor || tooManyOverflowBuckets for the current array: a
+ * new key, when no growth is under way, starts one. */
+ALWAYS_INLINE bool at_grow_limit(const struct hmap *m)
+{
+    return m->count >= m->cur.load_max || m->cur.noverflow >= m->cur.overflow_max;
+}
+
 /*
  * The whole insert, every case: no array yet, growth under way, growth to
  * start, a full chain; k says how keys hash and how a chain is searched.
@@ -152,8 +159,7 @@ again:
 
     /* A new key.  Grow first if the map is full or too chained (Go checks
      * this only when not already growing), then look again. */
-    if (!growing(m) && (m->count >= m->cur.load_max ||
-                        m->cur.noverflow >= m->cur.overflow_max)) {
+    if (!growing(m) && at_grow_limit(m)) {
         int rc = hm_grow_start(m);
         if (rc != HMAP_OK)
             return rc;
@@ -200,17 +206,16 @@ void hm_refresh_fast(struct hmap *m)
  * those pages back (the step that ends a growth frees the old array and its
  * overflow) before reading it for the last time.  So the general put and
  * delete work on copies of such.  Only a write that may free pages needs
- * them: one during a growth, or a put that may start a growth (at the load
- * or overflow limit, the same test as put_general's), which from a small
- * array can end it too.  And only a pointer into the arena's pages can be
- * one, which arena_contains tells.  The 8-byte entry points take keys by
- * value and need neither test.  Other writes pay the first test only: the
- * rest, and the copies' stack, are in functions of their own.
+ * them: one during a growth, or a put that may start a growth
+ * (at_grow_limit), which from a small array can end it too.  And only a
+ * pointer into the arena's pages can be one, which arena_contains tells.
+ * The 8-byte entry points take keys by value and need neither test.  Other
+ * writes pay the first test only: the rest, and the copies' stack, are in
+ * functions of their own.
  */
-static bool may_free_pages(const struct hmap *m)
+ALWAYS_INLINE bool may_free_pages(const struct hmap *m)
 {
-    return growing(m) || m->count >= m->cur.load_max ||
-           m->cur.noverflow >= m->cur.overflow_max;
+    return growing(m) || at_grow_limit(m);
 }
 
 static bool in_map_pages(const struct hmap *m, const void *p)
