@@ -317,14 +317,6 @@ Test(growth, readable_throughout_builtin_hash)
     ta_free(a);
 }
 
-/*
- * Growth's pace (hmap.h): fill a map made for 2^old_B buckets to its limit,
- * let the next insert start the doubling, then alternate inserts of new keys
- * and deletes of live ones until the growth is over.  Returns the writes it
- * took, the one that started it included.  After every write: each key
- * readable, the map sound, and nevacuate moved by at least the pace, or the
- * growth over.  ctl_hash puts key k in bucket k mod 2^B, so no chain forms.
- */
 /* A map m of 8-byte keys under hash, made for 2^old_B buckets in an arena
  * with room for it to double, filled with keys 0 .. limit - 1 (value
  * k ^ mask): its limit, so that the next new key starts a doubling. */
@@ -344,6 +336,14 @@ static struct arena *fill_to_limit(struct hmap *m, unsigned old_B,
     return a;
 }
 
+/*
+ * Growth's pace (hmap.h): fill a map made for 2^old_B buckets to its limit,
+ * let the next insert start the doubling, then alternate inserts of new keys
+ * and deletes of live ones until the growth is over.  Returns the writes it
+ * took, the one that started it included.  After every write: each key
+ * readable, the map sound, and nevacuate moved by at least the pace, or the
+ * growth over.  ctl_hash puts key k in bucket k mod 2^B, so no chain forms.
+ */
 static size_t writes_to_finish_growth(unsigned old_B, size_t pace)
 {
     size_t limit, old_n = (size_t)1 << old_B;
@@ -502,6 +502,16 @@ struct key16 {
     uint64_t lo, hi;
 };
 
+static const struct hmap_type key16_type = {.key_size = 16, .val_size = 8};
+
+/* Key {i, ~i} with value 3i. */
+static void put_key16(struct hmap *m, uint64_t i)
+{
+    struct key16 k = {i, ~i};
+    uint64_t v = 3 * i;
+    cr_assert_eq(hmap_put(m, &k, &v), 0);
+}
+
 static void scribble_freed(void *ctx, int event, const void *pages, size_t npages)
 {
     if (event == ARENA_EVENT_FREE)
@@ -513,12 +523,9 @@ static void scribble_freed(void *ctx, int event, const void *pages, size_t npage
  * Returns its count of keys. */
 static size_t one_bucket_from_grow_end(struct arena *a, struct hmap *m, size_t *page_size)
 {
-    static const struct hmap_type t = {.key_size = 16, .val_size = 8};
-    cr_assert_eq(hmap_init(m, &t, a, 0, 77), 0);
+    cr_assert_eq(hmap_init(m, &key16_type, a, 0, 77), 0);
     for (uint64_t i = 0; i < 1000; i++) {
-        struct key16 k = {i, ~i};
-        uint64_t v = 3 * i;
-        cr_assert_eq(hmap_put(m, &k, &v), 0);
+        put_key16(m, i);
         struct hmap_stats s = hstats(m);
         if (s.growing && s.old_buckets >= 4 && s.nevacuate == s.old_buckets - 1) {
             arena_set_observer(a, scribble_freed, page_size);
@@ -591,17 +598,13 @@ Test(growth, insert_a_value_from_the_map) { write_with_map_bytes(COPY_ITS_VALUE)
  * survive the old array's pages going back. */
 Test(growth, insert_a_value_from_the_map_as_it_doubles_from_one_bucket)
 {
-    static const struct hmap_type t = {.key_size = 16, .val_size = 8};
     for (uint64_t j = 0; j < 8; j++) {
         size_t ps = PAGE_4K;
         struct arena *a = ta_new(8, ps);
         struct hmap m;
-        cr_assert_eq(hmap_init(&m, &t, a, 0, 5), 0);
-        for (uint64_t i = 0; i < 8; i++) {
-            struct key16 k = {i, ~i};
-            uint64_t v = 3 * i;
-            cr_assert_eq(hmap_put(&m, &k, &v), 0);
-        }
+        cr_assert_eq(hmap_init(&m, &key16_type, a, 0, 5), 0);
+        for (uint64_t i = 0; i < 8; i++)
+            put_key16(&m, i);
         cr_assert_eq(hstats(&m).B, 0);
         arena_set_observer(a, scribble_freed, &ps);
         struct key16 k = {j, ~j}, other = {100 + j, 0};
