@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * swiss_internal.h - private to swiss/: the group layout, the control
+ * bytes, the table struct and the functions the swiss_*.c files share
+ * (prefix sw_; swiss.h is the API).
+ *
+ * A group, for key size K and value size V (Go's group, byte arrays):
+ *
+ *   offset 0                 ctrl[8]  one byte a slot
+ *   offset 8 + i * (K + V)   slot i's key, then its value
+ *
+ * 8 * (K + V) is a multiple of 8, so every group, its control word and (with
+ * K = V = 8) every key and value is 8-aligned when the groups array is.
+ *
+ * A control byte (Go's values):
+ *   CTRL_EMPTY   0x80  never held an entry since the table was made, cleared
+ *                      or pruned: a probe sequence ends at a group with one;
+ *   CTRL_DELETED 0xFE  a tombstone: a deleted entry in a group that had no
+ *                      empty slot left, so that probes go on past it.
+ *                      Invariant: a group with a tombstone has no empty slot
+ *                      (delete writes one only then; only clear and pruning
+ *                      turn slots back to empty, a whole group at a time).
+ *   0x00..0x7F         live: H2, the low 7 bits of the key's hash.
+ * Slot i's byte is byte i of the word in memory; the word is read as a
+ * little-endian 64-bit value (sw_load_ctrl), so bit 8i + 7 of it is set for
+ * exactly the empty and deleted slots.
+ *
+ * A table is one arena run: its groups from the run's first page, then its
+ * struct swiss_table.  The directory is a run of its own.  A table of local
+ * depth d covers the 2^(global_depth - d) directory entries from its index,
+ * which is a multiple of that count.
+ */
+#ifndef TIDEMARK_SWISS_INTERNAL_H
+#define TIDEMARK_SWISS_INTERNAL_H
+
+#include <string.h>
+
+#include "swiss.h"
+
+/* For the few-instruction helpers of the hot paths: inlined even at -Os. */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+#define SLOTS SWISS_GROUP_SLOTS
+#define CTRL_EMPTY 0x80u
+#define CTRL_DELETED 0xFEu
+#define H2_MASK 0x7Fu
+
+#define LSB 0x0101010101010101ull
+#define MSB 0x8080808080808080ull
+#define CTRL_ALL_EMPTY (LSB * CTRL_EMPTY)
+
+struct swiss_table {
+    uint8_t *groups;      /* group 0: the first page of this table's run    */
+    size_t group_mask;    /* groups - 1                                     */
+    size_t capacity;      /* slots: 8 * groups, a power of two, 8..1024     */
+    size_t used;          /* live slots                                     */
+    size_t growth_left;   /* empty slots an insert may still take before the
+                             table must prune or grow (Go's growthLeft)     */
+    size_t index;         /* first directory entry pointing here            */
+    size_t pages;         /* length of the run                              */
+    unsigned local_depth;
+};
+
+/* --- hashing -------------------------------------------------------------- */
+
+/* H1 picks the first group to probe, H2 is stored in the control byte. */
+ALWAYS_INLINE size_t h1(uint64_t hash)
+{
+    return (size_t)(hash >> 7);
+}
+
+ALWAYS_INLINE uint8_t h2(uint64_t hash)
+{
+    return (uint8_t)(hash & H2_MASK);
+}
+
+/* The 8-byte hash, from the seed premixed by sw_hash_key_of. */
+ALWAYS_INLINE uint64_t sw_hash_u64(uint64_t key, uint64_t hash_key)
+{
+    uint64_t h = key ^ hash_key;
+    h = (h ^ (h >> 32)) * 0xd6e8feb86659fd93ull;
+    h = (h ^ (h >> 32)) * 0xd6e8feb86659fd93ull;
+    return h ^ (h >> 32);
+}
+
+uint64_t sw_hash_key_of(uint64_t seed);
+uint64_t sw_key_hash(const struct swiss *m, const void *key);
+
+ALWAYS_INLINE bool keys_equal(const struct swiss *m, const void *a, const void *b)
+{
+    return m->equal ? m->equal(a, b, m->key_size) : memcmp(a, b, m->key_size) == 0;
+}
+
+/* --- the control word ------------------------------------------------------ */
+
+ALWAYS_INLINE uint64_t sw_load_ctrl(const uint8_t *g)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t w;
+    memcpy(&w, __builtin_assume_aligned(g, 8), sizeof w);
+    return w;
+#else
+    uint64_t w = 0;
+    for (unsigned i = 0; i < SLOTS; i++)
+        w |= (uint64_t)g[i] << (8 * i);
+    return w;
+#endif
+}
+
+ALWAYS_INLINE void set_all_empty(uint8_t *g)
+{
+    memset(g, CTRL_EMPTY, SLOTS);
+}
+
+/*
+ * Bit 8i + 7 set for every slot i whose byte equals h.  The classic
+ * zero-byte test on ctrl ^ h * LSB: a byte after a true match may be
+ * flagged too (the borrow), so a caller confirms a match by its key.
+ */
+ALWAYS_INLINE uint64_t match_h2(uint64_t ctrl, uint8_t h)
+{
+    uint64_t v = ctrl ^ (LSB * h);
+    return (v - LSB) & ~v & MSB;
+}
+
+/* Empty slots: 0x80 is the only byte with bit 7 set and bit 1 clear
+ * (deleted is 0xFE, live bytes have bit 7 clear). */
+ALWAYS_INLINE uint64_t match_empty(uint64_t ctrl)
+{
+    return ctrl & ~(ctrl << 6) & MSB;
+}
+
+ALWAYS_INLINE uint64_t match_empty_or_deleted(uint64_t ctrl)
+{
+    return ctrl & MSB;
+}
+
+ALWAYS_INLINE uint64_t match_full(uint64_t ctrl)
+{
+    return ~ctrl & MSB;
+}
+
+/* The slot of the lowest flagged byte. */
+ALWAYS_INLINE unsigned first_slot(uint64_t match)
+{
+    return (unsigned)__builtin_ctzll(match) >> 3;
+}
+
+ALWAYS_INLINE unsigned count_slots(uint64_t match)
+{
+    return (unsigned)__builtin_popcountll(match);
+}
+
+/* --- groups and slots ---------------------------------------------------- */
+
+ALWAYS_INLINE uint8_t *group_at(const struct swiss *m, const struct swiss_table *t,
+                                size_t i)
+{
+    return t->groups + i * m->group_size;
+}
+
+ALWAYS_INLINE uint8_t *slot_key(const struct swiss *m, uint8_t *g, unsigned i)
+{
+    return g + SLOTS + i * m->slot_size;
+}
+
+ALWAYS_INLINE uint8_t *slot_val(const struct swiss *m, uint8_t *g, unsigned i)
+{
+    return g + SLOTS + i * m->slot_size + m->key_size;
+}
+
+/* Go's quadratic probe over groups: offsets p, p+1, p+3, p+6, ... (mod the
+ * group count), which visits every group of a power-of-two table once. */
+struct probe {
+    size_t mask, offset, index;
+};
+
+ALWAYS_INLINE struct probe probe_start(uint64_t hash, size_t mask)
+{
+    return (struct probe){ .mask = mask, .offset = h1(hash) & mask, .index = 0 };
+}
+
+ALWAYS_INLINE void probe_next(struct probe *p)
+{
+    p->index++;
+    p->offset = (p->offset + p->index) & p->mask;
+}
+
+/* --- tables and the directory -------------------------------------------- */
+
+/*
+ * The directory entry of a hash: its top global_depth bits.  dir_shift is
+ * 63 - global_depth and the second shift is by one more, so depth 0 gives
+ * entry 0 without the undefined shift by 64.
+ */
+ALWAYS_INLINE size_t sw_dir_index(const struct swiss *m, uint64_t hash)
+{
+    return (size_t)((hash >> m->dir_shift) >> 1);
+}
+
+ALWAYS_INLINE struct swiss_table *table_for(const struct swiss *m, uint64_t hash)
+{
+    return m->dir[sw_dir_index(m, hash)];
+}
+
+/* The most entries plus tombstones a table of this capacity holds. */
+ALWAYS_INLINE size_t max_growth_left(size_t capacity)
+{
+    return capacity <= SLOTS ? capacity - 1 : capacity * SWISS_LOAD_NUM / SLOTS;
+}
+
+ALWAYS_INLINE size_t table_tombstones(const struct swiss_table *t)
+{
+    return max_growth_left(t->capacity) - t->used - t->growth_left;
+}
+
+ALWAYS_INLINE size_t dir_span(const struct swiss *m, const struct swiss_table *t)
+{
+    return (size_t)1 << (m->global_depth - t->local_depth);
+}
+
+/* Pages of a table run with this many groups. */
+size_t sw_table_run_pages(const struct swiss *m, size_t groups);
+/* A new empty table of capacity slots (a power of two, 8..1024), or NULL
+ * when the arena has no run for it. */
+struct swiss_table *sw_table_new(struct swiss *m, size_t capacity, unsigned local_depth,
+                                 size_t index);
+void sw_table_free(struct swiss *m, struct swiss_table *t);
+/* Insert an entry known to be absent into a table with growth_left > 0
+ * (Go's uncheckedPutSlot). */
+void sw_table_put_new(struct swiss *m, struct swiss_table *t, uint64_t hash,
+                      const void *key, const void *val);
+/* Go 1.25's pruneTombstones: turn the tombstones that no probe sequence
+ * needs back into empty slots, if that frees at least 10% of capacity. */
+void sw_table_prune(struct swiss *m, struct swiss_table *t);
+/* Go's rehash: double t, or split it when it already has 1024 slots.  On
+ * SWISS_ERR_NOMEM the map is as it was. */
+int sw_table_rehash(struct swiss *m, struct swiss_table *t);
+/* Make the small map's first table (Go's growToTable). */
+int sw_grow_to_table(struct swiss *m);
+/* Allocate what swiss_init's hint asks for: nothing for hint <= 8, else the
+ * directory and its tables.  On failure nothing is held. */
+int sw_make_tables(struct swiss *m, size_t hint);
+/* Give every run back; the map holds nothing. */
+void sw_free_all(struct swiss *m);
+/* A new seed, from the map's own sequence (deterministic under a fixed
+ * initial seed). */
+void sw_reseed(struct swiss *m);
+
+/* Where a put writes: a slot found or taken, or why none. */
+enum { PUT_DONE = 0, PUT_REHASH = 1 };
+
+/* The insert of swiss_put and swiss_put_u64 once the key's hash is known:
+ * overwrite, take a slot, prune or grow as Go's PutSlot does. */
+int sw_put_hashed(struct swiss *m, uint64_t hash, const void *key, const void *val);
+/* The delete of swiss_delete and swiss_delete_u64 once the hash is known
+ * (the map has an entry); reseeds when it takes the last one. */
+bool sw_delete_hashed(struct swiss *m, uint64_t hash, const void *key);
+
+/* The write bracket: refuse a re-entrant write, count it as misuse. */
+ALWAYS_INLINE bool write_begin(struct swiss *m)
+{
+    if (m->writing) {
+        m->misuse++;
+        return false;
+    }
+    m->writing = true;
+    return true;
+}
+
+ALWAYS_INLINE void write_end(struct swiss *m)
+{
+    m->writing = false;
+}
+
+#endif /* TIDEMARK_SWISS_INTERNAL_H */

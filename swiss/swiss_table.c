@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * swiss_table.c - tables and the directory: make, grow, split, prune, free
+ * (Go's NewMap, newTable, growToTable, rehash, grow, split,
+ * installTableSplit, pruneTombstones).
+ *
+ * Every change that allocates takes all its runs first and touches the map
+ * only once it has them, so running out of pages leaves the map as it was.
+ */
+#include "swiss_internal.h"
+
+size_t sw_table_run_pages(const struct swiss *m, size_t groups)
+{
+    return arena_pages_for(m->arena, groups * m->group_size + sizeof(struct swiss_table));
+}
+
+struct swiss_table *sw_table_new(struct swiss *m, size_t capacity, unsigned local_depth,
+                                 size_t index)
+{
+    size_t groups = capacity / SLOTS;
+    size_t pages = sw_table_run_pages(m, groups);
+    uint8_t *run = arena_alloc_pages(m->arena, pages);
+    if (run == NULL)
+        return NULL;
+    /* group_size is a multiple of 8: the struct after the groups is aligned. */
+    struct swiss_table *t = (struct swiss_table *)(void *)(run + groups * m->group_size);
+    *t = (struct swiss_table){
+        .groups = run,
+        .group_mask = groups - 1,
+        .capacity = capacity,
+        .growth_left = max_growth_left(capacity),
+        .index = index,
+        .pages = pages,
+        .local_depth = local_depth,
+    };
+    for (size_t i = 0; i < groups; i++)
+        set_all_empty(group_at(m, t, i));
+    return t;
+}
+
+void sw_table_free(struct swiss *m, struct swiss_table *t)
+{
+    (void)arena_free_pages(m->arena, t->groups, t->pages);
+}
+
+void sw_table_put_new(struct swiss *m, struct swiss_table *t, uint64_t hash,
+                      const void *key, const void *val)
+{
+    for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
+        uint8_t *g = group_at(m, t, p.offset);
+        uint64_t free_slots = match_empty_or_deleted(sw_load_ctrl(g));
+        if (free_slots == 0)
+            continue;
+        unsigned i = first_slot(free_slots);
+        memcpy(slot_key(m, g, i), key, m->key_size);
+        if (m->val_size != 0)
+            memcpy(slot_val(m, g, i), val, m->val_size);
+        g[i] = h2(hash);
+        t->growth_left--;
+        t->used++;
+        return;
+    }
+}
+
+/* Put every live entry of group g into the table its hash bit selects
+ * (right when bit is set in the hash; bit 0: always left). */
+static void move_group(struct swiss *m, uint8_t *g, uint64_t bit, struct swiss_table *left,
+                       struct swiss_table *right)
+{
+    for (uint64_t full = match_full(sw_load_ctrl(g)); full != 0; full &= full - 1) {
+        unsigned i = first_slot(full);
+        const uint8_t *key = slot_key(m, g, i);
+        uint64_t hash = sw_key_hash(m, key);
+        sw_table_put_new(m, (hash & bit) ? right : left, hash, key, slot_val(m, g, i));
+    }
+}
+
+/* Point the directory entries t covers at t. */
+static void dir_install(struct swiss *m, struct swiss_table *t)
+{
+    size_t span = dir_span(m, t);
+    for (size_t i = 0; i < span; i++)
+        m->dir[t->index + i] = t;
+}
+
+static size_t dir_run_pages(const struct swiss *m, size_t len)
+{
+    return arena_pages_for(m->arena, len * sizeof(struct swiss_table *));
+}
+
+/* Go's table.grow: a table of twice the capacity, every entry reinserted
+ * (tombstones dropped), the old groups given back. */
+static int table_grow(struct swiss *m, struct swiss_table *t)
+{
+    struct swiss_table *nt = sw_table_new(m, t->capacity * 2, t->local_depth, t->index);
+    if (nt == NULL)
+        return SWISS_ERR_NOMEM;
+    for (size_t i = 0; i <= t->group_mask; i++)
+        move_group(m, group_at(m, t, i), 0, nt, nt);
+    dir_install(m, nt);
+    sw_table_free(m, t);
+    m->grows++;
+    m->layout++;
+    return SWISS_OK;
+}
+
+/*
+ * Go's table.split: two 1024-slot tables of local depth + 1, the entries
+ * parted by the hash bit below the ones the directory already used; when
+ * the table's depth was the directory's, the directory doubles first (each
+ * entry twice, Go's installTableSplit).  The old table and both halves are
+ * live together, as in Go, until the old one is given back.
+ */
+static int table_split(struct swiss *m, struct swiss_table *t)
+{
+    unsigned depth = t->local_depth + 1;
+    bool dir_grows = t->local_depth == m->global_depth;
+    size_t new_len = m->dir_len * 2;
+    /* Depth 63 is the most a 64-bit hash can index (and far past any
+     * directory an arena holds); a hash that never parts its keys ends
+     * here, out of pages, rather than shifting by 64. */
+    if (depth > 63 || (dir_grows && new_len > SIZE_MAX / sizeof(struct swiss_table *)))
+        return SWISS_ERR_NOMEM;
+    struct swiss_table *left = sw_table_new(m, SWISS_MAX_TABLE_CAPACITY, depth, 0);
+    struct swiss_table *right =
+        left ? sw_table_new(m, SWISS_MAX_TABLE_CAPACITY, depth, 0) : NULL;
+    struct swiss_table **dir = NULL;
+    size_t dir_pages = 0;
+    if (right != NULL && dir_grows) {
+        dir_pages = dir_run_pages(m, new_len);
+        dir = arena_alloc_pages(m->arena, dir_pages);
+    }
+    if (right == NULL || (dir_grows && dir == NULL)) {
+        if (right)
+            sw_table_free(m, right);
+        if (left)
+            sw_table_free(m, left);
+        return SWISS_ERR_NOMEM;
+    }
+    if (dir_grows) {
+        for (size_t i = 0; i < m->dir_len; i++) {
+            struct swiss_table *d = m->dir[i];
+            dir[2 * i] = dir[2 * i + 1] = d;
+            if (d->index == i)
+                d->index = 2 * i;
+        }
+        (void)arena_free_pages(m->arena, m->dir, m->dir_pages);
+        m->dir = dir;
+        m->dir_len = new_len;
+        m->dir_pages = dir_pages;
+        m->global_depth++;
+        m->dir_shift--;
+        m->dir_grows++;
+    }
+    uint64_t bit = (uint64_t)1 << (64 - depth);
+    for (size_t i = 0; i <= t->group_mask; i++)
+        move_group(m, group_at(m, t, i), bit, left, right);
+    left->index = t->index;
+    dir_install(m, left);
+    right->index = left->index + dir_span(m, left);
+    dir_install(m, right);
+    sw_table_free(m, t);
+    m->splits++;
+    m->layout++;
+    return SWISS_OK;
+}
+
+int sw_table_rehash(struct swiss *m, struct swiss_table *t)
+{
+    if (t->capacity * 2 <= SWISS_MAX_TABLE_CAPACITY)
+        return table_grow(m, t);
+    return table_split(m, t);
+}
+
+/*
+ * Go 1.25's pruneTombstones.  A tombstone is needed when some live key's
+ * probe sequence passes its group before reaching the key's own group (the
+ * probe must not stop there); a group with an empty slot is needed too (it
+ * has no tombstone to give).  Only when the tombstones of the groups nobody
+ * needs are at least 10% of the capacity are they turned back into empty
+ * slots; otherwise nothing changes and the caller grows.
+ */
+void sw_table_prune(struct swiss *m, struct swiss_table *t)
+{
+    if (!m->pruning || table_tombstones(t) * 10 < t->capacity)
+        return;
+    uint32_t needed[SWISS_MAX_TABLE_CAPACITY / SLOTS / 32] = { 0 };
+    for (size_t i = 0; i <= t->group_mask; i++) {
+        uint8_t *g = group_at(m, t, i);
+        uint64_t ctrl = sw_load_ctrl(g);
+        for (uint64_t full = match_full(ctrl); full != 0; full &= full - 1) {
+            uint64_t hash = sw_key_hash(m, slot_key(m, g, first_slot(full)));
+            for (struct probe p = probe_start(hash, t->group_mask); p.offset != i;
+                 probe_next(&p)) {
+                if (match_empty_or_deleted(sw_load_ctrl(group_at(m, t, p.offset))) != 0)
+                    needed[p.offset / 32] |= (uint32_t)1 << (p.offset % 32);
+            }
+        }
+        if (match_empty(ctrl) != 0)
+            needed[i / 32] |= (uint32_t)1 << (i % 32);
+    }
+    size_t freed = 0;
+    for (size_t i = 0; i <= t->group_mask; i++)
+        if (!(needed[i / 32] >> (i % 32) & 1))
+            freed += count_slots(match_empty_or_deleted(sw_load_ctrl(group_at(m, t, i))));
+    if (freed * 10 < t->capacity)
+        return;
+    for (size_t i = 0; i <= t->group_mask; i++) {
+        if (needed[i / 32] >> (i % 32) & 1)
+            continue;
+        uint8_t *g = group_at(m, t, i);
+        for (uint64_t del = match_empty_or_deleted(sw_load_ctrl(g)); del != 0; del &= del - 1)
+            g[first_slot(del)] = CTRL_EMPTY;
+    }
+    t->growth_left += freed;
+    m->prunes++;
+}
+
+int sw_grow_to_table(struct swiss *m)
+{
+    struct swiss_table *t = sw_table_new(m, 2 * SLOTS, 0, 0);
+    if (t == NULL)
+        return SWISS_ERR_NOMEM;
+    size_t dir_pages = dir_run_pages(m, 1);
+    struct swiss_table **dir = arena_alloc_pages(m->arena, dir_pages);
+    if (dir == NULL) {
+        sw_table_free(m, t);
+        return SWISS_ERR_NOMEM;
+    }
+    move_group(m, m->small, 0, t, t);
+    (void)arena_free_pages(m->arena, m->small, arena_pages_for(m->arena, m->group_size));
+    m->small = NULL;
+    dir[0] = t;
+    m->dir = dir;
+    m->dir_len = 1;
+    m->dir_pages = dir_pages;
+    m->global_depth = 0;
+    m->dir_shift = 63;
+    m->layout++;
+    return SWISS_OK;
+}
+
+/* Go's NewMap sizing: the directory length and each table's capacity for a
+ * hint above 8, or SWISS_ERR_SIZE when they would not fit in a size_t. */
+static int size_tables(const struct swiss *m, size_t hint, size_t *dir_len,
+                       size_t *capacity)
+{
+    if (hint > SIZE_MAX / SLOTS)
+        return SWISS_ERR_SIZE;
+    size_t target = hint * SLOTS / SWISS_LOAD_NUM;
+    size_t tables = target / SWISS_MAX_TABLE_CAPACITY +
+                    (target % SWISS_MAX_TABLE_CAPACITY != 0);
+    size_t len = 1;
+    while (len < tables) {
+        if (len > SIZE_MAX / 2)
+            return SWISS_ERR_SIZE;
+        len *= 2;
+    }
+    size_t groups_per = SWISS_MAX_TABLE_CAPACITY / SLOTS;
+    if (len > SIZE_MAX / sizeof(struct swiss_table *) ||
+        len > SIZE_MAX / groups_per / m->group_size)
+        return SWISS_ERR_SIZE;
+    size_t cap = SLOTS;
+    while (cap < target / len)
+        cap *= 2;
+    *dir_len = len;
+    *capacity = cap;
+    return SWISS_OK;
+}
+
+int sw_make_tables(struct swiss *m, size_t hint)
+{
+    if (hint <= SLOTS)
+        return SWISS_OK;
+    size_t len, cap;
+    int rc = size_tables(m, hint, &len, &cap);
+    if (rc != SWISS_OK)
+        return rc;
+    size_t dir_pages = dir_run_pages(m, len);
+    struct swiss_table **dir = arena_alloc_pages(m->arena, dir_pages);
+    if (dir == NULL)
+        return SWISS_ERR_NOMEM;
+    unsigned depth = 0;
+    while (((size_t)1 << depth) < len)
+        depth++;
+    for (size_t i = 0; i < len; i++) {
+        dir[i] = sw_table_new(m, cap, depth, i);
+        if (dir[i] == NULL) {
+            while (i-- > 0)
+                sw_table_free(m, dir[i]);
+            (void)arena_free_pages(m->arena, dir, dir_pages);
+            return SWISS_ERR_NOMEM;
+        }
+    }
+    m->dir = dir;
+    m->dir_len = len;
+    m->dir_pages = dir_pages;
+    m->global_depth = depth;
+    m->dir_shift = 63 - depth;
+    m->layout++;
+    return SWISS_OK;
+}
+
+void sw_free_all(struct swiss *m)
+{
+    if (m->small != NULL)
+        (void)arena_free_pages(m->arena, m->small, arena_pages_for(m->arena, m->group_size));
+    if (m->dir != NULL) {
+        for (size_t i = 0; i < m->dir_len; i += dir_span(m, m->dir[i]))
+            sw_table_free(m, m->dir[i]);
+        (void)arena_free_pages(m->arena, m->dir, m->dir_pages);
+    }
+    m->small = NULL;
+    m->dir = NULL;
+    m->dir_len = 0;
+    m->dir_pages = 0;
+    m->global_depth = 0;
+    m->dir_shift = 63;
+    m->layout++;
+}
