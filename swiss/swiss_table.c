@@ -306,8 +306,13 @@ void sw_free_all(struct swiss *m)
     if (m->small != NULL)
         (void)arena_free_pages(m->arena, m->small, arena_pages_for(m->arena, m->group_size));
     if (m->dir != NULL) {
-        for (size_t i = 0; i < m->dir_len; i += dir_span(m, m->dir[i]))
-            sw_table_free(m, m->dir[i]);
+        /* A table's struct is inside its run: read its span before the
+         * run goes back (and may be poisoned). */
+        for (size_t i = 0; i < m->dir_len;) {
+            struct swiss_table *t = m->dir[i];
+            i += dir_span(m, t);
+            sw_table_free(m, t);
+        }
         (void)arena_free_pages(m->arena, m->dir, m->dir_pages);
     }
     m->small = NULL;
