@@ -6,11 +6,13 @@
 # libsize.cmake's.
 #
 # Input: -DMAP=<the link map> -DLIBS=<archive file names, comma-separated,
-#        e.g. libtidemark_arena.a,libtidemark_hmap.a> [-DCHECK=ON: fail when
-#        the figure is over CEILING, for the test that holds it there]
+#        e.g. libtidemark_arena.a,libtidemark_hmap.a> [-DWHAT=<what the
+#        line names, default arena+hmap: arena+swiss for footprint_swiss>]
+#        [-DCHECK=ON: fail when the figure is over CEILING, for the test that
+#        holds it there]
 #
-# GOAL: at most 6 KiB of arena+hmap code in a firmware that only makes,
-# fills, looks up, deletes from and resets a map.  It is met, so CEILING, the
+# GOAL: at most 6 KiB of arena+map code in a firmware that only makes,
+# fills, looks up, deletes from and resets a map, for either map.  It is met, so CEILING, the
 # figure the test holds, is GOAL.
 #
 # In the map's "Linker script and memory map" part, every input section that
@@ -30,6 +32,9 @@ set(GOAL 6144)
 # evacuation's move, 8).
 set(CEILING ${GOAL})
 string(REPLACE "," ";" LIBS "${LIBS}")
+if(NOT WHAT)
+  set(WHAT arena+hmap)
+endif()
 
 set(in_map OFF)
 set(name "")
@@ -90,10 +95,10 @@ else()
   math(EXPR by "${GOAL} - ${text}")
 endif()
 get_filename_component(file "${MAP}" NAME)
-message("tidemark: arena+hmap code a minimal firmware links (${file}, --gc-sections): "
+message("tidemark: ${WHAT} code a minimal firmware links (${file}, --gc-sections): "
         ".text=${text} in ${sections} sections (goal <= ${GOAL}: ${verdict} ${by}; "
         "the test's ceiling ${CEILING}); read-only data ${rodata} more")
 if(CHECK AND text GREATER CEILING)
-  message(FATAL_ERROR "linksize: ${text} bytes of arena+hmap code linked, over the ceiling "
+  message(FATAL_ERROR "linksize: ${text} bytes of ${WHAT} code linked, over the ceiling "
                       "of ${CEILING} (the goal is ${GOAL})")
 endif()

@@ -140,15 +140,27 @@ ALWAYS_INLINE uint64_t match_full(uint64_t ctrl)
     return ~ctrl & MSB;
 }
 
-/* The slot of the lowest flagged byte. */
+/*
+ * The slot of the lowest flagged byte.  Where the core has no count-
+ * trailing-zeros instruction (rv64imac, rv32imac), GCC would call libgcc's:
+ * instead, the lowest flag (match & -match) shifted down is 1 << 8i, and
+ * multiplying it by a constant whose byte j is 7 - j puts byte 7 - i of the
+ * constant, which is i, into the product's top byte.
+ */
 ALWAYS_INLINE unsigned first_slot(uint64_t match)
 {
+#if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_zbb)
     return (unsigned)__builtin_ctzll(match) >> 3;
+#else
+    return (unsigned)((((match & -match) >> 7) * 0x0001020304050607ull) >> 56);
+#endif
 }
 
+/* Flagged bytes: each flag moved to its byte's bit 0, then the bytes summed
+ * into the top byte by one multiply (at most 8, no carry between bytes). */
 ALWAYS_INLINE unsigned count_slots(uint64_t match)
 {
-    return (unsigned)__builtin_popcountll(match);
+    return (unsigned)(((match >> 7) * LSB) >> 56);
 }
 
 /* --- groups and slots ---------------------------------------------------- */
