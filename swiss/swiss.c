@@ -146,8 +146,8 @@ static int table_put(struct swiss *m, struct swiss_table *t, uint64_t hash,
  * swiss_get's value).  Out of line, so that the common put does not carry
  * the copies' stack.
  */
-static __attribute__((noinline)) int put_slow(struct swiss *m, uint64_t hash,
-                                              const void *key, const void *val)
+__attribute__((noinline)) int sw_put_slow(struct swiss *m, uint64_t hash, const void *key,
+                                          const void *val)
 {
     uint8_t key_copy[SWISS_MAX_KEY], val_copy[SWISS_MAX_VAL];
     memcpy(key_copy, key, m->key_size);
@@ -194,7 +194,7 @@ int sw_put_hashed(struct swiss *m, uint64_t hash, const void *key, const void *v
 {
     if (m->dir != NULL && table_put(m, table_for(m, hash), hash, key, val) == PUT_DONE)
         return SWISS_OK;
-    return put_slow(m, hash, key, val);
+    return sw_put_slow(m, hash, key, val);
 }
 
 int swiss_put(struct swiss *m, const void *key, const void *val)

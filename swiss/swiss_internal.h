@@ -262,9 +262,13 @@ void sw_reseed(struct swiss *m);
 /* Where a put writes: a slot found or taken, or why none. */
 enum { PUT_DONE = 0, PUT_REHASH = 1 };
 
-/* The insert of swiss_put and swiss_put_u64 once the key's hash is known:
- * overwrite, take a slot, prune or grow as Go's PutSlot does. */
+/* The insert of swiss_put once the key's hash is known: overwrite, take a
+ * slot, prune or grow as Go's PutSlot does. */
 int sw_put_hashed(struct swiss *m, uint64_t hash, const void *key, const void *val);
+/* Its rare paths (no table yet, the small map, a table to prune or grow),
+ * also where swiss_put_u64 goes when its own probe cannot place the key.
+ * Copies key and val first: they may point into pages a growth frees. */
+int sw_put_slow(struct swiss *m, uint64_t hash, const void *key, const void *val);
 /* The delete of swiss_delete and swiss_delete_u64 once the hash is known
  * (the map has an entry); reseeds when it takes the last one. */
 bool sw_delete_hashed(struct swiss *m, uint64_t hash, const void *key);
