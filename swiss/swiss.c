@@ -74,9 +74,9 @@ static void small_put(struct swiss *m, uint64_t hash, const void *key, const voi
 {
     uint8_t *g = m->small;
     int i = group_find(m, g, hash, key);
-    if (i >= 0) {
+    if (i >= 0) { /* val may be this very slot's value (swiss_get's): memmove */
         if (m->val_size != 0)
-            memcpy(slot_val(m, g, (unsigned)i), val, m->val_size);
+            memmove(slot_val(m, g, (unsigned)i), val, m->val_size);
         return;
     }
     /* A small map never holds a tombstone: any empty-or-deleted slot is
@@ -105,7 +105,7 @@ static int table_put(struct swiss *m, struct swiss_table *t, uint64_t hash,
         int f = group_find(m, g, hash, key);
         if (f >= 0) {
             if (m->val_size != 0)
-                memcpy(slot_val(m, g, (unsigned)f), val, m->val_size);
+                memmove(slot_val(m, g, (unsigned)f), val, m->val_size);
             return PUT_DONE;
         }
         uint64_t free_slots = match_empty_or_deleted(sw_load_ctrl(g));
