@@ -43,6 +43,17 @@ void sw_table_free(struct swiss *m, struct swiss_table *t)
     (void)arena_free_pages(m->arena, t->groups, t->pages);
 }
 
+/*
+ * Give back a run the map no longer points at.  Every free comes after the
+ * map has let go of its run, so that an arena observer reading the map's
+ * figures from inside the free (the console's history does) sees neither
+ * the run nor freed pages.
+ */
+static void free_unlinked(struct swiss *m, void *run, size_t pages)
+{
+    (void)arena_free_pages(m->arena, run, pages);
+}
+
 void sw_table_put_new(struct swiss *m, struct swiss_table *t, uint64_t hash,
                       const void *key, const void *val)
 {
@@ -144,13 +155,15 @@ static int table_split(struct swiss *m, struct swiss_table *t)
             if (d->index == i)
                 d->index = 2 * i;
         }
-        (void)arena_free_pages(m->arena, m->dir, m->dir_pages);
+        struct swiss_table **old = m->dir;
+        size_t old_pages = m->dir_pages;
         m->dir = dir;
         m->dir_len = new_len;
         m->dir_pages = dir_pages;
         m->global_depth++;
         m->dir_shift--;
         m->dir_grows++;
+        free_unlinked(m, old, old_pages);
     }
     uint64_t bit = (uint64_t)1 << (64 - depth);
     for (size_t i = 0; i <= t->group_mask; i++)
@@ -228,7 +241,7 @@ int sw_grow_to_table(struct swiss *m)
         return SWISS_ERR_NOMEM;
     }
     move_group(m, m->small, 0, t, t);
-    (void)arena_free_pages(m->arena, m->small, arena_pages_for(m->arena, m->group_size));
+    uint8_t *small = m->small;
     m->small = NULL;
     dir[0] = t;
     m->dir = dir;
@@ -237,6 +250,7 @@ int sw_grow_to_table(struct swiss *m)
     m->global_depth = 0;
     m->dir_shift = 63;
     m->layout++;
+    free_unlinked(m, small, arena_pages_for(m->arena, m->group_size));
     return SWISS_OK;
 }
 
@@ -303,18 +317,10 @@ int sw_make_tables(struct swiss *m, size_t hint)
 
 void sw_free_all(struct swiss *m)
 {
-    if (m->small != NULL)
-        (void)arena_free_pages(m->arena, m->small, arena_pages_for(m->arena, m->group_size));
-    if (m->dir != NULL) {
-        /* A table's struct is inside its run: read its span before the
-         * run goes back (and may be poisoned). */
-        for (size_t i = 0; i < m->dir_len;) {
-            struct swiss_table *t = m->dir[i];
-            i += dir_span(m, t);
-            sw_table_free(m, t);
-        }
-        (void)arena_free_pages(m->arena, m->dir, m->dir_pages);
-    }
+    uint8_t *small = m->small;
+    struct swiss_table **dir = m->dir;
+    size_t dir_len = m->dir_len, dir_pages = m->dir_pages;
+    unsigned depth = m->global_depth;
     m->small = NULL;
     m->dir = NULL;
     m->dir_len = 0;
@@ -322,4 +328,16 @@ void sw_free_all(struct swiss *m)
     m->global_depth = 0;
     m->dir_shift = 63;
     m->layout++;
+    if (small != NULL)
+        free_unlinked(m, small, arena_pages_for(m->arena, m->group_size));
+    if (dir != NULL) {
+        /* A table's struct is inside its run: read its span before the
+         * run goes back (and may be poisoned). */
+        for (size_t i = 0; i < dir_len;) {
+            struct swiss_table *t = dir[i];
+            i += (size_t)1 << (depth - t->local_depth);
+            sw_table_free(m, t);
+        }
+        free_unlinked(m, dir, dir_pages);
+    }
 }
