@@ -320,24 +320,22 @@ void sw_free_all(struct swiss *m)
     uint8_t *small = m->small;
     struct swiss_table **dir = m->dir;
     size_t dir_len = m->dir_len, dir_pages = m->dir_pages;
-    unsigned depth = m->global_depth;
     m->small = NULL;
     m->dir = NULL;
     m->dir_len = 0;
     m->dir_pages = 0;
-    m->global_depth = 0;
-    m->dir_shift = 63;
     m->layout++;
     if (small != NULL)
         free_unlinked(m, small, arena_pages_for(m->arena, m->group_size));
-    if (dir != NULL) {
-        /* A table's struct is inside its run: read its span before the
-         * run goes back (and may be poisoned). */
-        for (size_t i = 0; i < dir_len;) {
-            struct swiss_table *t = dir[i];
-            i += (size_t)1 << (depth - t->local_depth);
-            sw_table_free(m, t);
-        }
-        free_unlinked(m, dir, dir_pages);
+    /* A table's struct is inside its run: read its span (global_depth is
+     * still the directory's) before the run goes back. */
+    for (size_t i = 0; i < dir_len;) {
+        struct swiss_table *t = dir[i];
+        i += dir_span(m, t);
+        sw_table_free(m, t);
     }
+    if (dir != NULL)
+        free_unlinked(m, dir, dir_pages);
+    m->global_depth = 0;
+    m->dir_shift = 63;
 }
