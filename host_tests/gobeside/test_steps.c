@@ -209,8 +209,9 @@ static void measure_go(size_t w)
     free(out);
     cr_assert_eq(lines, (size_t)GB_TYPES * GB_HINTS * GB_STEPS, "gomem printed %zu steps", lines);
     have_go[w] = true;
-    GLOG("%s: measured with %s (%zu hints measured again: the runtime allocated for itself "
-         "meanwhile)\n", widths[w].goarch, go_version[w], retries);
+    GLOG("%s: measured with %s (%zu hints measured again: a runtime allocation of its own, "
+         "or a split during a hinted fill; gomem/main.go says why)\n", widths[w].goarch,
+         go_version[w], retries);
 }
 
 static bool pow2(size_t v)
