@@ -61,8 +61,11 @@
  *                   command that ran (an ERR answer too, not an unknown
  *                   command), the last CONSOLE_HISTORY_ENTRIES of them:
  *     history entries=<n> dropped=<n>
- *     at=<seq> event=<alloc|free|reset|cmd> pages=<n> len=<n> bytes=<n> in_use=<n> watermark=<n>[ cmd=<name>]
- *                   oldest first; `history clear` forgets them and answers
+ *     at=<seq> event=<alloc|free|reset|cmd> pages=<n> len=<n> bytes=<n> in_use=<n> watermark=<n>[ cmd=<line>[ result=ERR]]
+ *                   oldest first; a cmd entry has the line as typed
+ *                   (history.h says where a long one is cut) and
+ *                   ` result=ERR` when the command answered ERR; an
+ *                   entry's bytes never exceed its in_use; `history clear` forgets them and answers
  *                   ok (its own cmd entry is then the first); any other
  *                   argument is ERR
  *   chart           in_use (i), the map's bytes (b) and the watermark (w)
@@ -227,6 +230,7 @@ struct console {
     unsigned char first_bad;   /* the first such byte                       */
     bool after_cr;             /* the previous byte was CR                  */
     bool exited;               /* `exit` ran                                */
+    bool said_err;             /* the command running answered ERR          */
     int exit_code;
     /* The memory over time: the arena's events and the ends of commands,
      * in a ring kept here (static on the board), not in the arena. */

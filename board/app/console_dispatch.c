@@ -175,7 +175,9 @@ void console_dispatch(struct console *c, const char *line, size_t n)
                     k->args);
         return;
     }
+    c->said_err = false;
     k->run(c, w, nargs);
-    /* The end of every command that ran (ERR answers too) is in the history. */
-    history_record(&c->history, HISTORY_CMD, 0, k->name);
+    /* The end of every command that ran (ERR answers too, marked) is in the
+     * history, with the line as typed. */
+    history_record_cmd(&c->history, line, n, c->said_err);
 }
