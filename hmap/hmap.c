@@ -402,14 +402,12 @@ int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
     fresh.hint_B = B;
     fresh.hint = hint;
     fresh.cur.B = B;
-    if (B > 0) {
-        int rc = hm_table_make(&fresh, &fresh.cur, B);
-        if (rc != HMAP_OK)
-            return rc;
-    }
+    int rc = B > 0 ? hm_table_make(&fresh, &fresh.cur, B) : HMAP_OK;
+    /* Copied out either way: after an HMAP_ERR_NOMEM *m is not a map, but
+     * it says what the init asked the arena for (hmap_last_request_pages). */
     hm_refresh_fast(&fresh);
     *m = fresh;
-    return HMAP_OK;
+    return rc;
 }
 
 void hmap_clear(struct hmap *m)

@@ -149,7 +149,9 @@ struct hmap_stats {
  * of 0 or over 128, a val_size over 128 (0 is allowed: a set), or a hint whose
  * table would not fit in a size_t; HMAP_ERR_NOMEM if the arena cannot hold the
  * array.  On failure *m is not a map and the arena holds the same pages (an
- * allocation it refused still counts in its failed_allocs).  *t is copied,
+ * allocation it refused still counts in its failed_allocs); after
+ * HMAP_ERR_NOMEM, hmap_last_request_pages(m) and hmap_last_request_kind(m)
+ * (and nothing else) may still be called on it, and say what it asked for.  *t is copied,
  * so it need not outlive the call.
  */
 int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,

@@ -55,9 +55,9 @@ def map_line(m):
     pages = sum(u(t["array_pages"]) + u(t["chunk_pages"]) for t in (cur, old))
     buckets = (1 << u(cur["B"])) if u(cur["buckets"]) else 0
     growing = 1 if u(old["buckets"]) else 0
-    return ("map len=%d B=%d buckets=%d overflow=%d bytes=%d growing=%d" %
+    return ("map len=%d B=%d buckets=%d overflow=%d bytes=%d growing=%d hint=%d" %
             (u(m["count"]), u(cur["B"]), buckets, u(cur["noverflow"]) + u(old["noverflow"]),
-             pages * page, growing))
+             pages * page, growing, u(m["hint"])))
 
 
 def stack_line():
