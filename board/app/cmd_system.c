@@ -53,9 +53,10 @@ static void cmd_bench(struct console *c, const struct console_word *w, int nargs
         return;
     }
     if (!c->cfg.instret_exact) {
-        console_say(c, "ERR bench: the instruction counter is not exact here (QEMU needs "
-                       "-icount shift=0), so figures would mean nothing: use the run-bench "
-                       "target, or boot with -icount shift=0\n");
+        /* Its figures would mean nothing: boot with -icount shift=0, as the
+         * run-bench target does.  One line of 80 columns. */
+        console_say(c, "ERR bench: the instruction counter is not exact here: run-bench, "
+                       "-icount shift=0\n");
         return;
     }
     if (!c->cfg.bench_region) {

@@ -49,7 +49,8 @@
  *                   character per page (or per k pages) by owner: A the
  *                   map's bucket array, O its old array while growing, v an
  *                   overflow chunk, # anything else, . free; a legend; the
- *                   pages above the watermark.  At most 35 lines
+ *                   pages above the watermark.  At most 36 lines (its
+ *                   figures take two)
  *   slots           what the map's slots hold (view.h's view_slots): the
  *                   line
  *     slots live=<n> empty=<n> evacuated=<n> buckets=<n> overflow=<n> bytes=<n> live_bytes=<n>
@@ -125,8 +126,8 @@
  *                     counter`;
  *                     when cfg->instret_exact is false (QEMU without
  *                     -icount shift=0): `ERR bench: the instruction counter
- *                     is not exact here ...`, which says to use
- *                     -icount shift=0 or the run-bench target;
+ *                     is not exact here: run-bench, -icount shift=0`: boot
+ *                     with -icount shift=0, as the run-bench target does;
  *                     without cfg->bench_region: `ERR bench: this console
  *                     has no region for the bench`; with one smaller than
  *                     BENCH_REGION_BYTES: `ERR bench: needs a region of

@@ -112,7 +112,7 @@ static void cmd_help(struct console *c, const struct console_word *w, int nargs)
                 continue;
             char usage[24];
             snprintf(usage, sizeof usage, "%s%s%s", k->name, k->args[0] ? " " : "", k->args);
-            console_say(c, "  %-12s %s\n", usage, k->help);
+            console_say(c, "  %-16s %s\n", usage, k->help);
         }
     }
     console_say(c, "answers: ok, a value, or a line starting with ERR; stats prints four lines\n");

@@ -68,7 +68,8 @@ struct view_pages_src {
 
 /*
  * Draw the page map:
- *   pages total=<n> page=<bytes> per_char=<k> watermark_pages=<n> in_use_pages=<n>
+ *   pages total=<n> page=<bytes> per_char=<k>
+ *         watermark_pages=<n> in_use_pages=<n>
  *   <first page of the row> <up to 64 characters>[ x<r>]
  *   ...
  *   legend: A array  O old array  v overflow chunk  # other  . free  xN: N rows
@@ -77,7 +78,7 @@ struct view_pages_src {
  * VIEW_MAX_ROWS rows: then k is the smallest that fits.  A character shows
  * the owner holding most of its k pages (ties: A, O, v, # in that order),
  * `.` only when all k are free.  Consecutive identical rows are one line,
- * ending ` x<r>` when it stands for r > 1 rows.  At most VIEW_MAX_ROWS + 3
+ * ending ` x<r>` when it stands for r > 1 rows.  At most VIEW_MAX_ROWS + 4
  * lines, each at most VIEW_COLS columns.
  */
 void view_pages(const struct view_pages_src *s, out_write_fn write, void *ctx);

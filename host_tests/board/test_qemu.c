@@ -710,3 +710,69 @@ Test(qemu, fdt_reads_the_virt_device_tree, .timeout = 60)
     cr_assert_eq(size, 64u << 20);
     free(dtb);
 }
+
+/* --- 80 columns ---------------------------------------------------------------- */
+
+/* Every command help lists, with its documented arguments, and the cases
+ * whose figures or words run longest: a big map and its pictures, failures
+ * that say why, a refused bench, the demo's table. */
+static const char *const every_command[] = {
+    "help", "stats", "make 8192", "put 1 2", "get 1", "del 1", "fill 1000000", "stats",
+    "pages", "slots", "history", "chart", "delall", "pages", "slots", "compact", "clear",
+    "reset", "chart", "compact", "make 0", "fill 1800000", "fill 100000000", "pages", "slots",
+    "chart", "put 99999999 1", "history clear", "history", "demo", "bench", "selftest 1000",
+    "get 424242", "del 424242", "frobnicate", "put\t7\t9", "exit 0",
+};
+
+/* A line the console's contract lets pass 80 columns, where its own
+ * key=value figures are long (console.h): stats' lines, slots' and
+ * history's. */
+static bool key_value_line(const char *l)
+{
+    static const char *const prefixes[] = {"arena in_use=", "map len=", "frag free=",
+                                           "slots live=", "at="};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(l, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
+Test(qemu, every_line_fits_80_columns, .timeout = 240)
+{
+    char script[1024] = "";
+    for (size_t i = 0; i < sizeof every_command / sizeof every_command[0]; i++) {
+        strcat(script, every_command[i]);
+        strcat(script, "\n");
+    }
+    struct qemu_result r = boot_with(script, strlen(script), 1, 0, 220);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* Every command help lists is in the script. */
+    char *help = answer(&r, "help", 0);
+    int listed = 0;
+    for (const char *l = strchr(help, '\n') + 1; l[0] == ' ' && l[1] == ' '; l = strchr(l, '\n') + 1) {
+        char name[32];
+        cr_assert_eq(sscanf(l, " %31s", name), 1);
+        bool run = false;
+        for (size_t i = 0; i < sizeof every_command / sizeof every_command[0]; i++)
+            run |= strncmp(every_command[i], name, strlen(name)) == 0 &&
+                   (every_command[i][strlen(name)] == ' ' || every_command[i][strlen(name)] == '\0');
+        cr_assert(run, "help lists '%s', which this test does not run", name);
+        listed++;
+    }
+    cr_assert_geq(listed, 19, "%s", help);
+    free(help);
+    int lines = 0;
+    for (const char *l = r.out; *l; lines++) {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        if (n > 0 && l[n - 1] == '\r')
+            n--;
+        if (!key_value_line(l))
+            cr_assert_leq(n, 80, "a line of %zu columns:\n%.*s", n, (int)n, l);
+        if (!e)
+            break;
+        l = e + 1;
+    }
+    cr_assert_gt(lines, 1000, "the whole transcript was read");
+    qemu_result_free(&r);
+}
