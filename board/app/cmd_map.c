@@ -31,11 +31,32 @@ static void cmd_stats(struct console *c, const struct console_word *w, int nargs
         "failed=%zu\n",
         as.in_use, as.watermark, as.peak_in_use, as.capacity, as.page_size, as.allocs, as.frees,
         as.failed_allocs);
-    console_say(c, "map len=%zu B=%u buckets=%zu overflow=%zu bytes=%zu growing=%d\n", ms.len,
-                ms.B, ms.buckets, ms.overflow, ms.bytes, ms.growing ? 1 : 0);
+    console_say(c, "map len=%zu B=%u buckets=%zu overflow=%zu bytes=%zu growing=%d hint=%zu\n",
+                ms.len, ms.B, ms.buckets, ms.overflow, ms.bytes, ms.growing ? 1 : 0, ms.hint);
     console_say(c, "stack used=%zu size=%zu\n", used, size);
     console_say(c, "frag free=%zu largest_free=%zu free_runs=%zu free_below_watermark=%zu\n",
                 af.free, af.largest_free, af.free_runs, af.free_below_watermark);
+}
+
+/* The two lines under an ERR for want of pages: what map m last asked the
+ * arena for (hmap_last_request_pages: the map's own figure) and what the
+ * arena had.  A refused request is never a failed search of free pages
+ * alone: the largest free run says whether the pages were there but
+ * scattered. */
+static void say_why_no_pages(struct console *c, const struct hmap *m)
+{
+    struct arena_frag f;
+    arena_get_frag(c->cfg.arena, &f);
+    size_t page = arena_page_size(c->cfg.arena);
+    size_t want = hmap_last_request_pages(m);
+    if (want == SIZE_MAX)
+        console_say(c, "  needed a bucket array too large to count in pages;\n");
+    else
+        console_say(c, "  needed a run of %zu page%s for %s;\n", want, want == 1 ? "" : "s",
+                    hmap_last_request_kind(m) == HMAP_RUN_OVERFLOW ? "an overflow chunk"
+                                                                   : "the new bucket array");
+    console_say(c, "  the largest free run is %zu page%s (%zu bytes free in all)\n",
+                f.largest_free / page, f.largest_free / page == 1 ? "" : "s", f.free);
 }
 
 static void cmd_put(struct console *c, const struct console_word *w, int nargs)
@@ -46,9 +67,10 @@ static void cmd_put(struct console *c, const struct console_word *w, int nargs)
         !console_arg_number(c, "put", "V", &w[2], UINT64_MAX, &v))
         return;
     int rc = hmap_put_u64(&c->map, k, v);
-    if (rc == HMAP_ERR_NOMEM)
+    if (rc == HMAP_ERR_NOMEM) {
         console_say(c, "ERR put: out of pages (the map is unchanged)\n");
-    else if (rc != 0)
+        say_why_no_pages(c, &c->map);
+    } else if (rc != 0)
         console_say(c, "ERR put: %s\n", hmap_strerror(rc));
     else
         console_say(c, "ok\n");
@@ -94,11 +116,17 @@ static void cmd_fill(struct console *c, const struct console_word *w, int nargs)
     arena_get_stats(c->cfg.arena, &as);
     uint64_t most = (uint64_t)hmap_entries_upper_bound(&c->map, as.capacity);
     if (n > most) {
+        /* What a fill reaches depends on the arena and on the map's own
+         * settings (its hint: a map made with one skips the small tables),
+         * not on what the map holds now: say which. */
+        struct hmap_stats ms;
+        hmap_get_stats(&c->map, &ms);
         console_say(c,
-                    "ERR fill: %" PRIu64 " keys cannot fit: even with 8 in every bucket this "
-                    "arena holds %" PRIu64 "; a fill into an empty map reaches %" PRIu64
-                    " (its growth counted)\n",
-                    (uint64_t)n, most, (uint64_t)hmap_entries_fit(&c->map, as.capacity));
+                    "ERR fill: %" PRIu64 " keys cannot fit: at most %" PRIu64
+                    ", 8 in every bucket\n",
+                    (uint64_t)n, most);
+        console_say(c, "  a fill into this map, with its hint %zu, reaches %zu from empty\n",
+                    ms.hint, hmap_entries_fit(&c->map, as.capacity));
         return;
     }
     for (uint64_t i = 0; i < n; i++) {
@@ -116,6 +144,8 @@ static void cmd_fill(struct console *c, const struct console_word *w, int nargs)
                             "ERR fill: out of pages after 0 of %" PRIu64
                             " keys (nothing inserted)\n",
                             (uint64_t)n);
+            if (rc == HMAP_ERR_NOMEM)
+                say_why_no_pages(c, &c->map);
             else
                 console_say(c, "ERR fill: %s after %" PRIu64 " of %" PRIu64 " keys\n",
                             hmap_strerror(rc), (uint64_t)i, (uint64_t)n);
@@ -160,9 +190,21 @@ static void cmd_compact(struct console *c, const struct console_word *w, int nar
     (void)w;
     (void)nargs;
     int rc = hmap_compact(&c->map);
-    if (rc == HMAP_ERR_NOMEM)
-        console_say(c, "ERR compact: out of pages for the new table (the map is unchanged)\n");
-    else if (rc != 0)
+    if (rc == HMAP_ERR_NOMEM) {
+        /* A table no smaller than the one the map has is no compaction:
+         * say so rather than only that pages ran out. */
+        size_t want = hmap_last_request_pages(&c->map), have = hmap_array_pages(&c->map);
+        size_t len = hmap_len(&c->map);
+        if (hmap_last_request_kind(&c->map) == HMAP_RUN_ARRAY && want > have)
+            console_say(c, "ERR compact: out of pages; %zu entries need a larger table: it "
+                           "would grow\n", len);
+        else if (hmap_last_request_kind(&c->map) == HMAP_RUN_ARRAY && want == have)
+            console_say(c, "ERR compact: out of pages; %zu entries need this size (the map is "
+                           "unchanged)\n", len);
+        else
+            console_say(c, "ERR compact: out of pages for the new table (the map is unchanged)\n");
+        say_why_no_pages(c, &c->map);
+    } else if (rc != 0)
         console_say(c, "ERR compact: %s\n", hmap_strerror(rc));
     else
         console_say(c, "ok\n");
@@ -183,6 +225,7 @@ static void cmd_make(struct console *c, const struct console_word *w, int nargs)
     if (rc == HMAP_ERR_NOMEM) {
         console_say(c, "ERR make: out of pages for %" PRIu64 " entries (the map is unchanged)\n",
                     n);
+        say_why_no_pages(c, &fresh); /* a failed init still names its request */
         return;
     }
     if (rc == HMAP_ERR_SIZE) { /* the type is fixed: only the hint can be */
@@ -209,7 +252,7 @@ static const struct console_command map_commands[] = {
     {"fill", "N", 1, 1, false, NULL, cmd_fill, "put keys 0..N-1 with value = key, as the seed"},
     {"delall", "", 0, 0, false, NULL, cmd_delall, "delete the keys fill put"},
     {"clear", "", 0, 0, false, NULL, cmd_clear, "empty the map, keep its buckets (Go's clear)"},
-    {"reset", "", 0, 0, false, NULL, cmd_reset, "give all the map's pages back to the arena"},
-    {"compact", "", 0, 0, false, NULL, cmd_compact, "rebuild the map at the smallest size"},
+    {"reset", "", 0, 0, false, NULL, cmd_reset, "give all its pages back; keeps make's hint"},
+    {"compact", "", 0, 0, false, NULL, cmd_compact, "rebuild at the smallest size, not below the hint"},
 };
 CONSOLE_COMMAND_SET(console_map_commands, map_commands);
