@@ -32,6 +32,7 @@ struct ref {
     uint8_t salt[MAX_KEYS];
     size_t len;
     size_t failures, writes, max_k;
+    bool refused[MAX_KEYS]; /* the put of key i was refused at least once */
 };
 
 static void make_key(const struct ref *r, uint8_t *k, size_t i)
@@ -99,6 +100,7 @@ static void armed_put(struct ref *r, size_t i, uint8_t salt)
         }
         cr_assert_eq(rc, SWISS_ERR_NOMEM, "put of key %zu: rc %d", i, rc);
         r->failures++;
+        r->refused[i] = true;
         struct swiss_stats after = sstats(r->m);
         cr_assert(stats_equal(&before, &after),
                   "failed put of key %zu (fail at %zu, sticky %d) changed the map: len %zu->%zu "
@@ -128,7 +130,8 @@ static struct ref *ref_new(struct swiss *m, struct arena *a, size_t ks, size_t v
 
 /* Put keys 0..n-1 one after another, each under injection, with a full
  * check at every layout change. */
-static void grow_under_injection(size_t ks, size_t vs, size_t hint, size_t n, size_t pages)
+static struct swiss_stats grow_under_injection(size_t ks, size_t vs, size_t hint, size_t n,
+                                               size_t pages)
 {
     struct arena *a = sa_new(pages, PAGE_4K);
     struct swiss_type t = { .key_size = ks, .val_size = vs };
@@ -143,6 +146,12 @@ static void grow_under_injection(size_t ks, size_t vs, size_t hint, size_t n, si
     }
     struct swiss_stats s = sstats(&m);
     cr_assert_gt(r->failures, 0);
+    if (hint == 0) {
+        /* The allocation points the workload must have met. */
+        cr_assert(r->refused[0], "the first put (the small map's group) was not refused");
+        cr_assert(r->refused[8], "the 9th insert (first table, directory) was not refused");
+        cr_assert_geq(s.grows, 1);
+    }
     verify(r);
     SLOG("oom %zu/%zu hint %zu: %zu puts, %zu refused (at most %zu allocations a put), "
          "%zu tables, %zu splits, %zu dir doublings\n",
@@ -159,15 +168,22 @@ static void grow_under_injection(size_t ks, size_t vs, size_t hint, size_t n, si
     arena_fail_after(a, 0, 0);
     verify(r);
     sa_free(a);
+    return s;
 }
 
 /* 8/8: the small map, the first table, six doublings, splits with and
  * without directory doubling. */
-Test(oom, grow_u64_to_6000) { grow_under_injection(8, 8, 0, 6000, 1024); }
-Test(oom, grow_1_0) { grow_under_injection(1, 0, 0, 256, 64); }
-Test(oom, grow_7_33) { grow_under_injection(7, 33, 0, 2500, 1024); }
-Test(oom, grow_128_128) { grow_under_injection(128, 128, 0, 1000, 1024); }
-Test(oom, grow_hinted) { grow_under_injection(16, 4, 1024, 3000, 1024); }
+Test(oom, grow_u64_to_6000)
+{
+    struct swiss_stats s = grow_under_injection(8, 8, 0, 6000, 1024);
+    /* Splits with a directory doubling, and splits without. */
+    cr_assert_geq(s.dir_grows, 2);
+    cr_assert_gt(s.splits, s.dir_grows);
+}
+Test(oom, grow_1_0) { (void)grow_under_injection(1, 0, 0, 256, 64); }
+Test(oom, grow_7_33) { (void)grow_under_injection(7, 33, 0, 2500, 1024); }
+Test(oom, grow_128_128) { (void)grow_under_injection(128, 128, 0, 1000, 1024); }
+Test(oom, grow_hinted) { (void)grow_under_injection(16, 4, 1024, 3000, 1024); }
 
 /* The u64 calls: the same guarantee. */
 Test(oom, put_u64)
