@@ -278,3 +278,42 @@ Test(alias, own_value_in_place)
     }
     sa_free(a);
 }
+
+/* swiss.h: swiss_get's pointer "stays valid until the next put of a new
+ * key, clear or reset".  So overwrites of other existing keys and deletes
+ * leave it valid, in a table and in the small map, full or not. */
+static void get_pointer_survives(uint64_t n)
+{
+    struct arena *a = sa_new(64, PAGE_4K);
+    sa_scribble(a);
+    struct swiss_type t = type16();
+    struct swiss m;
+    cr_assert_eq(swiss_init(&m, &t, a, 0, 1), 0);
+    put_n(&m, 0, n);
+    struct kv k0 = key_of(0), want = key_of(OFFSET);
+    const void *p = swiss_get(&m, &k0);
+    cr_assert_not_null(p);
+    for (uint64_t k = 1; k < n; k++) { /* overwrite every other key */
+        struct kv key = key_of(k), val = key_of(k + 2 * OFFSET);
+        cr_assert_eq(swiss_put(&m, &key, &val), 0);
+    }
+    cr_assert_eq(memcmp(p, &want, 16), 0,
+                 "n %llu: swiss_get's pointer went stale over overwrites of existing keys "
+                 "(%zu runs freed)",
+                 (unsigned long long)n, sa_scribbled());
+    for (uint64_t k = 1; k < n; k += 2) {
+        struct kv key = key_of(k);
+        cr_assert(swiss_delete(&m, &key));
+    }
+    cr_assert_eq(memcmp(p, &want, 16), 0, "n %llu: stale after deletes", (unsigned long long)n);
+    cr_assert_eq(swiss_get(&m, &k0), p);
+    cr_assert_eq(swiss_check(&m), 0);
+    sa_free(a);
+}
+
+Test(alias, get_pointer_survives_overwrites_small) { get_pointer_survives(5); }
+Test(alias, get_pointer_survives_overwrites_table) { get_pointer_survives(300); }
+/* A full small map: Go's PutSlot grows it to a table even for an
+ * overwrite, which moves every entry; the header promises the pointer
+ * survives any put that is not of a new key. */
+Test(alias, get_pointer_survives_overwrites_full_small) { get_pointer_survives(8); }
