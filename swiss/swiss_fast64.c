@@ -5,115 +5,196 @@
  * stride, so the probe compares keys as words and never calls memcmp.
  * Anything rare (no table yet, the small map, a table to grow) goes to the
  * general code's rare paths with the same hash.
+ *
+ * The small map's group is probed as a table of one group (group mask 0).
  */
 #include "swiss_internal.h"
 
 #define U64_SLOT 16u
 #define U64_GROUP (SLOTS + SLOTS * U64_SLOT) /* 136 */
 
-ALWAYS_INLINE uint64_t *u64_key(uint8_t *g, unsigned i)
+/* The SWAR constants and the key's H2 in every byte, made once per call. */
+struct u64_swar {
+    uint64_t lsb, msb, hb;
+};
+
+ALWAYS_INLINE struct u64_swar u64_swar_of(uint64_t hash)
 {
-    return __builtin_assume_aligned(g + SLOTS + i * U64_SLOT, 8);
+    struct u64_swar w;
+    w.lsb = sw_swar_lsb();
+    w.msb = w.lsb << 7;
+    w.hb = h2(hash) * w.lsb;
+    return w;
 }
 
-/* The slot of key in group g, or -1: the control match, then the key. */
-ALWAYS_INLINE int u64_find(uint8_t *g, uint64_t ctrl, uint8_t h, uint64_t key)
+ALWAYS_INLINE uint64_t *u64_slot_at(uint8_t *g, size_t byte_offset)
 {
-    for (uint64_t match = match_h2(ctrl, h); match != 0; match &= match - 1) {
-        unsigned i = first_slot(match);
-        if (*u64_key(g, i) == key)
-            return (int)i;
-    }
-    return -1;
+    return __builtin_assume_aligned(g + SLOTS + byte_offset, 8);
 }
 
 /*
- * Find key: in the small map's group (t NULL), or along t's probe sequence
- * until a group with an empty slot.  One loop for both, so the match is
- * inlined once.  Returns the slot's group and index, or -1.
+ * The byte offset (16 * slot) of the lowest flagged slot of a match.  As
+ * first_slot, without a count-trailing-zeros instruction: the lowest flag
+ * shifted down is 1 << 8i, and the constant's byte j is 16 * (7 - j), so
+ * the product's top byte is 16 * i, the offset itself.
  */
-ALWAYS_INLINE int u64_lookup(const struct swiss *m, const struct swiss_table *t,
-                             uint64_t hash, uint64_t key, uint8_t **group, uint64_t *ctrl_out)
+ALWAYS_INLINE size_t u64_first_offset(uint64_t match)
 {
-    struct probe p = probe_start(hash, t ? t->group_mask : 0);
-    for (;;) {
-        uint8_t *g = t ? t->groups + p.offset * U64_GROUP : m->small;
+#if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_zbb)
+    return ((size_t)__builtin_ctzll(match) >> 3) * U64_SLOT;
+#else
+    return (size_t)((((match & -match) >> 7) * 0x0010203040506070ull) >> 56);
+#endif
+}
+
+ALWAYS_INLINE size_t u64_slot_index(const uint8_t *g, const uint64_t *s)
+{
+    return (size_t)((const uint8_t *)s - g - SLOTS) / U64_SLOT;
+}
+
+/* Where key's probe runs: its table's groups and group mask, or the small
+ * map's group as a table of one group.  False when the map holds no group. */
+ALWAYS_INLINE bool u64_groups(const struct swiss *m, uint64_t hash, struct swiss_table **t,
+                              uint8_t **groups, size_t *mask)
+{
+    if (m->dir != NULL) {
+        *t = table_for(m, hash);
+        *groups = (*t)->groups;
+        *mask = (*t)->group_mask;
+        return true;
+    }
+    *t = NULL;
+    *groups = m->small;
+    *mask = 0;
+    return m->small != NULL;
+}
+
+/* The slot holding key in group g (its word pointer), or NULL. */
+ALWAYS_INLINE uint64_t *u64_find(uint8_t *g, uint64_t ctrl, const struct u64_swar *w,
+                                 uint64_t key)
+{
+    for (uint64_t match = sw_match_bcast(ctrl, w->hb, w->lsb, w->msb); match != 0;
+         match &= match - 1) {
+        uint64_t *s = u64_slot_at(g, u64_first_offset(match));
+        if (s[0] == key)
+            return s;
+    }
+    return NULL;
+}
+
+ALWAYS_INLINE uint64_t u64_empty(uint64_t ctrl, const struct u64_swar *w)
+{
+    return ctrl & ~(ctrl << 6) & w->msb;
+}
+
+/*
+ * Find key along its probe sequence: until a group with an empty slot, or
+ * until every group was seen (which ends a miss in a full small map; a
+ * table always keeps an empty slot, growth_left stops inserts at 7/8 of its
+ * slots).  Returns key's slot, with its group and that group's control
+ * word, or NULL.
+ */
+ALWAYS_INLINE uint64_t *u64_lookup(uint8_t *groups, size_t mask, uint64_t hash, uint64_t key,
+                                   const struct u64_swar *w, uint8_t **group,
+                                   uint64_t *ctrl_out)
+{
+    size_t offset = h1(hash) & mask;
+    for (size_t index = 0;;) {
+        uint8_t *g = groups + offset * U64_GROUP;
         uint64_t ctrl = sw_load_ctrl(g);
-        int i = u64_find(g, ctrl, h2(hash), key);
-        if (i >= 0 || t == NULL || match_empty(ctrl) != 0) {
-            *group = g;
-            *ctrl_out = ctrl;
-            return i;
-        }
-        probe_next(&p);
+        uint64_t *s = u64_find(g, ctrl, w, key);
+        *group = g;
+        *ctrl_out = ctrl;
+        if (s != NULL || u64_empty(ctrl, w) != 0 || index == mask)
+            return s;
+        offset = (offset + ++index) & mask;
     }
 }
 
 bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val)
 {
-    if (m == NULL || !m->fast64 || m->used == 0)
+    if (m == NULL || !m->fast64)
         return false;
     if (m->writing) {
         m->misuse++;
         return false;
     }
     uint64_t hash = sw_hash_u64(key, m->hash_key);
-    uint8_t *g;
+    struct swiss_table *t;
+    uint8_t *groups, *g;
+    size_t mask;
     uint64_t ctrl;
-    int i = u64_lookup(m, m->dir ? table_for(m, hash) : NULL, hash, key, &g, &ctrl);
-    if (i < 0)
+    if (!u64_groups(m, hash, &t, &groups, &mask))
+        return false;
+    struct u64_swar w = u64_swar_of(hash);
+    uint64_t *s = u64_lookup(groups, mask, hash, key, &w, &g, &ctrl);
+    if (s == NULL)
         return false;
     if (val != NULL)
-        *val = u64_key(g, (unsigned)i)[1];
+        *val = s[1];
     return true;
 }
 
+/* Write a new entry into slot offset o of group g; its control byte is H2,
+ * the low byte of H2 in every byte. */
+ALWAYS_INLINE void u64_take(struct swiss *m, struct swiss_table *t, uint8_t *g, size_t o,
+                            const struct u64_swar *w, uint64_t key, uint64_t val)
+{
+    uint64_t *s = u64_slot_at(g, o);
+    s[0] = key;
+    s[1] = val;
+    g[o / U64_SLOT] = (uint8_t)w->hb;
+    t->used++;
+    m->used++;
+}
+
 /*
- * table_put (swiss.c) for 8-byte keys: overwrite, reuse the first
- * tombstone the probe passed, or take an empty slot while growth_left
- * lasts.  Returns false, having changed nothing, when the table must prune
- * or grow: the general put does that.
+ * table_put (swiss.c) for 8-byte keys, where the probe meets no tombstone:
+ * overwrite, or take the empty slot that ends the probe while growth_left
+ * lasts.  Returns false, having changed nothing, at a tombstone (Go's put
+ * may reuse it) or when the table must prune or grow: the general put does
+ * those.
  */
 ALWAYS_INLINE bool u64_table_put(struct swiss *m, struct swiss_table *t, uint64_t hash,
                                  uint64_t key, uint64_t val)
 {
-    uint8_t *del_g = NULL;
-    unsigned del_i = 0;
-    for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
-        uint8_t *g = t->groups + p.offset * U64_GROUP;
+    struct u64_swar w = u64_swar_of(hash);
+    size_t mask = t->group_mask, offset = h1(hash) & mask;
+    for (size_t index = 0;; offset = (offset + ++index) & mask) {
+        uint8_t *g = t->groups + offset * U64_GROUP;
         uint64_t ctrl = sw_load_ctrl(g);
-        int f = u64_find(g, ctrl, h2(hash), key);
-        if (f >= 0) {
-            u64_key(g, (unsigned)f)[1] = val;
+        uint64_t *s = u64_find(g, ctrl, &w, key);
+        if (s != NULL) {
+            s[1] = val;
             return true;
         }
-        uint64_t free_slots = match_empty_or_deleted(ctrl);
+        uint64_t free_slots = ctrl & w.msb;
         if (free_slots == 0)
             continue;
-        unsigned i = first_slot(free_slots);
-        if (g[i] == CTRL_DELETED) {
-            if (del_g == NULL) {
-                del_g = g;
-                del_i = i;
-            }
-            continue;
-        }
-        if (del_g != NULL) {
-            g = del_g;
-            i = del_i;
-        } else if (t->growth_left == 0) {
+        /* A group with a tombstone has no empty slot: its first free slot
+         * is a tombstone, else an empty slot, which ends the probe. */
+        size_t o = u64_first_offset(free_slots);
+        if (g[o / U64_SLOT] == CTRL_DELETED || t->growth_left == 0)
             return false;
-        } else {
-            t->growth_left--;
-        }
-        uint64_t *slot = u64_key(g, i);
-        slot[0] = key;
-        slot[1] = val;
-        g[i] = h2(hash);
-        t->used++;
-        m->used++;
+        t->growth_left--;
+        u64_take(m, t, g, o, &w, key, val);
         return true;
     }
+}
+
+/*
+ * swiss_put_u64 where the 8-byte probe cannot place the key (no table yet,
+ * the small map, a tombstone on the way, a table to prune or grow): the
+ * general put from the first group.  Out of line and reached by a tail
+ * call, so that the common path makes no call and needs no stack frame.
+ * Ends the write.
+ */
+static __attribute__((noinline)) int u64_put_rest(struct swiss *m, uint64_t hash, uint64_t key,
+                                                  uint64_t val)
+{
+    int rc = sw_put_slow(m, hash, &key, &val);
+    write_end(m);
+    return rc;
 }
 
 int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
@@ -125,11 +206,19 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
     if (!write_begin(m))
         return SWISS_ERR_BUSY;
     uint64_t hash = sw_hash_u64(key, m->hash_key);
-    int rc = SWISS_OK;
     if (m->dir == NULL || !u64_table_put(m, table_for(m, hash), hash, key, val))
-        rc = sw_put_slow(m, hash, &key, &val);
+        return u64_put_rest(m, hash, key, val);
     write_end(m);
-    return rc;
+    return SWISS_OK;
+}
+
+/* The last entry gone: Go reseeds the map.  Ends the write.  Reached by a
+ * tail call, so that delete makes no call and needs no stack frame. */
+static __attribute__((noinline)) bool u64_emptied(struct swiss *m)
+{
+    sw_reseed(m);
+    write_end(m);
+    return true;
 }
 
 /* sw_delete_hashed (swiss.c) for 8-byte keys. */
@@ -140,26 +229,33 @@ bool swiss_delete_u64(struct swiss *m, uint64_t key)
     if (!write_begin(m))
         return false;
     uint64_t hash = sw_hash_u64(key, m->hash_key);
-    struct swiss_table *t = m->dir ? table_for(m, hash) : NULL;
-    uint8_t *g;
+    struct swiss_table *t;
+    uint8_t *groups, *g;
+    size_t mask;
     uint64_t ctrl;
-    int i = u64_lookup(m, t, hash, key, &g, &ctrl);
-    if (i >= 0) {
-        /* The small map always empties; a table leaves a tombstone when the
-         * group has no empty slot (see table_delete). */
-        if (t == NULL || match_empty(ctrl) != 0) {
-            g[i] = CTRL_EMPTY;
-            if (t != NULL)
-                t->growth_left++;
-        } else {
-            g[i] = CTRL_DELETED;
-            m->tombstone_possible = true;
-        }
-        if (t != NULL)
-            t->used--;
-        if (--m->used == 0)
-            sw_reseed(m);
+    uint64_t *s = NULL;
+    struct u64_swar w = u64_swar_of(hash);
+    if (u64_groups(m, hash, &t, &groups, &mask))
+        s = u64_lookup(groups, mask, hash, key, &w, &g, &ctrl);
+    if (s == NULL) {
+        write_end(m);
+        return false;
     }
+    size_t i = u64_slot_index(g, s);
+    /* The small map always empties; a table leaves a tombstone when the
+     * group has no empty slot (see table_delete). */
+    if (t == NULL || u64_empty(ctrl, &w) != 0) {
+        g[i] = CTRL_EMPTY;
+        if (t != NULL)
+            t->growth_left++;
+    } else {
+        g[i] = CTRL_DELETED;
+        m->tombstone_possible = true;
+    }
+    if (t != NULL)
+        t->used--;
+    if (--m->used == 0)
+        return u64_emptied(m);
     write_end(m);
-    return i >= 0;
+    return true;
 }

@@ -3,9 +3,9 @@
  * swiss_hash.c - the built-in seeded hash, and the map's seed sequence.
  *
  * Eight bytes at a time, each word folded into the state with the same
- * xor-shift-multiply round the 8-byte keys use (sw_hash_u64): two 64-bit
- * multiplies and no 128-bit product, so a 32-bit target pays three 32-bit
- * multiplies a round, and a key hashes alike on every target.  The length
+ * multiply-fold the 8-byte keys use (sw_hash_u64, swiss_internal.h: the
+ * 128-bit product's halves xored, built from 32-bit products where there is
+ * no 128-bit type), so a key hashes alike on every target.  The length
  * goes into the start so that keys that differ only by trailing zero bytes
  * hash apart.  The top bits pick the directory entry, the low 7 the control
  * byte and the bits from 7 up the first group: every output bit depends on

@@ -74,13 +74,43 @@ ALWAYS_INLINE uint8_t h2(uint64_t hash)
     return (uint8_t)(hash & H2_MASK);
 }
 
-/* The 8-byte hash, from the seed premixed by sw_hash_key_of. */
+/*
+ * The 8-byte hash, from the seed premixed by sw_hash_key_of: key ^ hash_key
+ * times an odd constant, the 128-bit product's two halves folded by xor.
+ * The high half depends on every bit of the factor (through the product's
+ * carries), so every output bit does, the low 7 (H2) and the top ones (the
+ * directory entry) alike.  One multiply deep, where two rounds of
+ * xor-shift-multiply were two: this hash is on the path of every call.
+ *
+ * Where the compiler has a 128-bit type (64-bit targets) the product is two
+ * instructions (rv64: mul, mulhu); 32-bit targets have none, and the high
+ * half is summed from the four 32x32 -> 64 partial products.  Both give the
+ * same value, so a key hashes alike on every target.
+ */
+#define SW_HASH_MUL 0x9fb21c651e98df25ull
+
+#ifdef __SIZEOF_INT128__
+ALWAYS_INLINE uint64_t sw_fold_mul(uint64_t a, uint64_t b)
+{
+    __extension__ unsigned __int128 p = (unsigned __int128)a * b;
+    return (uint64_t)p ^ (uint64_t)(p >> 64);
+}
+#else
+ALWAYS_INLINE uint64_t sw_fold_mul(uint64_t a, uint64_t b)
+{
+    uint64_t a_lo = (uint32_t)a, a_hi = a >> 32, b_lo = (uint32_t)b, b_hi = b >> 32;
+    uint64_t lo_lo = a_lo * b_lo, lo_hi = a_lo * b_hi, hi_lo = a_hi * b_lo;
+    /* The middle column: each term below 2^32, so the sum cannot wrap. */
+    uint64_t mid = (lo_lo >> 32) + (uint32_t)lo_hi + (uint32_t)hi_lo;
+    uint64_t high = a_hi * b_hi + (lo_hi >> 32) + (hi_lo >> 32) + (mid >> 32);
+    uint64_t low = (mid << 32) | (uint32_t)lo_lo;
+    return low ^ high;
+}
+#endif
+
 ALWAYS_INLINE uint64_t sw_hash_u64(uint64_t key, uint64_t hash_key)
 {
-    uint64_t h = key ^ hash_key;
-    h = (h ^ (h >> 32)) * 0xd6e8feb86659fd93ull;
-    h = (h ^ (h >> 32)) * 0xd6e8feb86659fd93ull;
-    return h ^ (h >> 32);
+    return sw_fold_mul(key ^ hash_key, SW_HASH_MUL);
 }
 
 uint64_t sw_hash_key_of(uint64_t seed);
@@ -121,6 +151,27 @@ ALWAYS_INLINE uint64_t match_h2(uint64_t ctrl, uint8_t h)
 {
     uint64_t v = ctrl ^ (LSB * h);
     return (v - LSB) & ~v & MSB;
+}
+
+/*
+ * The SWAR constants of a probe loop, made from one: where constants come
+ * from memory (RISC-V), the compiler would load LSB, MSB and -LSB each on
+ * its own; sw_swar_lsb hides LSB's value from it, so MSB is one shift of it
+ * and the subtraction uses it as it is.
+ */
+ALWAYS_INLINE uint64_t sw_swar_lsb(void)
+{
+    uint64_t lsb = LSB;
+    __asm__("" : "+r"(lsb));
+    return lsb;
+}
+
+/* match_h2 with the constants made once for a whole probe: hb is h2 in every
+ * byte (h2 * lsb), msb is lsb << 7. */
+ALWAYS_INLINE uint64_t sw_match_bcast(uint64_t ctrl, uint64_t hb, uint64_t lsb, uint64_t msb)
+{
+    uint64_t v = ctrl ^ hb;
+    return (v - lsb) & ~v & msb;
 }
 
 /* Empty slots: 0x80 is the only byte with bit 7 set and bit 1 clear
