@@ -24,6 +24,7 @@
 #include "keys.h"
 #include "map_u64.h"
 #include "out.h"
+#include "swiss.h"
 
 /* The scratch arenas' page size: the board's, whatever the caller's is. */
 #define BENCH_PAGE_SIZE 4096u
@@ -35,14 +36,14 @@ static uint64_t count(const struct bench_io *io)
 
 /* Print one figure: (measured - empty) / ops, to one decimal, rounded half
  * up.  n == 0: a figure that has no N (page_pair). */
-static void report(const struct bench_io *io, size_t n, const char *op, uint64_t measured,
-                   uint64_t empty, size_t ops)
+static void report(const struct bench_io *io, const char *tag, size_t n, const char *op,
+                   uint64_t measured, uint64_t empty, size_t ops)
 {
     uint64_t net = measured > empty ? measured - empty : 0;
     uint64_t tenths = (net * 10 + ops / 2) / ops;
     if (n)
         out_printf(io->write, io->ctx,
-                   "bench n=%zu op=%s instret_per_op=%" PRIu64 ".%" PRIu64 "\n", n, op,
+                   "bench %sn=%zu op=%s instret_per_op=%" PRIu64 ".%" PRIu64 "\n", tag, n, op,
                    tenths / 10, tenths % 10);
     else
         out_printf(io->write, io->ctx, "bench op=%s instret_per_op=%" PRIu64 ".%" PRIu64 "\n",
@@ -56,22 +57,120 @@ static void report(const struct bench_io *io, size_t n, const char *op, uint64_t
  * a loop and its twin the same shape (no index arithmetic in one and not the
  * other, no sign or zero extension of the result in one only). */
 
-/* (2): returns the count; *err is nonzero if any put failed. */
-static uint64_t loop_insert(const struct bench_io *io, struct hmap *m, const uint64_t *k,
-                            size_t n, uint64_t *err)
+/*
+ * The measured loops, one set per map (MAP_LOOPS below), each calling its
+ * map's functions directly, as a user's code would: a call through a pointer
+ * would add its own instructions to every figure.
+ *
+ * (2) insert: returns the count; *err is nonzero if any put failed.
+ * (3), (4) lookup: *hits is how many keys were found.
+ * (5) delete: *hits is how many deletes found their key.
+ */
+#define MAP_LOOPS(pfx, map_t, put_u64, get_u64, delete_u64)                                 \
+    static uint64_t pfx##_loop_insert(const struct bench_io *io, void *mv, const uint64_t *k, \
+                                      size_t n, uint64_t *err)                              \
+    {                                                                                       \
+        map_t *m = mv;                                                                      \
+        uint64_t acc = 0;                                                                   \
+        const uint64_t *end = k + n;                                                        \
+        uint64_t t0 = count(io);                                                            \
+        for (const uint64_t *p = k; p != end; p++)                                          \
+            acc |= (uint64_t)put_u64(m, *p, ~*p);                                           \
+        uint64_t t1 = count(io);                                                            \
+        *err = acc;                                                                         \
+        return t1 - t0;                                                                     \
+    }                                                                                       \
+    static uint64_t pfx##_loop_lookup(const struct bench_io *io, void *mv, const uint64_t *k, \
+                                      size_t n, size_t *hits)                               \
+    {                                                                                       \
+        map_t *m = mv;                                                                      \
+        uint64_t found = 0, v;                                                              \
+        const uint64_t *end = k + n;                                                        \
+        uint64_t t0 = count(io);                                                            \
+        for (const uint64_t *p = k; p != end; p++)                                          \
+            found += get_u64(m, *p, &v);                                                    \
+        uint64_t t1 = count(io);                                                            \
+        *hits = (size_t)found;                                                              \
+        return t1 - t0;                                                                     \
+    }                                                                                       \
+    static uint64_t pfx##_loop_delete(const struct bench_io *io, void *mv, const uint64_t *k, \
+                                      size_t n, size_t *hits)                               \
+    {                                                                                       \
+        map_t *m = mv;                                                                      \
+        uint64_t found = 0;                                                                 \
+        const uint64_t *end = k + n;                                                        \
+        uint64_t t0 = count(io);                                                            \
+        for (const uint64_t *p = k; p != end; p++)                                          \
+            found += delete_u64(m, *p);                                                     \
+        uint64_t t1 = count(io);                                                            \
+        *hits = (size_t)found;                                                              \
+        return t1 - t0;                                                                     \
+    }
+
+MAP_LOOPS(hmap, struct hmap, hmap_put_u64, hmap_get_u64, hmap_delete_u64)
+MAP_LOOPS(swiss, struct swiss, swiss_put_u64, swiss_get_u64, swiss_delete_u64)
+
+static int hmap_bench_init(void *m, struct arena *a, size_t n)
 {
-    uint64_t acc = 0;
-    const uint64_t *end = k + n;
-    uint64_t t0 = count(io);
-    for (const uint64_t *p = k; p != end; p++)
-        acc |= (uint64_t)hmap_put_u64(m, *p, ~*p);
-    uint64_t t1 = count(io);
-    *err = acc;
-    return t1 - t0;
+    return hmap_init(m, &map_u64_type, a, n, BENCH_MAP_SEED);
 }
 
-static uint64_t empty_insert(const struct bench_io *io, struct hmap *m, const uint64_t *k,
-                             size_t n)
+static size_t hmap_bench_len(void *m)
+{
+    return hmap_len(m);
+}
+
+static const char *hmap_bench_strerror(int rc)
+{
+    return hmap_strerror(rc);
+}
+
+/* 8-byte keys and values, the built-in hash: the swiss_*_u64 calls' map. */
+static const struct swiss_type swiss_u64_type = {.key_size = 8, .val_size = 8};
+
+static int swiss_bench_init(void *m, struct arena *a, size_t n)
+{
+    return swiss_init(m, &swiss_u64_type, a, n, BENCH_MAP_SEED);
+}
+
+static size_t swiss_bench_len(void *m)
+{
+    return swiss_len(m);
+}
+
+static const char *swiss_bench_strerror(int rc)
+{
+    return swiss_strerror(rc);
+}
+
+/* One map under the bench: how its lines are tagged, and its calls. */
+struct bench_map_ops {
+    const char *tag;   /* after "bench ": "" (the bucket map) or "map=swiss " */
+    const char *init_name;
+    int (*init)(void *m, struct arena *a, size_t n);
+    size_t (*len)(void *m);
+    const char *(*strerror)(int rc);
+    uint64_t (*insert)(const struct bench_io *io, void *m, const uint64_t *k, size_t n,
+                       uint64_t *err);
+    uint64_t (*lookup)(const struct bench_io *io, void *m, const uint64_t *k, size_t n,
+                       size_t *hits);
+    uint64_t (*del)(const struct bench_io *io, void *m, const uint64_t *k, size_t n,
+                    size_t *hits);
+};
+
+static const struct bench_map_ops bucket_ops = {
+    "", "hmap_init", hmap_bench_init, hmap_bench_len, hmap_bench_strerror,
+    hmap_loop_insert, hmap_loop_lookup, hmap_loop_delete,
+};
+
+static const struct bench_map_ops swiss_ops = {
+    "map=swiss ", "swiss_init", swiss_bench_init, swiss_bench_len, swiss_bench_strerror,
+    swiss_loop_insert, swiss_loop_lookup, swiss_loop_delete,
+};
+
+/* The empty twins take the map as a plain pointer: the asm only needs it in
+ * a register, whichever map it is. */
+static uint64_t empty_insert(const struct bench_io *io, void *m, const uint64_t *k, size_t n)
 {
     uint64_t acc = 0;
     const uint64_t *end = k + n;
@@ -86,22 +185,7 @@ static uint64_t empty_insert(const struct bench_io *io, struct hmap *m, const ui
     return t1 - t0;
 }
 
-/* (3) and (4): *hits is how many keys were found. */
-static uint64_t loop_lookup(const struct bench_io *io, struct hmap *m, const uint64_t *k,
-                            size_t n, size_t *hits)
-{
-    uint64_t found = 0, v;
-    const uint64_t *end = k + n;
-    uint64_t t0 = count(io);
-    for (const uint64_t *p = k; p != end; p++)
-        found += hmap_get_u64(m, *p, &v);
-    uint64_t t1 = count(io);
-    *hits = (size_t)found;
-    return t1 - t0;
-}
-
-static uint64_t empty_lookup(const struct bench_io *io, struct hmap *m, const uint64_t *k,
-                             size_t n)
+static uint64_t empty_lookup(const struct bench_io *io, void *m, const uint64_t *k, size_t n)
 {
     uint64_t found = 0, v = 0;
     const uint64_t *end = k + n;
@@ -116,22 +200,7 @@ static uint64_t empty_lookup(const struct bench_io *io, struct hmap *m, const ui
     return t1 - t0;
 }
 
-/* (5): *hits is how many deletes found their key. */
-static uint64_t loop_delete(const struct bench_io *io, struct hmap *m, const uint64_t *k,
-                            size_t n, size_t *hits)
-{
-    uint64_t found = 0;
-    const uint64_t *end = k + n;
-    uint64_t t0 = count(io);
-    for (const uint64_t *p = k; p != end; p++)
-        found += hmap_delete_u64(m, *p);
-    uint64_t t1 = count(io);
-    *hits = (size_t)found;
-    return t1 - t0;
-}
-
-static uint64_t empty_delete(const struct bench_io *io, struct hmap *m, const uint64_t *k,
-                             size_t n)
+static uint64_t empty_delete(const struct bench_io *io, void *m, const uint64_t *k, size_t n)
 {
     uint64_t found = 0;
     const uint64_t *end = k + n;
@@ -146,13 +215,15 @@ static uint64_t empty_delete(const struct bench_io *io, struct hmap *m, const ui
     return t1 - t0;
 }
 
-/* Workloads (2) to (5) at one N, in a scratch arena over region. */
-static int bench_map(void *region, size_t bytes, size_t n, const struct bench_io *io)
+/* Workloads (2) to (5) at one N on one map, in a scratch arena over region. */
+static int bench_map(void *region, size_t bytes, size_t n, const struct bench_map_ops *ops,
+                     const struct bench_io *io)
 {
+    const char *tag = ops->tag;
     struct arena s;
     if (arena_init(&s, region, bytes, BENCH_PAGE_SIZE) != 0) {
         out_printf(io->write, io->ctx,
-                   "ERR bench: n=%zu: the scratch arena could not be made\n", n);
+                   "ERR bench: %sn=%zu: the scratch arena could not be made\n", tag, n);
         return BENCH_ERR_WRONG;
     }
     size_t key_pages = arena_pages_for(&s, n * sizeof(uint64_t));
@@ -160,61 +231,67 @@ static int bench_map(void *region, size_t bytes, size_t n, const struct bench_io
     uint64_t *absent = arena_alloc_pages(&s, key_pages);
     if (!present || !absent) {
         out_printf(io->write, io->ctx,
-                   "ERR bench: n=%zu: the keys do not fit in the bench's region\n", n);
+                   "ERR bench: %sn=%zu: the keys do not fit in the bench's region\n", tag, n);
         return BENCH_ERR_WRONG;
     }
     uint64_t st = KEYS_SEED;
     keys_draw(&st, present, n);
     keys_draw(&st, absent, n);
 
-    struct hmap m;
-    int rc = hmap_init(&m, &map_u64_type, &s, n, BENCH_MAP_SEED);
+    /* Room for either map. */
+    union {
+        struct hmap h;
+        struct swiss w;
+    } mu;
+    void *m = &mu;
+    int rc = ops->init(m, &s, n);
     if (rc != 0) {
-        out_printf(io->write, io->ctx, "ERR bench: n=%zu: hmap_init: %s\n", n, hmap_strerror(rc));
+        out_printf(io->write, io->ctx, "ERR bench: %sn=%zu: %s: %s\n", tag, n, ops->init_name,
+                   ops->strerror(rc));
         return BENCH_ERR_WRONG;
     }
 
     uint64_t err;
-    uint64_t measured = loop_insert(io, &m, present, n, &err);
-    uint64_t empty = empty_insert(io, &m, present, n);
-    if (err != 0 || hmap_len(&m) != n) {
+    uint64_t measured = ops->insert(io, m, present, n, &err);
+    uint64_t empty = empty_insert(io, m, present, n);
+    if (err != 0 || ops->len(m) != n) {
         out_printf(io->write, io->ctx,
-                   "ERR bench: n=%zu op=insert_hint: %zu of %zu keys went in\n", n,
-                   hmap_len(&m), n);
+                   "ERR bench: %sn=%zu op=insert_hint: %zu of %zu keys went in\n", tag, n,
+                   ops->len(m), n);
         return BENCH_ERR_WRONG;
     }
-    report(io, n, "insert_hint", measured, empty, n);
+    report(io, tag, n, "insert_hint", measured, empty, n);
 
     /* The lookup and delete order. */
     keys_shuffle(present, n);
 
     size_t hits;
-    measured = loop_lookup(io, &m, present, n, &hits);
-    empty = empty_lookup(io, &m, present, n);
+    measured = ops->lookup(io, m, present, n, &hits);
+    empty = empty_lookup(io, m, present, n);
     if (hits != n) {
         out_printf(io->write, io->ctx,
-                   "ERR bench: n=%zu op=lookup_hit: %zu of %zu keys found\n", n, hits, n);
+                   "ERR bench: %sn=%zu op=lookup_hit: %zu of %zu keys found\n", tag, n, hits, n);
         return BENCH_ERR_WRONG;
     }
-    report(io, n, "lookup_hit", measured, empty, n);
+    report(io, tag, n, "lookup_hit", measured, empty, n);
 
-    measured = loop_lookup(io, &m, absent, n, &hits);
-    empty = empty_lookup(io, &m, absent, n);
+    measured = ops->lookup(io, m, absent, n, &hits);
+    empty = empty_lookup(io, m, absent, n);
     if (hits != 0) {
         out_printf(io->write, io->ctx,
-                   "ERR bench: n=%zu op=lookup_miss: %zu absent keys found\n", n, hits);
+                   "ERR bench: %sn=%zu op=lookup_miss: %zu absent keys found\n", tag, n, hits);
         return BENCH_ERR_WRONG;
     }
-    report(io, n, "lookup_miss", measured, empty, n);
+    report(io, tag, n, "lookup_miss", measured, empty, n);
 
-    measured = loop_delete(io, &m, present, n, &hits);
-    empty = empty_delete(io, &m, present, n);
-    if (hits != n || hmap_len(&m) != 0) {
+    measured = ops->del(io, m, present, n, &hits);
+    empty = empty_delete(io, m, present, n);
+    if (hits != n || ops->len(m) != 0) {
         out_printf(io->write, io->ctx,
-                   "ERR bench: n=%zu op=delete: %zu of %zu keys deleted\n", n, hits, n);
+                   "ERR bench: %sn=%zu op=delete: %zu of %zu keys deleted\n", tag, n, hits, n);
         return BENCH_ERR_WRONG;
     }
-    report(io, n, "delete", measured, empty, n);
+    report(io, tag, n, "delete", measured, empty, n);
     return BENCH_OK;
 }
 
@@ -278,7 +355,7 @@ static int bench_pages(void *region, size_t bytes, const struct bench_io *io)
         out_printf(io->write, io->ctx, "ERR bench: op=page_pair: an allocation or a free failed\n");
         return BENCH_ERR_WRONG;
     }
-    report(io, 0, "page_pair", measured, empty, BENCH_PAGE_PAIRS);
+    report(io, "", 0, "page_pair", measured, empty, BENCH_PAGE_PAIRS);
     return BENCH_OK;
 }
 
@@ -294,8 +371,10 @@ int bench_run(void *region, size_t size, const struct bench_io *io)
     static const size_t sizes[] = {10000, 100000};
     int rc = BENCH_OK;
     for (size_t i = 0; rc == BENCH_OK && i < sizeof sizes / sizeof sizes[0]; i++)
-        rc = bench_map(region, BENCH_REGION_BYTES, sizes[i], io);
+        rc = bench_map(region, BENCH_REGION_BYTES, sizes[i], &bucket_ops, io);
     if (rc == BENCH_OK)
         rc = bench_pages(region, BENCH_REGION_BYTES, io);
+    for (size_t i = 0; rc == BENCH_OK && i < sizeof sizes / sizeof sizes[0]; i++)
+        rc = bench_map(region, BENCH_REGION_BYTES, sizes[i], &swiss_ops, io);
     return rc;
 }

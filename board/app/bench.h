@@ -6,15 +6,19 @@
  *
  * Workloads (numbered as the host benchmark's, bench/bench.c), for N =
  * 10,000 and 100,000, on a map of 8-byte keys and values made with a hint of
- * N:
- *   insert_hint  (2) hmap_put_u64 of N keys, value = ~key;
- *   lookup_hit   (3) hmap_get_u64 of all N keys, in a shuffled order;
- *   lookup_miss  (4) hmap_get_u64 of N keys that are not in the map;
- *   delete       (5) hmap_delete_u64 of all N keys, in the shuffled order;
+ * N, first on the bucket map (hmap) and then on the Swiss map (swiss):
+ *   insert_hint  (2) hmap_put_u64 / swiss_put_u64 of N keys, value = ~key;
+ *   lookup_hit   (3) hmap_get_u64 / swiss_get_u64 of all N keys, in a
+ *                shuffled order;
+ *   lookup_miss  (4) the same of N keys that are not in the map;
+ *   delete       (5) hmap_delete_u64 / swiss_delete_u64 of all N keys, in the
+ *                shuffled order;
  * and, once:
  *   page_pair    arena_alloc_pages(a, 1) then arena_free_pages(a, p, 1), in
  *                a half-full, fragmented arena: every page handed out, then
  *                every other one (the 2nd, 4th, ...) given back.
+ * Each map's loops call its functions directly (hmap_get_u64 is inline, the
+ * swiss calls are out of line: a caller's call is part of what they cost).
  *
  * Keys (bench/keys.h, the host benchmark's own): the present keys are draws
  * 0..N-1 of splitmix64 from KEYS_SEED, the absent ones draws N..2N-1
@@ -48,7 +52,7 @@
 
 /* Bytes of the region the bench works in (it uses exactly these, whatever
  * the region's size, so that the figures do not depend on it).  N = 100,000
- * needs 1.6 MB of keys and about 2.6 MB of map. */
+ * needs 1.6 MB of keys and about 2.6 MB of either map. */
 #define BENCH_REGION_BYTES (8u * 1024u * 1024u)
 
 /* alloc/free pairs measured for page_pair. */
@@ -76,13 +80,18 @@ struct bench_io {
  *   bench n=10000 op=delete instret_per_op=x.y
  *   (the same four for n=100000)
  *   bench op=page_pair instret_per_op=x.y
+ *   bench map=swiss n=10000 op=insert_hint instret_per_op=x.y
+ *   (the Swiss map's other three for n=10000, then its four for n=100000)
+ * The bucket map's lines and the page pair's come first, as they were
+ * before the Swiss map had lines of its own.
  *
- * Returns BENCH_OK after all nine lines.  BENCH_ERR_NOMEM when region is
- * NULL or smaller than BENCH_REGION_BYTES: then it printed one line
+ * Returns BENCH_OK after all seventeen lines.  BENCH_ERR_NOMEM when region
+ * is NULL or smaller than BENCH_REGION_BYTES: then it printed one line
  *   ERR bench: needs a region of <BENCH_REGION_BYTES> bytes, this one has <size>
  * and touched nothing.  BENCH_ERR_WRONG when a workload returned a wrong
  * answer (a map that loses keys): the lines before it, then one
- * `ERR bench: ...` line saying which.  The region's bytes are overwritten.
+ * `ERR bench: ...` line saying which (with `map=swiss ` before the n= for
+ * the Swiss map).  The region's bytes are overwritten.
  */
 int bench_run(void *region, size_t size, const struct bench_io *io);
 

@@ -98,7 +98,12 @@ static const char *const lines_expected[] = {
     "bench n=100000 op=insert_hint ", "bench n=100000 op=lookup_hit ",
     "bench n=100000 op=lookup_miss ", "bench n=100000 op=delete ",
     "bench op=page_pair ",
+    "bench map=swiss n=10000 op=insert_hint ",  "bench map=swiss n=10000 op=lookup_hit ",
+    "bench map=swiss n=10000 op=lookup_miss ",  "bench map=swiss n=10000 op=delete ",
+    "bench map=swiss n=100000 op=insert_hint ", "bench map=swiss n=100000 op=lookup_hit ",
+    "bench map=swiss n=100000 op=lookup_miss ", "bench map=swiss n=100000 op=delete ",
 };
+#define NLINES ((int)(sizeof lines_expected / sizeof lines_expected[0]))
 
 static void assert_same(const struct stats3 *before, const struct stats3 *after, const char *what)
 {
@@ -139,7 +144,7 @@ Test(bench, without_a_region_of_its_own_is_an_error)
     assert_same(&before, &after, "bench without a region");
 }
 
-Test(bench, prints_nine_lines_then_ok_and_changes_no_figure)
+Test(bench, prints_every_line_then_ok_and_changes_no_figure)
 {
     rig(ALL);
     /* A fill that grew the map, so that watermark and peak are above in_use
@@ -149,11 +154,12 @@ Test(bench, prints_nine_lines_then_ok_and_changes_no_figure)
     struct stats3 before = stats();
     cr_assert_gt(before.watermark, before.in_use);
     const char *a = run("bench");
-    /* nine lines in the documented order and format, then ok */
+    /* every line in the documented order and format (the bucket map's and
+     * the page pair's as before, then the Swiss map's), then ok */
     const char *p = a;
-    for (size_t i = 0; i < sizeof lines_expected / sizeof lines_expected[0]; i++) {
+    for (int i = 0; i < NLINES; i++) {
         size_t pl = strlen(lines_expected[i]);
-        cr_assert(strncmp(p, lines_expected[i], pl) == 0, "line %zu: want '%s...' in:\n%s", i,
+        cr_assert(strncmp(p, lines_expected[i], pl) == 0, "line %d: want '%s...' in:\n%s", i,
                   lines_expected[i], a);
         p += pl;
         unsigned whole, tenth;
@@ -165,7 +171,8 @@ Test(bench, prints_nine_lines_then_ok_and_changes_no_figure)
         p += strlen(again);
     }
     cr_assert_str_eq(p, "ok\n", "%s", a);
-    cr_assert_gt(R.reads, 18, "the counter is read around every loop and its twin");
+    cr_assert_gt(R.reads, 4u * (unsigned)(NLINES - 1),
+                 "the counter is read around every loop and its twin");
 
     /* Every figure: in_use, watermark, peak, the counts, the map's. */
     struct stats3 after = stats();
@@ -206,14 +213,15 @@ Test(bench, a_region_too_small_is_an_error_that_changes_nothing)
 
 Test(bench, bench_run_directly)
 {
-    /* bench_run's own contract, without the console: nine lines, BENCH_OK;
+    /* bench_run's own contract, without the console: every line, BENCH_OK;
      * a region too small or none: BENCH_ERR_NOMEM and one line. */
     rig(ALL);
     struct bench_io io = {fake_instret, sink, &R};
     R.len = 0;
     cr_assert_eq(bench_run(bench_region, sizeof bench_region, &io), BENCH_OK);
-    cr_assert_eq(transcript_count_lines(R.out, "bench "), 9, "%s", R.out);
-    cr_assert_eq(transcript_count_lines(R.out, ""), 9, "nothing else: %s", R.out);
+    cr_assert_eq(transcript_count_lines(R.out, "bench "), NLINES, "%s", R.out);
+    cr_assert_eq(transcript_count_lines(R.out, "bench map=swiss "), 8, "%s", R.out);
+    cr_assert_eq(transcript_count_lines(R.out, ""), NLINES, "nothing else: %s", R.out);
     R.len = 0;
     cr_assert_eq(bench_run(NULL, sizeof bench_region, &io), BENCH_ERR_NOMEM);
     cr_assert_eq(transcript_count_lines(R.out, "ERR bench: needs a region of "), 1, "%s", R.out);
