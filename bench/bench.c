@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench.c - the six host workloads on tidemark's map (u64 -> u64 through
- * the hmap_*_u64 fast paths), printed as TSV for bench/report.
+ * bench.c - the six host workloads on one of tidemark's maps (u64 -> u64
+ * through the *_u64 calls): the bucket map (hmap_*_u64, records named
+ * "tidemark") or, with --map swiss, the Swiss map (swiss_*_u64, records
+ * named "swiss"), printed as TSV for bench/report.
  *
  * For each N: (1) insert N keys into a map made with no hint; (2) the same
  * into a map made with a hint of N; (3) look up all N present keys in
@@ -14,11 +16,11 @@
  * arena's pages and the key arrays.
  *
  * Each timed loop also checks its results (hits, values, deletes, len) after
- * the clock stops, and the last repetition runs hmap_check: a map that loses
+ * the clock stops, and the last repetition runs hmap_check (swiss_check): a map that loses
  * keys fails the benchmark (exit 1) instead of looking fast.
  *
  * Output, one record a line, tab-separated ('#' lines are comments):
- *   meta  tidemark  <name>  <value>
+ *   meta  tidemark  <name>  <value>                ("swiss" for --map swiss)
  *   keys  <N>  <fingerprint>                     (must match the Go side's)
  *   sample  tidemark  <N>  <workload>  <ns/op>     (one per kept repetition)
  *   time  tidemark  <N>  <workload>  <median>  <min>  <max>  <reps>   ns/op
@@ -27,7 +29,9 @@
  * workload: insert insert_hint lookup_hit lookup_miss delete churn;
  * after: insert insert_hint delete churn.  bytes is hmap_get_stats' bytes
  * (pages the map holds), watermark the arena's (highest page ever handed
- * out since the repetition began), both divided by N.
+ * out since the repetition began), both divided by N.  The Swiss map's mem
+ * record has, after the watermark, swiss_get_stats' alloc_bytes / N (what
+ * Go's runtime requests for the same map), tables, capacity, tombstones.
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE under -std=c11 */
 
@@ -41,6 +45,7 @@
 #include "arena.h"
 #include "hmap.h"
 #include "keyset.h"
+#include "swiss.h"
 #include "samples.h"
 
 #define PAGE_SIZE 4096u
@@ -54,11 +59,15 @@ static const char *const workload_name[W_COUNT] = {
 };
 
 static const struct hmap_type u64_type = {.key_size = 8, .val_size = 8};
+static const struct swiss_type swiss_u64_type = {.key_size = 8, .val_size = 8};
 
 /* The arena, over one anonymous mapping sized for the largest N, and the
  * one map the workloads use. */
 static struct arena arena;
 static struct hmap map;
+static struct swiss smap;
+static bool use_swiss;      /* --map swiss: the Swiss map, side "swiss"    */
+static const char *side = "tidemark"; /* the records' impl name           */
 static bool use_thp = true; /* --thp: advise huge pages for the region    */
 static bool thp_advised;    /* the kernel took the advice                 */
 
@@ -99,59 +108,92 @@ static void arena_setup(size_t max_n)
 static void map_fresh(size_t hint)
 {
     arena_reset(&arena);
+    if (use_swiss) {
+        int rc = swiss_init(&smap, &swiss_u64_type, &arena, hint, BENCH_MAP_SEED);
+        if (rc != SWISS_OK)
+            die("swiss_init", swiss_strerror(rc));
+        return;
+    }
     int rc = hmap_init(&map, &u64_type, &arena, hint, BENCH_MAP_SEED);
     if (rc != HMAP_OK)
         die("hmap_init", hmap_strerror(rc));
 }
 
 /* --- the timed loops: nothing in them but the map calls and what checks
- * their results --------------------------------------------------------- */
+ * their results; one set per map, each calling its map's u64 functions
+ * directly (a call through a pointer would add its own cost) ------------- */
 
+#define MAP_LOOPS(pfx, map, put_u64, get_u64, delete_u64, ok, strerror)                    \
+    static void pfx##_insert_all(const uint64_t *keys, size_t n)                           \
+    {                                                                                      \
+        for (size_t i = 0; i < n; i++) {                                                   \
+            int rc = put_u64(&map, keys[i], value_of(keys[i]));                            \
+            if (rc != ok)                                                                  \
+                die(#put_u64, strerror(rc));                                               \
+        }                                                                                  \
+    }                                                                                      \
+    /* Returns hits; *bad collects the xor of every wrong value found. */                 \
+    static size_t pfx##_lookup_all(const uint64_t *keys, size_t n, uint64_t *bad)         \
+    {                                                                                      \
+        size_t hits = 0;                                                                   \
+        uint64_t wrong = 0;                                                                \
+        for (size_t i = 0; i < n; i++) {                                                   \
+            uint64_t v;                                                                    \
+            if (get_u64(&map, keys[i], &v)) {                                              \
+                hits++;                                                                    \
+                wrong |= v ^ value_of(keys[i]);                                            \
+            }                                                                              \
+        }                                                                                  \
+        *bad = wrong;                                                                      \
+        return hits;                                                                       \
+    }                                                                                      \
+    static size_t pfx##_delete_all(const uint64_t *keys, size_t n)                         \
+    {                                                                                      \
+        size_t found = 0;                                                                  \
+        for (size_t i = 0; i < n; i++)                                                     \
+            found += delete_u64(&map, keys[i]);                                            \
+        return found;                                                                      \
+    }                                                                                      \
+    /* Delete out[i], insert in[i], for every i.  Returns the deletes that                \
+     * found their key. */                                                                 \
+    static size_t pfx##_churn(const uint64_t *out, const uint64_t *in, size_t n)           \
+    {                                                                                      \
+        size_t found = 0;                                                                  \
+        for (size_t i = 0; i < n; i++) {                                                   \
+            found += delete_u64(&map, out[i]);                                             \
+            int rc = put_u64(&map, in[i], value_of(in[i]));                                \
+            if (rc != ok)                                                                  \
+                die(#put_u64, strerror(rc));                                               \
+        }                                                                                  \
+        return found;                                                                      \
+    }
+
+MAP_LOOPS(hmap, map, hmap_put_u64, hmap_get_u64, hmap_delete_u64, HMAP_OK, hmap_strerror)
+MAP_LOOPS(swiss, smap, swiss_put_u64, swiss_get_u64, swiss_delete_u64, SWISS_OK,
+          swiss_strerror)
+
+/* The workloads call these: one test of a flag outside the loops. */
 static void insert_all(const uint64_t *keys, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        int rc = hmap_put_u64(&map, keys[i], value_of(keys[i]));
-        if (rc != HMAP_OK)
-            die("hmap_put_u64", hmap_strerror(rc));
-    }
+    if (use_swiss)
+        swiss_insert_all(keys, n);
+    else
+        hmap_insert_all(keys, n);
 }
 
-/* Returns hits; *bad collects the xor of every wrong value found. */
 static size_t lookup_all(const uint64_t *keys, size_t n, uint64_t *bad)
 {
-    size_t hits = 0;
-    uint64_t wrong = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t v;
-        if (hmap_get_u64(&map, keys[i], &v)) {
-            hits++;
-            wrong |= v ^ value_of(keys[i]);
-        }
-    }
-    *bad = wrong;
-    return hits;
+    return use_swiss ? swiss_lookup_all(keys, n, bad) : hmap_lookup_all(keys, n, bad);
 }
 
 static size_t delete_all(const uint64_t *keys, size_t n)
 {
-    size_t found = 0;
-    for (size_t i = 0; i < n; i++)
-        found += hmap_delete_u64(&map, keys[i]);
-    return found;
+    return use_swiss ? swiss_delete_all(keys, n) : hmap_delete_all(keys, n);
 }
 
-/* Delete out[i], insert in[i], for every i.  Returns the deletes that found
- * their key. */
 static size_t churn(const uint64_t *out, const uint64_t *in, size_t n)
 {
-    size_t found = 0;
-    for (size_t i = 0; i < n; i++) {
-        found += hmap_delete_u64(&map, out[i]);
-        int rc = hmap_put_u64(&map, in[i], value_of(in[i]));
-        if (rc != HMAP_OK)
-            die("hmap_put_u64", hmap_strerror(rc));
-    }
-    return found;
+    return use_swiss ? swiss_churn(out, in, n) : hmap_churn(out, in, n);
 }
 
 /* --- checks and figures, outside the clock -------------------------------- */
@@ -165,9 +207,19 @@ static void expect(bool ok, size_t n, enum workload w, const char *what)
     }
 }
 
+static size_t map_len(void)
+{
+    return use_swiss ? swiss_len(&smap) : hmap_len(&map);
+}
+
 static void check_map(size_t n, enum workload w, size_t want_len)
 {
-    expect(hmap_len(&map) == want_len, n, w, "wrong len");
+    expect(map_len() == want_len, n, w, "wrong len");
+    if (use_swiss) {
+        int rc = swiss_check(&smap);
+        expect(rc == 0, n, w, swiss_strerror(rc));
+        return;
+    }
     int rc = hmap_check(&map);
     expect(rc == 0, n, w, hmap_strerror(rc));
 }
@@ -176,8 +228,16 @@ static void print_mem(size_t n, const char *after)
 {
     struct hmap_stats hs;
     struct arena_stats as;
-    hmap_get_stats(&map, &hs);
     arena_get_stats(&arena, &as);
+    if (use_swiss) {
+        struct swiss_stats ss;
+        swiss_get_stats(&smap, &ss);
+        printf("mem\tswiss\t%zu\t%s\t%.2f\t%.2f\t%.2f\t%zu\t%zu\t%zu\n", n, after,
+               (double)ss.bytes / (double)n, (double)as.watermark / (double)n,
+               (double)ss.alloc_bytes / (double)n, ss.tables, ss.capacity, ss.tombstones);
+        return;
+    }
+    hmap_get_stats(&map, &hs);
     printf("mem\ttidemark\t%zu\t%s\t%.2f\t%.2f\t%u\t%zu\t%zu\t%d\n", n, after,
            (double)hs.bytes / (double)n, (double)as.watermark / (double)n, hs.B,
            hs.buckets, hs.overflow, hs.growing ? 1 : 0);
@@ -263,7 +323,7 @@ static void run_n(size_t n, size_t reps, size_t warmup)
         if (keep)
             samples_add(&s[W_CHURN], dt, n);
         expect(got == n, n, W_CHURN, "a churn delete did not find its key");
-        expect(hmap_len(&map) == n, n, W_CHURN, "wrong len");
+        expect(map_len() == n, n, W_CHURN, "wrong len");
         if (last) {
             check_map(n, W_CHURN, n);
             print_mem(n, "churn");
@@ -272,13 +332,12 @@ static void run_n(size_t n, size_t reps, size_t warmup)
 
     for (int w = 0; w < W_COUNT; w++)
         for (size_t i = 0; i < s[w].n; i++)
-            printf("sample\ttidemark\t%zu\t%s\t%.2f\n", n, workload_name[w],
-                   s[w].v[i]);
+            printf("sample\t%s\t%zu\t%s\t%.2f\n", side, n, workload_name[w], s[w].v[i]);
     for (int w = 0; w < W_COUNT; w++) {
         double med, lo, hi;
         samples_summary(&s[w], &med, &lo, &hi);
-        printf("time\ttidemark\t%zu\t%s\t%.2f\t%.2f\t%.2f\t%zu\n", n,
-               workload_name[w], med, lo, hi, s[w].n);
+        printf("time\t%s\t%zu\t%s\t%.2f\t%.2f\t%.2f\t%zu\n", side, n, workload_name[w], med,
+               lo, hi, s[w].n);
     }
     fflush(stdout);
     keys_free(&ks);
@@ -306,7 +365,10 @@ static size_t parse_list(const char *arg, size_t *out, size_t max, const char *o
 
 static void usage(void)
 {
-    fputs("usage: tidemark_bench [--n N,...] [--reps R,...] [--warmup W] [--thp 0|1]\n"
+    fputs("usage: tidemark_bench [--map bucket|swiss] [--n N,...] [--reps R,...] [--warmup W]\n"
+          "                      [--thp 0|1]\n"
+          "  --map     bucket: hmap, records as \"tidemark\" (default); swiss: the Swiss\n"
+          "            map, records as \"swiss\"\n"
           "  --n       sizes (default 1000,100000,1000000)\n"
           "  --reps    kept repetitions, one for all sizes or one per size\n"
           "            (default 31,11,5; at most 101)\n"
@@ -332,6 +394,14 @@ int main(int argc, char **argv)
             warmup = strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--thp") == 0)
             use_thp = strcmp(argv[++i], "0") != 0;
+        else if (strcmp(argv[i], "--map") == 0) {
+            const char *v = argv[++i];
+            if (strcmp(v, "swiss") == 0)
+                use_swiss = true;
+            else if (strcmp(v, "bucket") != 0)
+                usage();
+            side = use_swiss ? "swiss" : "tidemark";
+        }
         else
             usage();
     }
@@ -346,15 +416,15 @@ int main(int argc, char **argv)
         max_n = ns[i] > max_n ? ns[i] : max_n;
     arena_setup(max_n);
 
-    printf("meta\ttidemark\tcompiler\t%s\n", __VERSION__);
+    printf("meta\t%s\tcompiler\t%s\n", side, __VERSION__);
 #ifdef NDEBUG
-    printf("meta\ttidemark\tndebug\t1\n"); /* a release build, as users ship it */
+    printf("meta\t%s\tndebug\t1\n", side); /* a release build, as users ship it */
 #else
-    printf("meta\ttidemark\tndebug\t0\n");
+    printf("meta\t%s\tndebug\t0\n", side);
 #endif
-    printf("meta\ttidemark\tarena_poison\t%d\n", ARENA_POISON);
-    printf("meta\ttidemark\tpage_size\t%u\n", PAGE_SIZE);
-    printf("meta\ttidemark\tthp\t%d\n", thp_advised ? 1 : 0);
+    printf("meta\t%s\tarena_poison\t%d\n", side, ARENA_POISON);
+    printf("meta\t%s\tpage_size\t%u\n", side, PAGE_SIZE);
+    printf("meta\t%s\tthp\t%d\n", side, thp_advised ? 1 : 0);
     for (size_t i = 0; i < nn; i++)
         run_n(ns[i], nr == 1 ? reps[0] : reps[i], warmup);
     return 0;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Command gomap runs the host benchmark's workloads on Go's built-in
 // map[uint64]uint64, the map tidemark models, and prints the same TSV records
-// as bench/tidemark_bench (see bench/bench.c), with impl "go".
+// as bench/tidemark_bench (see bench/bench.c), with impl "go" (or -side).
 //
 // The inputs are bench/keys.c's (through keyset.c), rebuilt here: the same splitmix64 stream,
 // seeds, order of draws and Fisher-Yates shuffle; the "keys" record's
@@ -172,6 +172,10 @@ func summary(v []float64) (med, lo, hi float64) {
 	return med, v[0], v[len(v)-1]
 }
 
+// side names this program's records: bench/report runs the same source built
+// by two Go toolchains (the bucket map's and the Swiss map's) side by side.
+var side = "go"
+
 func runN(n, reps, warmup int, mem bool) {
 	ks := makeKeys(n)
 	fmt.Printf("keys\t%d\t%016x\n", n, ks.fingerprint())
@@ -240,12 +244,12 @@ func runN(n, reps, warmup int, mem bool) {
 	}
 	for _, w := range workloads {
 		for _, v := range s[w] {
-			fmt.Printf("sample\tgo\t%d\t%s\t%.2f\n", n, w, v)
+			fmt.Printf("sample\t%s\t%d\t%s\t%.2f\n", side, n, w, v)
 		}
 	}
 	for _, w := range workloads {
 		med, lo, hi := summary(s[w])
-		fmt.Printf("time\tgo\t%d\t%s\t%.2f\t%.2f\t%.2f\t%d\n", n, w, med, lo, hi, len(s[w]))
+		fmt.Printf("time\t%s\t%d\t%s\t%.2f\t%.2f\t%.2f\t%d\n", side, n, w, med, lo, hi, len(s[w]))
 	}
 }
 
@@ -260,7 +264,7 @@ func memRecords(n int) {
 		die("os.Executable: %v", err)
 	}
 	for _, after := range memStates {
-		cmd := exec.Command(self, "-mem-child", after, "-n", strconv.Itoa(n))
+		cmd := exec.Command(self, "-mem-child", after, "-n", strconv.Itoa(n), "-side", side)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -303,7 +307,7 @@ func memChild(after string, n int) {
 	runtime.KeepAlive(ks)
 	heap := float64(int64(now.HeapAlloc)-int64(before.HeapAlloc)) / float64(n)
 	sys := float64(int64(now.Sys)-int64(before.Sys)) / float64(n)
-	fmt.Printf("mem\tgo\t%d\t%s\t%.2f\t%.2f\n", n, after, heap, sys)
+	fmt.Printf("mem\t%s\t%d\t%s\t%.2f\t%.2f\n", side, n, after, heap, sys)
 }
 
 // --- command line -------------------------------------------------------------
@@ -327,6 +331,7 @@ func main() {
 	warmup := flag.Int("warmup", 1, "repetitions run first and not kept")
 	mem := flag.Bool("mem", true, "measure memory (one child process per state)")
 	child := flag.String("mem-child", "", "internal: measure one memory state")
+	flag.StringVar(&side, "side", "go", "the side's name in the records (bench/report runs one Go as \"go\", the other as \"goswiss\")")
 	flag.Parse()
 
 	ns := parseList(*nFlag, "-n")
@@ -338,8 +343,8 @@ func main() {
 	if len(reps) != 1 && len(reps) != len(ns) {
 		die("-reps: give one count, or one per size")
 	}
-	fmt.Printf("meta\tgo\tcompiler\t%s\n", runtime.Version())
-	fmt.Printf("meta\tgo\tGOGC\t%s\n", os.Getenv("GOGC"))
+	fmt.Printf("meta\t%s\tcompiler\t%s\n", side, runtime.Version())
+	fmt.Printf("meta\t%s\tGOGC\t%s\n", side, os.Getenv("GOGC"))
 	for i, n := range ns {
 		r := reps[0]
 		if len(reps) > 1 {
