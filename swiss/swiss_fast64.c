@@ -27,9 +27,12 @@ ALWAYS_INLINE struct u64_swar u64_swar_of(uint64_t hash)
     return w;
 }
 
+/* The slot at a byte offset into group g's slots: the group's first word
+ * (its control word) skipped as a word, so that the key's load carries the
+ * 8 in its own offset. */
 ALWAYS_INLINE uint64_t *u64_slot_at(uint8_t *g, size_t byte_offset)
 {
-    return __builtin_assume_aligned(g + SLOTS + byte_offset, 8);
+    return (uint64_t *)__builtin_assume_aligned(g + byte_offset, 8) + 1;
 }
 
 /*
