@@ -156,6 +156,7 @@
 #include "history.h"
 #include "hmap.h"
 #include "out.h"
+#include "swiss.h"
 
 /* Characters a command line may hold. */
 #define CONSOLE_LINE_MAX 80
@@ -215,10 +216,20 @@ struct console_config {
     size_t demo_size;
 };
 
+/* Which of Go's two maps the console's map is: the bucket map (Go <= 1.23,
+ * hmap) at boot, or the Swiss-table map (Go >= 1.24, swiss) after
+ * `make swiss`. */
+enum console_gen {
+    CONSOLE_GEN_BUCKET,
+    CONSOLE_GEN_SWISS
+};
+
 /* The console.  Complete so a caller can own one statically; private. */
 struct console {
     struct console_config cfg;
-    struct hmap map;
+    struct hmap map;           /* the map while gen is CONSOLE_GEN_BUCKET   */
+    struct swiss swiss;        /* the map while gen is CONSOLE_GEN_SWISS    */
+    enum console_gen gen;
     uint64_t filled;           /* fill put keys 0..filled-1 (see delall)    */
     char line[CONSOLE_LINE_MAX + 1];
     size_t len;                /* characters in line                        */
@@ -277,6 +288,10 @@ int console_exit_code(const struct console *c);
 /* The console's map, for the host tests and the fuzzer to inspect (the
  * firmware reaches it only through commands). */
 struct hmap *console_map(struct console *c);
+
+/* The console's map while it is a Swiss map (after `make swiss`), else
+ * NULL. */
+struct swiss *console_swiss(struct console *c);
 
 /*
  * Parse a number as the console does: decimal, or hex after 0x/0X; no sign,

@@ -13,6 +13,13 @@ void history_init(struct history *h, struct history_entry *buf, size_t cap,
 void history_set_map(struct history *h, const struct hmap *m)
 {
     h->map = m;
+    h->swiss = NULL;
+}
+
+void history_set_swiss(struct history *h, const struct swiss *m)
+{
+    h->map = NULL;
+    h->swiss = m;
 }
 
 void history_record(struct history *h, enum history_event ev, size_t pages, const char *cmd)
@@ -43,6 +50,16 @@ void history_record(struct history *h, enum history_event ev, size_t pages, cons
         hmap_get_stats(h->map, &ms);
         e->len = ms.len;
         e->bytes = ms.bytes;
+    } else if (h->swiss != NULL) {
+        /* The Swiss map lets go of a run before giving it back and links
+         * a new one only after the arena handed it out, so its figures
+         * read from inside one of its writes count no page the arena
+         * does not. */
+        struct swiss_stats ss;
+        swiss_get_stats(h->swiss, &ss);
+        e->len = ss.len;
+        e->bytes = ss.bytes;
+        e->swiss = true;
     }
 }
 
@@ -92,8 +109,9 @@ void history_print(const struct history *h, out_write_fn write, void *ctx)
         const struct history_entry *e = history_get(h, i);
         out_printf(write, ctx,
                    "at=%" PRIu64 " event=%s pages=%zu len=%zu bytes=%zu in_use=%zu watermark=%zu"
-                   "%s%s\n",
+                   "%s%s%s\n",
                    e->seq, history_event_name(e->event), e->pages, e->len, e->bytes, e->in_use,
-                   e->watermark, e->cmd ? " cmd=" : "", e->cmd ? e->cmd : "");
+                   e->watermark, e->cmd ? " cmd=" : "", e->cmd ? e->cmd : "",
+                   e->swiss ? " gen=swiss" : "");
     }
 }

@@ -26,6 +26,7 @@
 #include "arena.h"
 #include "hmap.h"
 #include "out.h"
+#include "swiss.h"
 
 /* What an entry records. */
 enum history_event {
@@ -42,6 +43,7 @@ struct history_entry {
     size_t len, bytes;   /* the map's len and bytes (0 with no map)       */
     size_t in_use, watermark; /* the arena's, after the event             */
     uint8_t event;       /* enum history_event                            */
+    bool swiss;          /* len and bytes are a Swiss map's               */
 };
 
 struct history {
@@ -54,6 +56,7 @@ struct history {
                                 init or clear                             */
     const struct arena *arena;
     const struct hmap *map;  /* NULL: len and bytes are recorded as 0     */
+    const struct swiss *swiss; /* instead of map, when not NULL           */
 };
 
 /*
@@ -65,8 +68,11 @@ struct history {
 void history_init(struct history *h, struct history_entry *buf, size_t cap,
                   const struct arena *a, const struct hmap *m);
 
-/* The map whose len and bytes later entries record (NULL: none). */
+/* The map whose len and bytes later entries record (NULL: none): a bucket
+ * map, or a Swiss map (whose entries history_print marks gen=swiss); each
+ * call replaces the map the other named. */
 void history_set_map(struct history *h, const struct hmap *m);
+void history_set_swiss(struct history *h, const struct swiss *m);
 
 /* Record one entry now.  cmd: the command's name for HISTORY_CMD (a string
  * that outlives the history), else NULL. */
@@ -90,7 +96,8 @@ const char *history_event_name(int event);
  *   history entries=<n> dropped=<n>
  * then one line per entry, oldest first:
  *   at=<seq> event=<alloc|free|reset|cmd> pages=<n> len=<n> bytes=<n> in_use=<n> watermark=<n>
- * with ` cmd=<name>` at the end of a cmd entry.  At most cap + 1 lines.
+ * with ` cmd=<name>` at the end of a cmd entry, and ` gen=swiss` at the very
+ * end when the map was a Swiss map.  At most cap + 1 lines.
  */
 void history_print(const struct history *h, out_write_fn write, void *ctx);
 
