@@ -69,14 +69,29 @@
  *                   over the history (view.h's view_chart): y in KiB or
  *                   MiB, x in history entries, at most 20 lines; one line
  *                   `chart entries=0: ...` when nothing is recorded
- *   make N          ok: the map is replaced by a new, empty one sized for N
- *                   entries, as Go's make(map[uint64]uint64, N) (with N > 8
- *                   its bucket array is allocated now); the new map is made
+ *   make [bucket|swiss] [N]
+ *                   ok: the map is replaced by a new, empty one sized for N
+ *                   entries (default 0), as Go's make(map[uint64]uint64, N),
+ *                   of the generation named: bucket, Go's map until 1.23
+ *                   (hmap, the map at boot), or swiss, Go's Swiss map of
+ *                   1.24 and later; without the word, of the current one.
+ *                   With N > 8 its bucket array (or its tables and
+ *                   directory) is allocated now; the new map is made
  *                   before the old one's pages go back, so the arena must
  *                   hold both for a moment (else `ERR make: out of pages for
  *                   N entries (the map is unchanged)`); an N whose table
  *                   would not fit in a size_t: `ERR make: N entries are too
- *                   many to size (the map is unchanged)`
+ *                   many to size (the map is unchanged)`; another word:
+ *                   `ERR make: unknown generation 'W' (bucket or swiss)`.
+ *                   Every map command below acts on the current map.  On a
+ *                   Swiss map, stats' second line is
+ *     swiss len=<n> tables=<n> depth=<global depth> groups=<n> capacity=<slots> tombstones=<n> bytes=<n> alloc_bytes=<n>
+ *                   pages draws its runs as G (a table's groups, or the
+ *                   small map's group) and D (the directory), slots draws
+ *                   view_groups.h's picture (a character per group, table
+ *                   by table), history's entries end with ` gen=swiss`,
+ *                   and compact answers `ERR compact: ...` (Go's Swiss map
+ *                   has no shrink; tidemark adds none)
  *   put K V         ok
  *   get K           the value, in decimal (`ERR get: no such key K` if absent)
  *   del K           ok (`ERR del: no such key K` if absent)
@@ -86,6 +101,11 @@
  *   clear           ok (hmap_clear: Go's clear(m), the bucket array stays)
  *   reset           ok (hmap_reset: every page back to the arena)
  *   compact         ok (hmap_compact)
+ *   slide [N]       the churn at constant length (experiment_swiss.h) on
+ *                   both maps, N keys (default 50000, at most what the
+ *                   bench's region holds), on the bench's region: a table
+ *                   of len, bytes, tables (B) and tombstones after the
+ *                   fill, half-way and at the end; ERR without the region
  *   demo            the experiment table (experiment.h), run again on the
  *                   region cfg->demo_region (not the console's arena, so the
  *                   table reads the same every time); uses one static

@@ -272,7 +272,7 @@ Test(console, help_lists_the_commands_but_not_trap)
                            "del K",  "fill N", "delall", "clear",  "reset",
                            "compact", "demo",  "bench",  "exit [CODE]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char want[32];
+        char want[48];
         snprintf(want, sizeof want, "\n  %s ", names[i]);
         cr_assert(strstr(a, want), "help does not list '%s': %s", names[i], a);
     }

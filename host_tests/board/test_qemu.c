@@ -293,12 +293,12 @@ Test(qemu, every_command, .timeout = 60)
                                 "exit 0\n");
     cr_assert_eq(r.status, 0);
     char *help = answer(&r, "help", 0);
-    const char *names[] = {"help",   "stats", "make N", "put K V", "get K",
+    const char *names[] = {"help",   "stats", "make [bucket|swiss] [N]", "put K V", "get K",
                            "del K",  "fill N", "delall", "clear",  "reset",
                            "compact", "demo",  "bench",  "exit [CODE]",
                            "selftest [N]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char want[32];
+        char want[48];
         snprintf(want, sizeof want, "  %s ", names[i]);
         cr_assert(strstr(help, want), "help lacks %s", names[i]);
     }
