@@ -176,13 +176,15 @@ int main(void)
            (uintptr_t)__bss_end);
     printf("stack: base=0x%08" PRIxPTR " size=%zu guard=0x%08" PRIxPTR " (4096 bytes, faults)\n",
            (uintptr_t)__stack_bottom, board_stack_size(), (uintptr_t)__stack_guard);
-    printf("arena: base=0x%08" PRIxPTR " size=%zu (%zu MiB: the RAM above the stack, but the "
-           "bench's) page=%zu capacity=%zu\n",
-           (uintptr_t)__arena_start, arena_size, arena_size >> 20, as.page_size, as.capacity);
+    /* Each line within 80 columns: the figures first, what they mean on a
+     * line of its own. */
+    printf("arena: base=0x%08" PRIxPTR " size=%zu page=%zu capacity=%zu\n"
+           "       (%zu MiB: the RAM above the stack, but the bench's)\n",
+           (uintptr_t)__arena_start, arena_size, as.page_size, as.capacity, arena_size >> 20);
     bool exact = instret_exact();
     if (bench_region)
-        printf("bench: base=0x%08" PRIxPTR " size=%u (its own, the top of the arena's region); "
-               "instruction counter %s\n",
+        printf("bench: base=0x%08" PRIxPTR " size=%u (its own: the top of the arena's region)\n"
+               "       instruction counter %s\n",
                (uintptr_t)bench_region, BENCH_REGION_BYTES,
                exact ? "exact (-icount shift=0)" : "not exact (bench refuses)");
     else

@@ -77,7 +77,7 @@ hm_chain_find(const struct hmap *m, uint8_t *b, const void *key, uint8_t top,
     return (struct slot){NULL, 0};
 }
 
-int hm_place(const struct hmap *m, struct hmap_table *t, struct slot ins,
+int hm_place(struct hmap *m, struct hmap_table *t, struct slot ins,
              uint8_t *last, uint8_t top, const void *key, const void *val)
 {
     if (ins.b == NULL) {
@@ -400,15 +400,14 @@ int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
         (((size_t)1 << B) + ((size_t)1 << B) / 16) > SIZE_MAX / fresh.bucket_size)
         return HMAP_ERR_SIZE;
     fresh.hint_B = B;
+    fresh.hint = hint;
     fresh.cur.B = B;
-    if (B > 0) {
-        int rc = hm_table_make(&fresh, &fresh.cur, B);
-        if (rc != HMAP_OK)
-            return rc;
-    }
+    int rc = B > 0 ? hm_table_make(&fresh, &fresh.cur, B) : HMAP_OK;
+    /* Copied out either way: after an HMAP_ERR_NOMEM *m is not a map, but
+     * it says what the init asked the arena for (hmap_last_request_pages). */
     hm_refresh_fast(&fresh);
     *m = fresh;
-    return HMAP_OK;
+    return rc;
 }
 
 void hmap_clear(struct hmap *m)

@@ -134,6 +134,8 @@ struct hmap_stats {
     size_t same_size_grows; /* same-size growths started                    */
     size_t shrinks;       /* hmap_compact / auto-shrink rebuilds done       */
     size_t misuse;        /* re-entrant writes refused                      */
+    size_t hint;          /* the hint hmap_init was given (kept by clear,
+                             reset and compact, as Go's map keeps its B)   */
 };
 
 /*
@@ -147,7 +149,9 @@ struct hmap_stats {
  * of 0 or over 128, a val_size over 128 (0 is allowed: a set), or a hint whose
  * table would not fit in a size_t; HMAP_ERR_NOMEM if the arena cannot hold the
  * array.  On failure *m is not a map and the arena holds the same pages (an
- * allocation it refused still counts in its failed_allocs).  *t is copied,
+ * allocation it refused still counts in its failed_allocs); after
+ * HMAP_ERR_NOMEM, hmap_last_request_pages(m) and hmap_last_request_kind(m)
+ * (and nothing else) may still be called on it, and say what it asked for.  *t is copied,
  * so it need not outlive the call.
  */
 int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
@@ -258,8 +262,32 @@ int hmap_compact(struct hmap *m);
  */
 void hmap_set_auto_shrink(struct hmap *m, bool on);
 
-/* Fill *out with the map's figures.  Changes nothing. */
+/* Fill *out with the map's figures.  Changes nothing.  bytes counts a run
+ * from when the arena's allocation returns it to the map (an arena observer,
+ * called inside that allocation, does not see it in bytes yet) until just
+ * before the map gives it back (an observer of the free no longer sees it),
+ * so bytes never exceeds the pages the arena has handed out to the map. */
 void hmap_get_stats(const struct hmap *m, struct hmap_stats *out);
+
+/*
+ * The pages of the map's last request to the arena (a bucket array or an
+ * overflow chunk), whether the arena granted it or not: after an
+ * HMAP_ERR_NOMEM, what the map needed and did not get (SIZE_MAX: a table
+ * too large to count in pages).  0 before the map's first request, or
+ * when m is NULL.  hmap_last_request_kind says what the run was for:
+ * HMAP_RUN_ARRAY or HMAP_RUN_OVERFLOW, 0 with no request yet.  Reset,
+ * clear and compact keep them (a failed compact's request is its own).
+ */
+size_t hmap_last_request_pages(const struct hmap *m);
+int hmap_last_request_kind(const struct hmap *m);
+
+/*
+ * True while a write to m (put, delete, clear, reset, compact) is in
+ * progress: what an arena observer or a hash callback sees from inside one.
+ * Every arena allocation made then is the map's own, and, as hmap_get_stats
+ * says, not yet in its bytes.  False for NULL.  Changes nothing.
+ */
+bool hmap_in_write(const struct hmap *m);
 
 /*
  * Begin an iteration over m.  Each live entry is visited exactly once, in an
@@ -449,6 +477,15 @@ struct hmap {
                                  only while it is off, do not count)        */
     size_t peak_since_resize; /* largest len since then                     */
 
+    size_t hint;          /* the init hint, as given                        */
+    /* The last run asked of the arena: its pages for a bucket array, the
+     * pages negated (0 - pages) for an overflow chunk: one word, so that a
+     * request costs one store on the paths a minimal firmware links
+     * (hmap_stats.c tells the two apart).                                 */
+    size_t last_request;
+    /* The table hmap_compact is building, while it does (else NULL): its
+     * pages are the map's already.                                        */
+    const struct hmap_table *building;
     size_t writes;        /* bumped by every write; iterators compare it    */
     size_t grows, same_size_grows, shrinks; /* counts, for stats            */
     size_t misuse;        /* writes refused or reads failed as re-entrant   */

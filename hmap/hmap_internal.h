@@ -253,7 +253,7 @@ struct slot hm_chain_find(const struct hmap *m, uint8_t *b, const void *key,
 /* Store a new entry (top, key, val) of table t in slot ins, or, when ins is
  * {NULL}, in a spare overflow bucket linked after last (taking one from the
  * arena if none is spare).  0, or HMAP_ERR_NOMEM with nothing changed. */
-int hm_place(const struct hmap *m, struct hmap_table *t, struct slot ins,
+int hm_place(struct hmap *m, struct hmap_table *t, struct slot ins,
              uint8_t *last, uint8_t top, const void *key, const void *val);
 
 /*
@@ -336,12 +336,13 @@ size_t hm_array_pages(const struct hmap *m, unsigned B);
 size_t hm_table_chunk_pages(const struct hmap_table *t);
 
 /* Allocate and zero a table of 2^B buckets plus preallocated overflow.
- * HMAP_ERR_NOMEM (t untouched, arena unchanged) or 0. */
-int hm_table_make(const struct hmap *m, struct hmap_table *t, unsigned B);
+ * HMAP_ERR_NOMEM (t untouched, arena unchanged) or 0.  Either way the
+ * request is the map's last (hmap_last_request_pages). */
+int hm_table_make(struct hmap *m, struct hmap_table *t, unsigned B);
 
 /* Make sure at least n unused overflow buckets are on t's free list, with at
  * most one arena allocation.  HMAP_ERR_NOMEM (nothing changed) or 0. */
-int hm_table_reserve(const struct hmap *m, struct hmap_table *t, size_t n);
+int hm_table_reserve(struct hmap *m, struct hmap_table *t, size_t n);
 
 /* Link a spare overflow bucket after b and return it (empty).  The caller
  * reserved it: the free list is not empty. */
@@ -352,7 +353,9 @@ uint8_t *hm_table_new_overflow(const struct hmap *m, struct hmap_table *t,
  * has no array). */
 void hm_table_limits(struct hmap_table *t);
 
-/* Give back every page t holds (array and chunks); t becomes all zero but B. */
+/* Give back every page t holds (array and chunks); t becomes all zero but B.
+ * Each run leaves t's page counts before it goes back to the arena, so the
+ * map never reports a page the arena has already taken back. */
 void hm_table_free(const struct hmap *m, struct hmap_table *t);
 
 /* Empty every bucket of t's array, give back its chunks, rebuild the free

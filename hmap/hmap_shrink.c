@@ -54,6 +54,7 @@ static int rebuild_smallest(struct hmap *m)
     int rc = hm_table_make(m, &t, B);
     if (rc != HMAP_OK)
         return rc;
+    m->building = &t; /* counted in the map's bytes while it is built */
     for (size_t i = 0; rc == HMAP_OK && i < ((size_t)1 << m->cur.B); i++)
         rc = rebuild_chain(m, &t, bucket_at(m, &m->cur, i));
     for (size_t i = 0; rc == HMAP_OK && growing(m) && i < old_nbuckets(m); i++) {
@@ -63,11 +64,13 @@ static int rebuild_smallest(struct hmap *m)
     }
     if (rc != HMAP_OK) {
         hm_table_free(m, &t);
+        m->building = NULL;
         return rc;
     }
     hm_grow_end(m);
     hm_table_free(m, &m->cur);
     m->cur = t;
+    m->building = NULL;
     m->shrinks++;
     m->ops_since_resize = 0;
     m->peak_since_resize = m->count;

@@ -21,12 +21,16 @@ size_t hmap_entries_upper_bound(const struct hmap *m, size_t bytes)
 void hmap_get_stats(const struct hmap *m, struct hmap_stats *out)
 {
     size_t page = arena_page_size(m->arena);
+    /* Pages the map holds, a table compact is building included. */
+    size_t pages = hm_table_pages(&m->cur) + hm_table_pages(&m->old);
+    if (m->building != NULL)
+        pages += hm_table_pages(m->building);
     *out = (struct hmap_stats){
         .len = m->count,
         .B = m->cur.B,
         .buckets = m->cur.buckets ? (size_t)1 << m->cur.B : 0,
         .overflow = m->cur.noverflow + m->old.noverflow,
-        .bytes = (hm_table_pages(&m->cur) + hm_table_pages(&m->old)) * page,
+        .bytes = pages * page,
         .growing = growing(m),
         .bucket_size = m->bucket_size,
         .old_buckets = growing(m) ? old_nbuckets(m) : 0,
@@ -36,7 +40,35 @@ void hmap_get_stats(const struct hmap *m, struct hmap_stats *out)
         .same_size_grows = m->same_size_grows,
         .shrinks = m->shrinks,
         .misuse = m->misuse,
+        .hint = m->hint,
     };
+}
+
+/* m->last_request holds an overflow chunk's pages negated: a real array
+ * request is at most SIZE_MAX / page + 1 pages, or SIZE_MAX (too large to
+ * count), so the upper half but SIZE_MAX can only be a chunk's. */
+static bool last_was_chunk(const struct hmap *m)
+{
+    return m->last_request > SIZE_MAX / 2 && m->last_request != SIZE_MAX;
+}
+
+size_t hmap_last_request_pages(const struct hmap *m)
+{
+    if (m == NULL)
+        return 0;
+    return last_was_chunk(m) ? 0 - m->last_request : m->last_request;
+}
+
+int hmap_last_request_kind(const struct hmap *m)
+{
+    if (m == NULL || m->last_request == 0)
+        return 0;
+    return last_was_chunk(m) ? HMAP_RUN_OVERFLOW : HMAP_RUN_ARRAY;
+}
+
+bool hmap_in_write(const struct hmap *m)
+{
+    return m != NULL && m->writing;
 }
 
 const char *hmap_strerror(int code)

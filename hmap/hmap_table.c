@@ -83,11 +83,19 @@ size_t hm_table_chunk_pages(const struct hmap_table *t)
     return pages;
 }
 
-int hm_table_make(const struct hmap *m, struct hmap_table *t, unsigned B)
+/* Every run the map takes goes through here, so that the map can say what
+ * it last asked for (what a console names when the arena refuses it). */
+ALWAYS_INLINE uint8_t *request_pages(struct hmap *m, size_t pages, bool overflow)
+{
+    m->last_request = overflow ? 0 - pages : pages; /* see struct hmap */
+    return arena_alloc_pages(m->arena, pages);
+}
+
+int hm_table_make(struct hmap *m, struct hmap_table *t, unsigned B)
 {
     size_t nb = (size_t)1 << B;
     size_t pages = hm_array_pages(m, B);
-    uint8_t *p = arena_alloc_pages(m->arena, pages);
+    uint8_t *p = request_pages(m, pages, false);
     if (p == NULL)
         return HMAP_ERR_NOMEM;
 
@@ -100,13 +108,13 @@ int hm_table_make(const struct hmap *m, struct hmap_table *t, unsigned B)
     return HMAP_OK;
 }
 
-int hm_table_reserve(const struct hmap *m, struct hmap_table *t, size_t n)
+int hm_table_reserve(struct hmap *m, struct hmap_table *t, size_t n)
 {
     if (t->nfree_ovf >= n)
         return HMAP_OK;
     size_t want = CHUNK_HEADER + (n - t->nfree_ovf) * m->bucket_size;
     size_t pages = arena_pages_for(m->arena, want);
-    uint8_t *c = arena_alloc_pages(m->arena, pages);
+    uint8_t *c = request_pages(m, pages, true);
     if (c == NULL)
         return HMAP_ERR_NOMEM;
 
@@ -131,23 +139,29 @@ uint8_t *hm_table_new_overflow(const struct hmap *m, struct hmap_table *t,
     return ovf;
 }
 
-static void free_chunks(const struct hmap *m, struct hmap_table *t)
+/* The table forgets its runs before they go back, so that the map never
+ * counts a page the arena has taken back (an arena observer, run inside
+ * arena_free_pages, reads the map's bytes). */
+ALWAYS_INLINE void free_chunks(const struct hmap *m, struct hmap_table *t)
 {
     uint8_t *c = t->chunks;
+    t->chunks = NULL;
+    t->chunk_pages = 0;
     while (c != NULL) {
         struct chunk_header h = chunk_header_of(c); /* before the pages go */
         arena_free_pages(m->arena, c, h.npages);
         c = h.next;
     }
-    t->chunks = NULL;
-    t->chunk_pages = 0;
 }
 
 void hm_table_free(const struct hmap *m, struct hmap_table *t)
 {
     free_chunks(m, t);
-    if (t->buckets != NULL)
-        arena_free_pages(m->arena, t->buckets, t->array_pages);
+    size_t pages = t->array_pages;
+    t->array_pages = 0;
+    /* A table with no array frees NULL: the arena refuses it and changes
+     * nothing (arena.h), which spares the minimal firmware a test. */
+    (void)arena_free_pages(m->arena, t->buckets, pages);
     *t = (struct hmap_table){.B = t->B};
 }
 

@@ -6,8 +6,9 @@
 #
 # It reads the `history` dumps, in the console's format:
 #   history entries=<n> dropped=<n>
-#   at=<seq> event=<alloc|free|reset|cmd> pages=<n> len=<n> bytes=<n> in_use=<n> watermark=<n>[ cmd=<word>]
-# (cmd= exactly on cmd entries), and fails (exit 1, a message on stderr) on
+#   at=<seq> event=<alloc|free|reset|cmd> pages=<n> len=<n> bytes=<n> in_use=<n> watermark=<n>[ cmd=<line>[ result=ERR]]
+# (cmd= exactly on cmd entries, the command line as typed; its first word
+# names the step), and fails (exit 1, a message on stderr) on
 # any `ERR` answer, any entry out of that format, a dump with fewer entries
 # than its header says, a dump that dropped entries, entries out of order,
 # or a last entry whose in_use and watermark are not what the closing
@@ -47,7 +48,7 @@ BEGIN {
     failed = 1
     exit 2
   }
-  entry_re = "^at=[0-9]+ event=(alloc|free|reset|cmd) pages=[0-9]+ len=[0-9]+ bytes=[0-9]+ in_use=[0-9]+ watermark=[0-9]+( cmd=[!-~]+)?$"
+  entry_re = "^at=[0-9]+ event=(alloc|free|reset|cmd) pages=[0-9]+ len=[0-9]+ bytes=[0-9]+ in_use=[0-9]+ watermark=[0-9]+( cmd=[!-~]+( [!-~]+)*)?$"
 }
 { sub(/\r$/, "") }
 /^ERR / { fail("the firmware answered: " $0) }
@@ -78,7 +79,9 @@ BEGIN {
     if (ev == "alloc" || ev == "free") allocating = 1
     next
   }
-  word = substr($NF, 5)
+  if ($0 ~ / result=ERR$/) fail("a command failed: '" $0 "'")
+  word = substr($0, index($0, " cmd=") + 5)
+  sub(/ .*/, "", word)
   step = step_of(word)
   if (step == "" && allocating) fail(word " allocated or freed pages")
   if (step == "start" && npending > 0) fail("pages moved before make")

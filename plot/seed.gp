@@ -3,15 +3,27 @@
 # a panel per scenario, x = operations through make, fill, delete and nil /
 # reset, y = KiB above the figure before make: Go's HeapAlloc and Sys beside
 # tidemark's in_use and watermark, the step boundaries marked and labelled.
-#   gnuplot -c plot/seed.gp DIR OUT.png N TITLE
+#   gnuplot -c plot/seed.gp DIR OUT.png N TITLE   (OUT.svg: an SVG instead)
 # Every series is drawn as steps: a value holds until the operation at which
 # the next one was seen (Go's every 256 operations, tidemark's at each arena
 # allocation and free, and every 256 operations).
+#
+# Go's heap falls at the end of the fill, where its runtime.GC() frees the
+# bucket arrays growth left behind; drawn at the fill's last operation, that
+# drop would read as the deletes' doing.  So it is a marked event of its own
+# (a point and a label, "GC: ...", with an arrow to the drop), beside the
+# drop and clear of the curves and the legend.  Where Go's HeapAlloc and
+# tidemark's in_use coincide, in_use is dashed over the solid HeapAlloc, and
+# Sys (long dashes) and the watermark (dots) likewise, as the legend says.
 dir = ARG1
 out = ARG2
 n = int(ARG3)
 title = ARG4
-set terminal pngcairo size 1100,960 font "sans,10" linewidth 1.5 noenhanced
+if (out[strlen(out) - 3:] eq ".svg") {
+  set terminal svg size 1100,960 font "sans,10" linewidth 1.5 noenhanced
+} else {
+  set terminal pngcairo size 1100,960 font "sans,10" linewidth 1.5 noenhanced
+}
 set output out
 left = int(n / 8)
 right = int(n / 4)
@@ -23,11 +35,12 @@ set xtics 0, n / 4, 2 * n
 set grid ytics lc rgb "#dddddd"
 set key at first 3 * n / 2, graph 0.6 center top opaque box lc rgb "#bbbbbb"
 set ylabel "KiB above the figure before make"
-set style line 1 lc rgb "#1f5fa8" lw 2 dt 1
-set style line 2 lc rgb "#1f5fa8" lw 1.5 dt (6, 4)
-set style line 3 lc rgb "#d2571e" lw 2 dt 1
-set style line 4 lc rgb "#d2571e" lw 1.5 dt (2, 3)
+set style line 1 lc rgb "#1f5fa8" lw 3 dt 1
+set style line 2 lc rgb "#1f5fa8" lw 1.5 dt (12, 6)
+set style line 3 lc rgb "#d2571e" lw 2 dt (8, 5)
+set style line 4 lc rgb "#d2571e" lw 2 dt (2, 4)
 set style arrow 1 nohead lc rgb "#666666" dt (3, 3) lw 1
+set style arrow 2 head filled size screen 0.008, 20 lc rgb "#333333" lw 1
 
 panel(s) = sprintf("%s/%s", dir, s)
 set multiplot layout 2, 1 title title font "sans,12"
@@ -47,9 +60,25 @@ do for [s in "hint nohint"] {
   set label 2 "make, then fill" at n / 2, graph 0.96 center
   set label 3 "delete every key" at 3 * n / 2, graph 0.96 center
   set label 4 "nil + GC\n/ reset" at 2 * n + right * 9 / 16, graph 0.5 center
-  plot panel(s) . "_go_sys.dat" using 1:2 with steps ls 2 title "Go Sys", \
-       panel(s) . "_go_heap.dat" using 1:2 with steps ls 1 title "Go HeapAlloc", \
-       panel(s) . "_tm_watermark.dat" using 1:2 with steps ls 4 title "tidemark watermark", \
-       panel(s) . "_tm_in_use.dat" using 1:2 with steps ls 3 title "tidemark in_use"
+  # The GC that ends Go's fill, when it frees a noticeable part of the heap
+  # (5% or more): a point at the drop's foot, the label to the right of the
+  # boundary, above the legend and below the curves that stay high, and an
+  # arrow from it to the middle of the drop.
+  stats panel(s) . "_go_gc.dat" using 2:3 nooutput
+  gc_before = STATS_max_x
+  gc_after = STATS_max_y
+  if (gc_before > 0 && gc_after < gc_before * 0.95) {
+    set label 5 "GC: the old bucket arrays\nare garbage-collected" \
+        at n + n / 10, gc_after + (gc_before - gc_after) * 0.75 left front
+    set arrow 4 from n + n / 11, gc_after + (gc_before - gc_after) * 0.75 \
+        to n + n / 80, (gc_before + gc_after) / 2 as 2 front
+    set label 6 "" at n, gc_after point pt 7 ps 1.2 lc rgb "#1f5fa8" front
+  }
+  plot panel(s) . "_go_sys.dat" using 1:2 with steps ls 2 title "Go Sys (long dashes)", \
+       panel(s) . "_go_heap.dat" using 1:2 with steps ls 1 title "Go HeapAlloc (solid)", \
+       panel(s) . "_tm_watermark.dat" using 1:2 with steps ls 4 \
+         title "tidemark watermark (dots, over Sys)", \
+       panel(s) . "_tm_in_use.dat" using 1:2 with steps ls 3 \
+         title "tidemark in_use (dashes, over HeapAlloc)"
 }
 unset multiplot

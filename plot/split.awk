@@ -8,6 +8,10 @@
 # series' last value is repeated at 2n + n/4, the right edge (plot/seed.gp's
 # x range): so the step at make and the drop at the end stand apart, and
 # what stays after the end (Go's Sys, the watermark) is seen to stay.
+# It also writes D/<scenario>_go_gc.dat, one line "x before after" (KiB)
+# for the runtime.GC() that ends Go's fill: the heap just before it and
+# after it, so that seed.gp can mark that drop as the GC's, not the
+# deletes' that follow it.
 BEGIN { FS = ","; left = int(n / 8); right = int(n / 4) }
 NR == 1 { next }
 function put(file, x, y) {
@@ -20,6 +24,10 @@ function put(file, x, y) {
   if ($3 == "nil") x = 2 * n + int(n / 32)
   f = dir "/" $2
   if ($1 == "go") {
+    if ($3 == "fill" && $5 == "gc") {
+      printf("%d %.3f %.3f\n", x, last[f "_go_heap.dat"], $6 / 1024) > (f "_go_gc.dat")
+      close(f "_go_gc.dat")
+    }
     put(f "_go_heap.dat", x, $6 / 1024)
     put(f "_go_sys.dat", x, $7 / 1024)
   } else {

@@ -66,6 +66,11 @@ size_t swiss_for_each_table(const struct swiss *m, swiss_table_fn fn, void *ctx)
  */
 bool swiss_table_at(const struct swiss *m, size_t index, struct swiss_table_info *out);
 
+/* Whether m is inside one of its writes (a put, delete, clear or reset):
+ * then every arena allocation is m's own, not yet counted in its bytes.
+ * For an arena observer reading the map's figures. */
+bool swiss_in_write(const struct swiss *m);
+
 /* Slots by state. */
 struct swiss_slot_counts {
     size_t live;       /* holding an entry                                */

@@ -52,6 +52,11 @@ size_t swiss_for_each_table(const struct swiss *m, swiss_table_fn fn, void *ctx)
     return n;
 }
 
+bool swiss_in_write(const struct swiss *m)
+{
+    return m != NULL && m->writing;
+}
+
 bool swiss_table_at(const struct swiss *m, size_t index, struct swiss_table_info *out)
 {
     *out = (struct swiss_table_info){ 0 };

@@ -81,12 +81,37 @@ static void cmd_stats(struct console *c, const struct console_word *w, int nargs
                     ss.len, ss.tables, ss.global_depth, ss.groups, ss.capacity, ss.tombstones,
                     ss.bytes, ss.alloc_bytes);
     } else {
-        console_say(c, "map len=%zu B=%u buckets=%zu overflow=%zu bytes=%zu growing=%d\n",
-                    ms.len, ms.B, ms.buckets, ms.overflow, ms.bytes, ms.growing ? 1 : 0);
+        console_say(c,
+                    "map len=%zu B=%u buckets=%zu overflow=%zu bytes=%zu growing=%d hint=%zu\n",
+                    ms.len, ms.B, ms.buckets, ms.overflow, ms.bytes, ms.growing ? 1 : 0, ms.hint);
     }
     console_say(c, "stack used=%zu size=%zu\n", used, size);
     console_say(c, "frag free=%zu largest_free=%zu free_runs=%zu free_below_watermark=%zu\n",
                 af.free, af.largest_free, af.free_runs, af.free_below_watermark);
+}
+
+/* The two lines under an ERR for want of pages: what map m last asked the
+ * arena for (hmap_last_request_pages: the map's own figure; m NULL for the
+ * Swiss map, which keeps none: then only the second line) and what the
+ * arena had.  A refused request is never a failed search of free pages
+ * alone: the largest free run says whether the pages were there but
+ * scattered. */
+static void say_why_no_pages(struct console *c, const struct hmap *m)
+{
+    struct arena_frag f;
+    arena_get_frag(c->cfg.arena, &f);
+    size_t page = arena_page_size(c->cfg.arena);
+    size_t want = m ? hmap_last_request_pages(m) : 0;
+    if (m == NULL)
+        ; /* the Swiss map keeps no record of its last request */
+    else if (want == SIZE_MAX)
+        console_say(c, "  needed a bucket array too large to count in pages;\n");
+    else
+        console_say(c, "  needed a run of %zu page%s for %s;\n", want, want == 1 ? "" : "s",
+                    hmap_last_request_kind(m) == HMAP_RUN_OVERFLOW ? "an overflow chunk"
+                                                                   : "the new bucket array");
+    console_say(c, "  the largest free run is %zu page%s (%zu bytes free in all)\n",
+                f.largest_free / page, f.largest_free / page == 1 ? "" : "s", f.free);
 }
 
 static void cmd_put(struct console *c, const struct console_word *w, int nargs)
@@ -97,9 +122,10 @@ static void cmd_put(struct console *c, const struct console_word *w, int nargs)
         !console_arg_number(c, "put", "V", &w[2], UINT64_MAX, &v))
         return;
     int rc = map_put(c, k, v);
-    if (rc == HMAP_ERR_NOMEM)
+    if (rc == HMAP_ERR_NOMEM) {
         console_say(c, "ERR put: out of pages (the map is unchanged)\n");
-    else if (rc != 0)
+        say_why_no_pages(c, swiss_now(c) ? NULL : &c->map);
+    } else if (rc != 0)
         console_say(c, "ERR put: %s\n", map_strerror(c, rc));
     else
         console_say(c, "ok\n");
@@ -150,19 +176,25 @@ static void cmd_fill(struct console *c, const struct console_word *w, int nargs)
         uint64_t most = (uint64_t)(as.capacity / ss.group_size) * SWISS_LOAD_NUM;
         if (n > most) {
             console_say(c,
-                        "ERR fill: %" PRIu64 " keys cannot fit: even with 7 in every group of "
-                        "%zu bytes this arena holds %" PRIu64 "\n",
-                        (uint64_t)n, ss.group_size, most);
+                        "ERR fill: %" PRIu64 " keys cannot fit: at most %" PRIu64
+                        ", 7 in every group of %zu bytes\n",
+                        (uint64_t)n, most, ss.group_size);
             return;
         }
     }
     uint64_t most = (uint64_t)hmap_entries_upper_bound(&c->map, as.capacity);
     if (!swiss_now(c) && n > most) {
+        /* What a fill reaches depends on the arena and on the map's own
+         * settings (its hint: a map made with one skips the small tables),
+         * not on what the map holds now: say which. */
+        struct hmap_stats ms;
+        hmap_get_stats(&c->map, &ms);
         console_say(c,
-                    "ERR fill: %" PRIu64 " keys cannot fit: even with 8 in every bucket this "
-                    "arena holds %" PRIu64 "; a fill into an empty map reaches %" PRIu64
-                    " (its growth counted)\n",
-                    (uint64_t)n, most, (uint64_t)hmap_entries_fit(&c->map, as.capacity));
+                    "ERR fill: %" PRIu64 " keys cannot fit: at most %" PRIu64
+                    ", 8 in every bucket\n",
+                    (uint64_t)n, most);
+        console_say(c, "  a fill into this map, with its hint %zu, reaches %zu from empty\n",
+                    ms.hint, hmap_entries_fit(&c->map, as.capacity));
         return;
     }
     for (uint64_t i = 0; i < n; i++) {
@@ -180,6 +212,8 @@ static void cmd_fill(struct console *c, const struct console_word *w, int nargs)
                             "ERR fill: out of pages after 0 of %" PRIu64
                             " keys (nothing inserted)\n",
                             (uint64_t)n);
+            if (rc == HMAP_ERR_NOMEM)
+                say_why_no_pages(c, swiss_now(c) ? NULL : &c->map);
             else
                 console_say(c, "ERR fill: %s after %" PRIu64 " of %" PRIu64 " keys\n",
                             map_strerror(c, rc), (uint64_t)i, (uint64_t)n);
@@ -217,10 +251,7 @@ static void cmd_reset(struct console *c, const struct console_word *w, int nargs
 {
     (void)w;
     (void)nargs;
-    if (swiss_now(c))
-        swiss_reset(&c->swiss);
-    else
-        hmap_reset(&c->map);
+    map_drop(c);
     c->filled = 0;
     console_say(c, "ok\n");
 }
@@ -230,30 +261,46 @@ static void cmd_compact(struct console *c, const struct console_word *w, int nar
     (void)w;
     (void)nargs;
     if (swiss_now(c)) {
-        console_say(c, "ERR compact: the Swiss map has no compact: Go 1.24 and later never "
-                       "shrink a map (reset or make instead)\n");
+        console_say(c, "ERR compact: a Swiss map never shrinks, in Go or here (reset it)\n");
         return;
     }
     int rc = hmap_compact(&c->map);
-    if (rc == HMAP_ERR_NOMEM)
-        console_say(c, "ERR compact: out of pages for the new table (the map is unchanged)\n");
-    else if (rc != 0)
+    if (rc == HMAP_ERR_NOMEM) {
+        /* A table no smaller than the one the map has is no compaction:
+         * say so rather than only that pages ran out. */
+        size_t want = hmap_last_request_pages(&c->map), have = hmap_array_pages(&c->map);
+        size_t len = hmap_len(&c->map);
+        if (hmap_last_request_kind(&c->map) == HMAP_RUN_ARRAY && want > have)
+            console_say(c, "ERR compact: out of pages; %zu entries need a larger table: it "
+                           "would grow\n", len);
+        else if (hmap_last_request_kind(&c->map) == HMAP_RUN_ARRAY && want == have)
+            console_say(c, "ERR compact: out of pages; %zu entries need this size (the map is "
+                           "unchanged)\n", len);
+        else
+            console_say(c, "ERR compact: out of pages for the new table (the map is unchanged)\n");
+        say_why_no_pages(c, &c->map);
+    } else if (rc != 0)
         console_say(c, "ERR compact: %s\n", hmap_strerror(rc));
     else
         console_say(c, "ok\n");
 }
 
-/* Say why a make failed; the map is unchanged. */
-static void make_refused(struct console *c, int rc, uint64_t n, const char *why)
+/* Say why a make failed; the map is unchanged.  fresh: the bucket map
+ * that failed to init (it names its request), NULL for a Swiss map. */
+static void make_refused(struct console *c, int rc, uint64_t n, const struct hmap *fresh,
+                         const char *why)
 {
-    if (rc == HMAP_ERR_NOMEM) /* SWISS_ERR_NOMEM and SWISS_ERR_SIZE: the same values */
+    /* SWISS_ERR_NOMEM and SWISS_ERR_SIZE are the same values */
+    if (rc == HMAP_ERR_NOMEM) {
         console_say(c, "ERR make: out of pages for %" PRIu64 " entries (the map is unchanged)\n",
                     n);
-    else if (rc == HMAP_ERR_SIZE) /* the type is fixed: only the hint can be */
+        say_why_no_pages(c, fresh); /* a failed init still names its request */
+    } else if (rc == HMAP_ERR_SIZE) { /* the type is fixed: only the hint can be */
         console_say(c, "ERR make: %" PRIu64 " entries are too many to size (the map is unchanged)\n",
                     n);
-    else
+    } else {
         console_say(c, "ERR make: %s (the map is unchanged)\n", why);
+    }
 }
 
 /*
@@ -290,7 +337,7 @@ static void cmd_make(struct console *c, const struct console_word *w, int nargs)
         struct swiss fresh;
         int rc = swiss_init(&fresh, &swiss_u64_type, c->cfg.arena, (size_t)n, CONSOLE_MAP_SEED);
         if (rc != 0) {
-            make_refused(c, rc, n, swiss_strerror(rc));
+            make_refused(c, rc, n, NULL, swiss_strerror(rc));
             return;
         }
         map_drop(c);
@@ -300,7 +347,7 @@ static void cmd_make(struct console *c, const struct console_word *w, int nargs)
         struct hmap fresh;
         int rc = hmap_init(&fresh, &map_u64_type, c->cfg.arena, (size_t)n, CONSOLE_MAP_SEED);
         if (rc != 0) {
-            make_refused(c, rc, n, hmap_strerror(rc));
+            make_refused(c, rc, n, &fresh, hmap_strerror(rc));
             return;
         }
         map_drop(c);
@@ -314,16 +361,16 @@ static void cmd_make(struct console *c, const struct console_word *w, int nargs)
 
 static const struct console_command map_commands[] = {
     {"stats", "", 0, 0, false, NULL, cmd_stats, "arena, map, stack and fragmentation figures"},
-    {"make", "[bucket|swiss] [N]", 0, 2, false, NULL, cmd_make,
-     "a new map of either generation sized for N (Go's make)"},
+    {"make", "[GEN] [N]", 0, 2, false, NULL, cmd_make,
+     "a new map for N entries; GEN: bucket or swiss"},
     {"put", "K V", 2, 2, false, NULL, cmd_put, "insert key K with value V, or overwrite it"},
     {"get", "K", 1, 1, false, NULL, cmd_get, "print K's value"},
     {"del", "K", 1, 1, false, NULL, cmd_del, "delete K (its slot stays allocated)"},
     {"fill", "N", 1, 1, false, NULL, cmd_fill, "put keys 0..N-1 with value = key, as the seed"},
     {"delall", "", 0, 0, false, NULL, cmd_delall, "delete the keys fill put"},
     {"clear", "", 0, 0, false, NULL, cmd_clear, "empty the map, keep its buckets (Go's clear)"},
-    {"reset", "", 0, 0, false, NULL, cmd_reset, "give all the map's pages back to the arena"},
+    {"reset", "", 0, 0, false, NULL, cmd_reset, "give all its pages back; keeps make's hint"},
     {"compact", "", 0, 0, false, NULL, cmd_compact,
-     "rebuild the bucket map at its smallest (not Go's)"},
+     "bucket map: rebuild at the smallest, not below the hint"},
 };
 CONSOLE_COMMAND_SET(console_map_commands, map_commands);

@@ -78,9 +78,10 @@ static void cmd_bench(struct console *c, const struct console_word *w, int nargs
         return;
     }
     if (!c->cfg.instret_exact) {
-        console_say(c, "ERR bench: the instruction counter is not exact here (QEMU needs "
-                       "-icount shift=0), so figures would mean nothing: use the run-bench "
-                       "target, or boot with -icount shift=0\n");
+        /* Its figures would mean nothing: boot with -icount shift=0, as the
+         * run-bench target does.  One line of 80 columns. */
+        console_say(c, "ERR bench: the instruction counter is not exact here: run-bench, "
+                       "-icount shift=0\n");
         return;
     }
     if (!c->cfg.bench_region) {
@@ -92,8 +93,10 @@ static void cmd_bench(struct console *c, const struct console_word *w, int nargs
     arena_get_stats(c->cfg.arena, &before_a);
     hmap_get_stats(&c->map, &before_m);
     const struct bench_io io = {c->cfg.instret, c->cfg.write, c->cfg.ctx};
-    if (bench_run(c->cfg.bench_region, c->cfg.bench_size, &io) != BENCH_OK)
-        return; /* bench_run printed the ERR line */
+    if (bench_run(c->cfg.bench_region, c->cfg.bench_size, &io) != BENCH_OK) {
+        c->said_err = true; /* bench_run printed the ERR line */
+        return;
+    }
     arena_get_stats(c->cfg.arena, &after_a);
     hmap_get_stats(&c->map, &after_m);
     /* `ok` promises the console's figures are untouched: check, do not

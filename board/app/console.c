@@ -15,6 +15,10 @@
 
 void console_say(struct console *c, const char *fmt, ...)
 {
+    /* Every failure answers a line starting `ERR ` (console.h): the history
+     * marks the command's entry from it. */
+    if (fmt[0] == 'E' && fmt[1] == 'R' && fmt[2] == 'R' && fmt[3] == ' ')
+        c->said_err = true;
     va_list ap;
     va_start(ap, fmt);
     out_vprintf(c->cfg.write, c->cfg.ctx, fmt, ap);

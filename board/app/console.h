@@ -23,18 +23,23 @@
  *     out with BS, space, BS); typing goes on in a fresh line;
  *   - printable ASCII (0x20..0x7E) is kept and echoed;
  *   - any other byte (NUL, other control bytes, ESC, bytes above 0x7F) is not
- *     kept; the line is rejected with one `ERR` when it ends;
+ *     kept but echoed in a visible form (^@..^_ for control bytes, so a tab
+ *     shows as ^I and an arrow key as ^[[A; \xNN above 0x7E); the line is
+ *     rejected with one `ERR` when it ends, which names the byte both ways;
  *   - a line longer than CONSOLE_LINE_MAX characters is discarded up to its
  *     end, with one `ERR` (backspace does not bring it back);
- *   - a rejected line stays rejected: backspace cannot take a bad byte back
- *     (Ctrl-C and Ctrl-U drop the line, its rejection with it);
+ *   - a rejected line stays rejected: backspace does nothing on it (it
+ *     cannot take a bad byte back; Ctrl-C and Ctrl-U drop the line, its
+ *     rejection with it);
  *   - an empty or all-space line does nothing; then the prompt `> ` again.
  *
  * Answers, one line each unless stated:
  *   help            the command list (several lines)
  *   stats           exactly four lines:
  *     arena in_use=<bytes> watermark=<bytes> peak=<bytes> capacity=<bytes> page=<bytes> allocs=<n> frees=<n> failed=<n>
- *     map len=<n> B=<n> buckets=<n> overflow=<n> bytes=<n> growing=<0|1>
+ *     map len=<n> B=<n> buckets=<n> overflow=<n> bytes=<n> growing=<0|1> hint=<n>
+ *                   (hint: make's N, or 0 before any make; reset and
+ *                   compact keep it, as Go's map keeps the size make gave)
  *     stack used=<bytes> size=<bytes>
  *     frag free=<bytes> largest_free=<bytes> free_runs=<n> free_below_watermark=<bytes>
  *                   (arena_get_frag: free pages, the longest run of them,
@@ -44,7 +49,8 @@
  *                   character per page (or per k pages) by owner: A the
  *                   map's bucket array, O its old array while growing, v an
  *                   overflow chunk, # anything else, . free; a legend; the
- *                   pages above the watermark.  At most 35 lines
+ *                   pages above the watermark.  At most 36 lines (its
+ *                   figures take two)
  *   slots           what the map's slots hold (view.h's view_slots): the
  *                   line
  *     slots live=<n> empty=<n> evacuated=<n> buckets=<n> overflow=<n> bytes=<n> live_bytes=<n>
@@ -61,15 +67,18 @@
  *                   command that ran (an ERR answer too, not an unknown
  *                   command), the last CONSOLE_HISTORY_ENTRIES of them:
  *     history entries=<n> dropped=<n>
- *     at=<seq> event=<alloc|free|reset|cmd> pages=<n> len=<n> bytes=<n> in_use=<n> watermark=<n>[ cmd=<name>]
- *                   oldest first; `history clear` forgets them and answers
+ *     at=<seq> event=<alloc|free|reset|cmd> pages=<n> len=<n> bytes=<n> in_use=<n> watermark=<n>[ cmd=<line>[ result=ERR]]
+ *                   oldest first; a cmd entry has the line as typed
+ *                   (history.h says where a long one is cut) and
+ *                   ` result=ERR` when the command answered ERR; an
+ *                   entry's bytes never exceed its in_use; `history clear` forgets them and answers
  *                   ok (its own cmd entry is then the first); any other
  *                   argument is ERR
  *   chart           in_use (i), the map's bytes (b) and the watermark (w)
  *                   over the history (view.h's view_chart): y in KiB or
  *                   MiB, x in history entries, at most 20 lines; one line
  *                   `chart entries=0: ...` when nothing is recorded
- *   make [bucket|swiss] [N]
+ *   make [GEN] [N]  (help's form of make [bucket|swiss] [N])
  *                   ok: the map is replaced by a new, empty one sized for N
  *                   entries (default 0), as Go's make(map[uint64]uint64, N),
  *                   of the generation named: bucket, Go's map until 1.23
@@ -99,8 +108,12 @@
  *   delall          ok: keys 0..F-1 deleted, F the most fill put since the
  *                   last delall, clear, reset or make
  *   clear           ok (hmap_clear: Go's clear(m), the bucket array stays)
- *   reset           ok (hmap_reset: every page back to the arena)
- *   compact         ok (hmap_compact)
+ *   reset           ok (hmap_reset: every page back to the arena; the map
+ *                   keeps make's hint, so after `make 8192`, `reset`, the
+ *                   next put takes the hint's whole bucket array again; the
+ *                   Swiss map's swiss_reset likewise)
+ *   compact         ok (hmap_compact: never below the table make's hint
+ *                   asked for); on a Swiss map ERR
  *   slide [N]       the churn at constant length (experiment_swiss.h) on
  *                   both maps, N keys (default 50000, at most what the
  *                   bench's region holds), on the bench's region: a table
@@ -134,8 +147,8 @@
  *                     counter`;
  *                     when cfg->instret_exact is false (QEMU without
  *                     -icount shift=0): `ERR bench: the instruction counter
- *                     is not exact here ...`, which says to use
- *                     -icount shift=0 or the run-bench target;
+ *                     is not exact here: run-bench, -icount shift=0`: boot
+ *                     with -icount shift=0, as the run-bench target does;
  *                     without cfg->bench_region: `ERR bench: this console
  *                     has no region for the bench`; with one smaller than
  *                     BENCH_REGION_BYTES: `ERR bench: needs a region of
@@ -148,7 +161,13 @@
  * by spaces.
  *
  * Errors: every failure answers one line starting with `ERR ` and saying
- * what was wrong, and changes nothing (the map, the arena's in_use and the
+ * what was wrong (a failure for want of pages, and a fill that cannot fit,
+ * add why on lines indented two spaces, each within 80 columns:
+ *     needed a run of <n> pages for <the new bucket array|an overflow chunk>;
+ *     the largest free run is <n> pages (<bytes> bytes free in all)
+ * the pages being the map's own last request, hmap_last_request_pages; a
+ * compact that failed for a table no smaller than the map's says so), and
+ * changes nothing (the map, the arena's in_use and the
  * fill bookkeeping as they were), with two exceptions that still tell the
  * truth:
  *   - the arena's counters record what was tried: a refused allocation
@@ -158,12 +177,14 @@
  *     handed out, for a moment);
  *   - a fill that runs out of pages midway keeps the keys it put and says
  *     how many: `ERR fill: out of pages after <i> of <N> keys (keys 0..<i-1>
- *     kept)`.  A fill that could never fit (more than 8 keys per bucket in
- *     the whole arena) is refused before it starts, with what a fill into
- *     an empty map does reach (hmap_entries_fit over the arena's capacity):
- *     `ERR fill: <N> keys cannot fit: even with 8 in every bucket this arena
- *     holds <most>; a fill into an empty map reaches <reach> (its growth
- *     counted)`; after `reset`, `fill <reach>` answers ok.
+ *     kept)`, then why.  A fill that could never fit (more than 8 keys per
+ *     bucket in the whole arena) is refused before it starts, with what a
+ *     fill from empty into this map, with its hint, reaches
+ *     (hmap_entries_fit over the arena's capacity: a figure of the arena and
+ *     the map's settings, not of what it holds):
+ *       ERR fill: <N> keys cannot fit: at most <most>, 8 in every bucket
+ *         a fill into this map, with its hint <hint>, reaches <reach> from empty
+ *     after `reset`, `fill <reach>` answers ok.
  */
 #ifndef TIDEMARK_CONSOLE_H
 #define TIDEMARK_CONSOLE_H
@@ -253,11 +274,14 @@ struct console {
     uint64_t filled;           /* fill put keys 0..filled-1 (see delall)    */
     char line[CONSOLE_LINE_MAX + 1];
     size_t len;                /* characters in line                        */
+    size_t shown;              /* columns its echo took (rejected bytes' forms
+                                  included), what Ctrl-U rubs out           */
     bool too_long;             /* the line passed CONSOLE_LINE_MAX          */
     bool bad_byte;             /* the line held a byte that is not printable */
     unsigned char first_bad;   /* the first such byte                       */
     bool after_cr;             /* the previous byte was CR                  */
     bool exited;               /* `exit` ran                                */
+    bool said_err;             /* the command running answered ERR          */
     int exit_code;
     /* The memory over time: the arena's events and the ends of commands,
      * in a ring kept here (static on the board), not in the arena. */

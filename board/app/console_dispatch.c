@@ -112,7 +112,7 @@ static void cmd_help(struct console *c, const struct console_word *w, int nargs)
                 continue;
             char usage[24];
             snprintf(usage, sizeof usage, "%s%s%s", k->name, k->args[0] ? " " : "", k->args);
-            console_say(c, "  %-12s %s\n", usage, k->help);
+            console_say(c, "  %-16s %s\n", usage, k->help);
         }
     }
     console_say(c, "answers: ok, a value, or a line starting with ERR; stats prints four lines\n");
@@ -175,7 +175,9 @@ void console_dispatch(struct console *c, const char *line, size_t n)
                     k->args);
         return;
     }
+    c->said_err = false;
     k->run(c, w, nargs);
-    /* The end of every command that ran (ERR answers too) is in the history. */
-    history_record(&c->history, HISTORY_CMD, 0, k->name);
+    /* The end of every command that ran (ERR answers too, marked) is in the
+     * history, with the line as typed. */
+    history_record_cmd(&c->history, line, n, c->said_err);
 }

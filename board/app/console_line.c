@@ -16,14 +16,35 @@ static void echo(struct console *c, const char *s, size_t n)
     c->cfg.write(c->cfg.ctx, s, n);
 }
 
+/* A byte the line may not hold, in the form a terminal's user knows: ^@
+ * .. ^_ for the control bytes (a tab is ^I, an arrow key's ESC ^[), \xNN
+ * above 0x7E.  Returns the characters written to out (at most 4). */
+static size_t visible_form(unsigned char b, char out[4])
+{
+    static const char hex[] = "0123456789abcdef";
+    if (b < 0x20) {
+        out[0] = '^';
+        out[1] = (char)(b + 0x40);
+        return 2;
+    }
+    out[0] = '\\';
+    out[1] = 'x';
+    out[2] = hex[b >> 4];
+    out[3] = hex[b & 15];
+    return 4;
+}
+
 static void reject_bad_byte(struct console *c, unsigned char b)
 {
+    char v[4];
+    int n = (int)visible_form(b, v);
     if (b == 0)
-        console_say(c, "ERR line rejected: it held a NUL byte\n");
+        console_say(c, "ERR line rejected: it held a NUL byte (^@)\n");
     else if (b < 0x20 || b == 0x7f)
-        console_say(c, "ERR line rejected: it held control byte 0x%02x\n", b);
+        console_say(c, "ERR line rejected: it held control byte 0x%02x (%.*s)\n", b, n, v);
     else
-        console_say(c, "ERR line rejected: it held byte 0x%02x, which is not ASCII\n", b);
+        console_say(c, "ERR line rejected: it held byte 0x%02x (%.*s), which is not ASCII\n", b,
+                    n, v);
 }
 
 static void reject_too_long(struct console *c)
@@ -36,6 +57,7 @@ static void reject_too_long(struct console *c)
 static void clear_line(struct console *c)
 {
     c->len = 0;
+    c->shown = 0;
     c->too_long = false;
     c->bad_byte = false;
 }
@@ -64,10 +86,11 @@ static void cancel_line(struct console *c)
 }
 
 /* Ctrl-U, as a shell: the line is erased, on the screen too (its echo is
- * c->len characters: a line that ran too long stopped echoing there). */
+ * c->shown characters: the kept ones and the visible forms of rejected
+ * bytes; a line that ran too long stopped echoing there). */
 static void erase_line(struct console *c)
 {
-    for (size_t i = 0; i < c->len; i++)
+    for (size_t i = 0; i < c->shown; i++)
         echo(c, "\b \b", 3);
     clear_line(c);
 }
@@ -91,8 +114,11 @@ bool console_feed(struct console *c, unsigned char b)
     } else if (b == CONSOLE_CTRL_U) {
         erase_line(c);
     } else if (b == 0x08 || b == 0x7f) {
-        if (c->len > 0 && !c->too_long) {
+        /* A rejected line stays rejected, and its echo as it is: what is
+         * on the screen is what got it rejected. */
+        if (c->len > 0 && !c->too_long && !c->bad_byte) {
             c->len--;
+            c->shown--;
             echo(c, "\b \b", 3);
         }
     } else if (b < 0x20 || b > 0x7e) {
@@ -100,9 +126,19 @@ bool console_feed(struct console *c, unsigned char b)
             c->bad_byte = true;
             c->first_bad = b;
         }
+        /* Shown, so the user sees why the line will be rejected (`put^I7`,
+         * an arrow key's `^[[A`); not kept.  Within the line's columns: a
+         * flood of them echoes no more than a line's worth. */
+        if (!c->too_long && c->shown < CONSOLE_LINE_MAX) {
+            char v[4];
+            size_t n = visible_form(b, v);
+            echo(c, v, n);
+            c->shown += n;
+        }
     } else if (c->len < CONSOLE_LINE_MAX) {
         if (!c->too_long) {
             c->line[c->len++] = (char)b;
+            c->shown++;
             echo(c, (const char *)&b, 1);
         }
     } else {

@@ -293,17 +293,22 @@ const char *experiment_check(const struct experiment_result *r)
 
 /* --- printing ------------------------------------------------------------ */
 
-#define ROW_FMT "%-4s %-30s %-29s %5s %7s %7s %9s\n"
-#define NUM_FMT "%-4s %-30s %-29s %5zu %7zu %7zu %9zu\n"
+/* Each step takes two lines, its Go and its figures, then its C under the
+ * Go, so that the table fits 80 columns (67 and at most 37). */
+#define ROW_FMT "%-4s %-30s %5s %7s %7s %9s\n"
+#define NUM_FMT "%-4s %-30s %5zu %7zu %7zu %9zu\n"
+#define C_FMT "       %s\n"
 
 void experiment_print(const struct experiment_result *r, out_write_fn write, void *ctx)
 {
     out_printf(write, ctx,
-        "seed experiment: n = %u keys 0..%u (value = key), hint n, %u-byte keys and values,\n"
-        "%u-byte pages, on an arena of its own; figures after each step, in bytes\n",
+        "seed experiment: n = %u keys 0..%u (value = key), hint n, %u-byte keys and\n"
+        "values, %u-byte pages, on an arena of its own; figures after each step, in\n"
+        "bytes; each step's C counterpart under its Go\n",
         (unsigned)EXPERIMENT_KEYS, (unsigned)EXPERIMENT_KEYS - 1, (unsigned)sizeof(go_int),
         (unsigned)EXPERIMENT_PAGE_SIZE);
-    out_printf(write, ctx, ROW_FMT, "step", "Go", "C", "len", "bytes", "in_use", "watermark");
+    out_printf(write, ctx, ROW_FMT, "step", "Go (C under it)", "len", "bytes", "in_use",
+               "watermark");
 
     int scenario = 0;
     for (size_t i = 0; i < r->nrows; i++) {
@@ -312,8 +317,9 @@ void experiment_print(const struct experiment_result *r, out_write_fn write, voi
             scenario = row->scenario;
             out_printf(write, ctx, "%d    %s\n", scenario, experiment_scenario_title(scenario));
         }
-        out_printf(write, ctx, NUM_FMT, row->step, row->go, row->c, row->len, row->bytes, row->in_use,
+        out_printf(write, ctx, NUM_FMT, row->step, row->go, row->len, row->bytes, row->in_use,
             row->watermark);
+        out_printf(write, ctx, C_FMT, row->c);
     }
     if (r->err != 0)
         out_printf(write, ctx, "ERR experiment: step %s failed: %s\n",

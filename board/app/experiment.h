@@ -119,9 +119,10 @@ int experiment_run_watched(void *region, size_t size, struct experiment_result *
 const char *experiment_check(const struct experiment_result *r);
 
 /*
- * Print the table: a header, one line per scenario title, one row per step
- * with step, Go, C, len, bytes, in_use, watermark (the four figures are the
- * last four fields of the row, in decimal), then a line with the check's
+ * Print the table: a header, one line per scenario title, two lines per
+ * step: step, Go, len, bytes, in_use, watermark (the four figures are the
+ * last four fields of the line, in decimal), then the C counterpart alone,
+ * indented under the Go; every line within 80 columns; then the check's
  * verdict ("check: ok ..." or "check: FAILED: ...").  When r->err is set, a
  * line "ERR experiment: ..." follows the rows that were done.
  */

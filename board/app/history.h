@@ -13,13 +13,17 @@
  *
  * An arena event that happens inside a write to the map (a growth taking
  * its new array, an evacuation giving the old one back) records the map's
- * len and bytes as the map reports them at that moment, before it counts
- * the run in or out; the cmd entry at the end of the command has the
- * settled figures.
+ * len, and its bytes as they are once the event is done: a run being
+ * handed out to the map (hmap_in_write: every allocation then is the
+ * map's) counts in the entry's bytes as it does in in_use, although the map
+ * links it in only when the arena returns; a run being given back has left
+ * the map's bytes already (hmap_get_stats).  So an entry's bytes never
+ * exceed its in_use, and a growth raises both in the same entry.
  */
 #ifndef TIDEMARK_HISTORY_H
 #define TIDEMARK_HISTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,9 +40,15 @@ enum history_event {
     HISTORY_CMD = 4    /* a console command ended (pages = 0, cmd set)   */
 };
 
+/* Characters of a command line an entry keeps (a longer one is cut), and
+ * how many of them history_print always shows. */
+#define HISTORY_CMD_MAX 40
+#define HISTORY_CMD_SHOWN 24
+
 struct history_entry {
     uint64_t seq;        /* 0, 1, 2, ... since history_init (never reused) */
-    const char *cmd;     /* HISTORY_CMD: the command's name; else NULL    */
+    char cmd[HISTORY_CMD_MAX + 1]; /* HISTORY_CMD: the line, "" otherwise */
+    bool failed;         /* HISTORY_CMD: it answered ERR                   */
     size_t pages;        /* the run's pages for alloc and free, else 0    */
     size_t len, bytes;   /* the map's len and bytes (0 with no map)       */
     size_t in_use, watermark; /* the arena's, after the event             */
@@ -74,9 +84,14 @@ void history_init(struct history *h, struct history_entry *buf, size_t cap,
 void history_set_map(struct history *h, const struct hmap *m);
 void history_set_swiss(struct history *h, const struct swiss *m);
 
-/* Record one entry now.  cmd: the command's name for HISTORY_CMD (a string
- * that outlives the history), else NULL. */
+/* Record one entry now.  cmd: for HISTORY_CMD, the command as typed (copied,
+ * cut at HISTORY_CMD_MAX characters), else NULL. */
 void history_record(struct history *h, enum history_event ev, size_t pages, const char *cmd);
+
+/* Record the end of a command: its line (n characters, not NUL-terminated,
+ * runs of spaces kept as one, cut at HISTORY_CMD_MAX) and whether it
+ * answered ERR. */
+void history_record_cmd(struct history *h, const char *line, size_t n, bool failed);
 
 /* An arena_observer_fn: ctx is the struct history; records the event. */
 void history_observe(void *ctx, int event, const void *pages, size_t npages);
@@ -96,8 +111,12 @@ const char *history_event_name(int event);
  *   history entries=<n> dropped=<n>
  * then one line per entry, oldest first:
  *   at=<seq> event=<alloc|free|reset|cmd> pages=<n> len=<n> bytes=<n> in_use=<n> watermark=<n>
- * with ` cmd=<name>` at the end of a cmd entry, and ` gen=swiss` at the very
- * end when the map was a Swiss map.  At most cap + 1 lines.
+ * with ` cmd=<line>` at the end of a cmd entry, the command line as typed
+ * (its words one space apart): whole up to HISTORY_CMD_SHOWN characters,
+ * a longer one cut, `...` after it, where the entry would pass 80 columns
+ * (never below HISTORY_CMD_SHOWN); then ` result=ERR` when the command
+ * answered ERR; and ` gen=swiss` at the very end while the map was a Swiss
+ * map.  At most cap + 1 lines.
  */
 void history_print(const struct history *h, out_write_fn write, void *ctx);
 

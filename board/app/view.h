@@ -74,7 +74,8 @@ struct view_pages_src {
 
 /*
  * Draw the page map:
- *   pages total=<n> page=<bytes> per_char=<k> watermark_pages=<n> in_use_pages=<n>
+ *   pages total=<n> page=<bytes> per_char=<k>
+ *         watermark_pages=<n> in_use_pages=<n>
  *   <first page of the row> <up to 64 characters>[ x<r>]
  *   ...
  *   legend: A array  O old array  v overflow chunk  # other  . free  xN: N rows
@@ -85,7 +86,7 @@ struct view_pages_src {
  * VIEW_MAX_ROWS rows: then k is the smallest that fits.  A character shows
  * the owner holding most of its k pages (ties: A, O, v, #, G, D in that order),
  * `.` only when all k are free.  Consecutive identical rows are one line,
- * ending ` x<r>` when it stands for r > 1 rows.  At most VIEW_MAX_ROWS + 3
+ * ending ` x<r>` when it stands for r > 1 rows.  At most VIEW_MAX_ROWS + 4
  * lines, each at most VIEW_COLS columns.
  */
 void view_pages(const struct view_pages_src *s, out_write_fn write, void *ctx);
@@ -152,18 +153,24 @@ struct history;
 /*
  * Draw in_use (i), the map's bytes (b) and the watermark (w) over the
  * entries of history h, oldest at the left:
- *   chart entries=<n> at=<first>..<last> <how many entries a column shows>
+ *   chart entries=<n>[ (first <d> dropped)] at=<first>[..<last>], y in <KiB|MiB>
  *   <y label> |<plot row>         (VIEW_CHART_ROWS rows, top first; the
  *   ...                            labels: the top, the middle, in KiB or
- *        0 +<axis row>              MiB as the first line says)
- *            at=<first>      at=<last>
+ *        0 |<axis row>              MiB as the first line says; an all-zero
+ *                                   chart labels its axis only)
+ *           at=<first>  <what a column shows>  at=<last>
  *   legend: ...
- * With fewer entries than VIEW_CHART_COLS each entry takes the same number
- * of columns; with more, a column shows the most each series reached over
- * its entries.  A series sits on the row nearest its value (a nonzero value
- * at least on the first row above the axis; zero on the axis); where
- * series share a cell: `+` for b and i, `*` for w with b or i.  At most 20
- * lines of at most VIEW_COLS columns; one line when h holds no entry.
+ * `(first <d> dropped)`: the ring dropped d older entries, which the chart
+ * cannot show.  With at most VIEW_CHART_COLS entries each entry takes the
+ * same number of columns; with more, the last entry has the last column to
+ * itself and the others fold into the columns before it, each of which
+ * draws every series from the lowest to the highest value it had over its
+ * entries (a vertical span), so that a drop anywhere shows.  The right edge
+ * is thus always the memory as the last entry found it.  A value sits on
+ * the row nearest it (nonzero: at least the first row above the axis;
+ * zero: on the axis); where series share a cell: `+` for b and i, `*` for
+ * w with b or i.  At most 20 lines of at most VIEW_COLS columns; one line
+ * when h holds no entry.
  */
 void view_chart(const struct history *h, out_write_fn write, void *ctx);
 

@@ -6,6 +6,7 @@
  * top; nothing else is kept.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,12 +36,17 @@ static uint8_t level(size_t v, size_t top)
     return (uint8_t)(l > VIEW_CHART_ROWS ? VIEW_CHART_ROWS : l);
 }
 
-/* How the entries spread over the columns. */
+/*
+ * How the entries spread over the columns.  With more entries than
+ * columns, the last entry has the last column to itself (so the right edge
+ * is always where the memory is now, a reset's drop included) and the
+ * others fold, per_col to a column, into the columns before it.
+ */
 struct xscale {
-    size_t n;        /* entries                                         */
-    size_t per_col;  /* entries a column shows (1 when each has several) */
-    size_t cols_per; /* columns an entry takes (1 when per_col > 1)      */
-    size_t width;    /* columns used                                    */
+    size_t n;        /* entries                                           */
+    size_t per_col;  /* entries a folded column shows (1: none folds)     */
+    size_t cols_per; /* columns an entry takes (1 when per_col > 1)       */
+    size_t width;    /* columns used                                      */
 };
 
 static struct xscale xscale_for(size_t n)
@@ -50,8 +56,9 @@ static struct xscale xscale_for(size_t n)
         x.cols_per = VIEW_CHART_COLS / n;
         x.width = n * x.cols_per;
     } else {
-        x.per_col = (n + VIEW_CHART_COLS - 1) / VIEW_CHART_COLS;
-        x.width = (n + x.per_col - 1) / x.per_col;
+        size_t rest = n - 1;
+        x.per_col = (rest + VIEW_CHART_COLS - 2) / (VIEW_CHART_COLS - 1);
+        x.width = (rest + x.per_col - 1) / x.per_col + 1;
     }
     return x;
 }
@@ -62,22 +69,36 @@ static void column_entries(const struct xscale *x, size_t c, size_t *lo, size_t 
     if (x->per_col == 1) {
         *lo = c / x->cols_per;
         *hi = *lo + 1;
+    } else if (c + 1 == x->width) {
+        *lo = x->n - 1;
+        *hi = x->n;
     } else {
         *lo = c * x->per_col;
-        *hi = *lo + x->per_col < x->n ? *lo + x->per_col : x->n;
+        *hi = *lo + x->per_col < x->n - 1 ? *lo + x->per_col : x->n - 1;
     }
 }
 
-/* The y label of plot row r (empty for most rows). */
+/* The y label of plot row r (empty for most rows).  An all-zero chart
+ * (top 0) labels its axis only. */
 static void y_label(char (*buf)[24], uint8_t r, size_t top, size_t unit)
 {
     (*buf)[0] = '\0';
-    if (r == VIEW_CHART_ROWS || r == VIEW_CHART_ROWS / 2) {
+    if (top != 0 && (r == VIEW_CHART_ROWS || r == VIEW_CHART_ROWS / 2)) {
         size_t v = (size_t)((uint64_t)top * r / VIEW_CHART_ROWS);
         snprintf(*buf, sizeof *buf, "%zu", (v + unit / 2) / unit);
     } else if (r == 0) {
         snprintf(*buf, sizeof *buf, "0");
     }
+}
+
+/* A series' rows in one column: the lowest and the highest of its values. */
+struct span {
+    uint8_t lo, hi;
+};
+
+static bool on(const struct span *s, int r)
+{
+    return r >= s->lo && r <= s->hi;
 }
 
 void view_chart(const struct history *h, out_write_fn write, void *ctx)
@@ -100,41 +121,45 @@ void view_chart(const struct history *h, out_write_fn write, void *ctx)
     size_t unit = mib ? (size_t)1 << 20 : 1024;
 
     struct xscale x = xscale_for(n);
-    uint8_t li[VIEW_CHART_COLS], lb[VIEW_CHART_COLS], lw[VIEW_CHART_COLS];
+    struct span si[VIEW_CHART_COLS], sb[VIEW_CHART_COLS], sw[VIEW_CHART_COLS];
     for (size_t c = 0; c < x.width; c++) {
-        size_t lo, hi, vi = 0, vb = 0, vw = 0;
+        size_t lo, hi;
         column_entries(&x, c, &lo, &hi);
+        size_t i_lo = SIZE_MAX, i_hi = 0, b_lo = SIZE_MAX, b_hi = 0, w_lo = SIZE_MAX, w_hi = 0;
         for (size_t i = lo; i < hi; i++) {
             const struct history_entry *e = history_get(h, i);
-            vi = e->in_use > vi ? e->in_use : vi;
-            vb = e->bytes > vb ? e->bytes : vb;
-            vw = e->watermark > vw ? e->watermark : vw;
+            i_lo = e->in_use < i_lo ? e->in_use : i_lo;
+            i_hi = e->in_use > i_hi ? e->in_use : i_hi;
+            b_lo = e->bytes < b_lo ? e->bytes : b_lo;
+            b_hi = e->bytes > b_hi ? e->bytes : b_hi;
+            w_lo = e->watermark < w_lo ? e->watermark : w_lo;
+            w_hi = e->watermark > w_hi ? e->watermark : w_hi;
         }
-        li[c] = level(vi, top);
-        lb[c] = level(vb, top);
-        lw[c] = level(vw, top);
+        si[c] = (struct span){level(i_lo, top), level(i_hi, top)};
+        sb[c] = (struct span){level(b_lo, top), level(b_hi, top)};
+        sw[c] = (struct span){level(w_lo, top), level(w_hi, top)};
     }
 
     uint64_t first = history_get(h, 0)->seq, last = history_get(h, n - 1)->seq;
-    const char *units = mib ? "MiB" : "KiB";
-    if (x.per_col > 1)
-        out_printf(write, ctx,
-                   "chart entries=%zu at=%" PRIu64 "..%" PRIu64 ", %zu a column (their most), "
-                   "y in %s\n",
-                   n, first, last, x.per_col, units);
+    char dropped[48] = "", range[48];
+    if (h->dropped > 0)
+        snprintf(dropped, sizeof dropped, " (first %" PRIu64 " dropped)", h->dropped);
+    if (n == 1)
+        snprintf(range, sizeof range, "%" PRIu64, first);
     else
-        out_printf(write, ctx,
-                   "chart entries=%zu at=%" PRIu64 "..%" PRIu64 ", %zu column%s each, y in %s\n",
-                   n, first, last, x.cols_per, x.cols_per == 1 ? "" : "s", units);
+        snprintf(range, sizeof range, "%" PRIu64 "..%" PRIu64, first, last);
+    out_printf(write, ctx, "chart entries=%zu%s at=%s, y in %s\n", n, dropped, range,
+               mib ? "MiB" : "KiB");
 
     char line[VIEW_COLS + 1];
     for (int r = VIEW_CHART_ROWS; r >= 0; r--) {
         char label[24];
         y_label(&label, (uint8_t)r, top, unit);
-        size_t at = (size_t)snprintf(line, sizeof line, "%6s %c", label, r == 0 ? '+' : '|');
+        /* The axes are `|` and `-`: no series' character. */
+        size_t at = (size_t)snprintf(line, sizeof line, "%6s |", label);
         for (size_t c = 0; c < x.width; c++) {
-            unsigned set = (li[c] == r ? SERIES_I : 0) | (lb[c] == r ? SERIES_B : 0) |
-                           (lw[c] == r ? SERIES_W : 0);
+            unsigned set = (on(&si[c], r) ? SERIES_I : 0) | (on(&sb[c], r) ? SERIES_B : 0) |
+                           (on(&sw[c], r) ? SERIES_W : 0);
             line[at++] = cell_char(set, r == 0);
         }
         while (at > 0 && line[at - 1] == ' ')
@@ -144,13 +169,22 @@ void view_chart(const struct history *h, out_write_fn write, void *ctx)
     }
 
     /* The x axis: the first entry's seq under the first column, the last's
-     * ending under the last column. */
-    char right[24];
+     * ending under the last column, and between them what a column is. */
+    char left[32], right[32], mid[64];
+    int ln = snprintf(left, sizeof left, "at=%" PRIu64, first);
     int rn = snprintf(right, sizeof right, "at=%" PRIu64, last);
-    size_t at = (size_t)snprintf(line, sizeof line, "        at=%" PRIu64, first);
-    size_t end = 8 + x.width;
-    if (n > 1 && rn > 0 && end >= at + 1 + (size_t)rn) {
-        memset(line + at, ' ', end - (size_t)rn - at);
+    if (x.per_col > 1)
+        snprintf(mid, sizeof mid, "%zu entries a column, lowest..highest", x.per_col);
+    else
+        snprintf(mid, sizeof mid, "%zu column%s an entry", x.cols_per,
+                 x.cols_per == 1 ? "" : "s");
+    size_t end = 8 + x.width, at = 8 + (size_t)ln;
+    memset(line, ' ', sizeof line);
+    memcpy(line + 8, left, (size_t)ln);
+    if (n > 1 && end >= at + 1 + (size_t)rn) {
+        size_t room = end - (size_t)rn - at, mn = strlen(mid);
+        if (room >= mn + 2)
+            memcpy(line + at + (room - mn) / 2, mid, mn);
         memcpy(line + end - (size_t)rn, right, (size_t)rn);
         at = end;
     }

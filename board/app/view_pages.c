@@ -38,8 +38,9 @@ void view_pages(const struct view_pages_src *s, out_write_fn write, void *ctx)
     size_t wm = s->watermark_pages;
     size_t cap = (size_t)VIEW_ROW_CHARS * VIEW_MAX_ROWS;
     size_t k = wm <= cap ? 1 : (wm + cap - 1) / cap;
-    out_printf(write, ctx, "pages total=%zu page=%zu per_char=%zu watermark_pages=%zu "
-                           "in_use_pages=%zu\n",
+    /* Two lines, so that a big arena's figures stay within 80 columns. */
+    out_printf(write, ctx, "pages total=%zu page=%zu per_char=%zu\n"
+                           "      watermark_pages=%zu in_use_pages=%zu\n",
                s->total_pages, s->page_size, k, wm, s->in_use_pages);
     struct view_rows rows;
     view_rows_begin(&rows, write, ctx, 0, k);

@@ -8,7 +8,11 @@
 #     main, every frame with its source file, none cut short;
 #   - the gdb helpers' map line before and after the first put;
 #   - `tidemark stats` prints, line for line, what the firmware's own
-#     `stats` printed right after, and `tidemark pages` agrees with it.
+#     `stats` printed right after, and `tidemark pages` agrees with it;
+#   - the session shows what a user types before `delete` (set confirm off:
+#     an interactive gdb would ask otherwise);
+#   - the helpers answer a wrong argument or subcommand with one line of
+#     their own, never a Python traceback.
 set -uo pipefail
 src=$1 elf=$2 qemu=$3 gdb=$4 ram=$5
 work=$(mktemp -d)
@@ -44,10 +48,35 @@ if grep -vE '^#[0-9]+ .* at [A-Za-z0-9_/.-]+\.c:[0-9]+$' <<<"$bt" | grep -q .; t
   no "a frame without its source line, or a cut-short backtrace"
 fi
 
-[ "$(answer 'tidemark map m')" = "map len=0 B=0 buckets=0 overflow=0 bytes=0 growing=0" ] ||
+[ "$(answer 'tidemark map m')" = "map len=0 B=0 buckets=0 overflow=0 bytes=0 growing=0 hint=0" ] ||
   no "tidemark map m before the first put"
-[ "$(answer 'tidemark map')" = "map len=1 B=0 buckets=1 overflow=0 bytes=4096 growing=0" ] ||
+[ "$(answer 'tidemark map')" = "map len=1 B=0 buckets=1 overflow=0 bytes=4096 growing=0 hint=0" ] ||
   no "tidemark map after the first put"
+
+typed=$(grep -n '^(gdb) ' "$work/session")
+confirm=$(grep -m1 '(gdb) set confirm off$' <<<"$typed" | cut -d: -f1)
+delete=$(grep -m1 '(gdb) delete$' <<<"$typed" | cut -d: -f1)
+if [ -z "$confirm" ] || [ -z "$delete" ] || [ "$confirm" -gt "$delete" ]; then
+  no "the session's delete is not preceded by set confirm off"
+fi
+
+# The helpers' refusals, against the image alone (no target needed).
+"$gdb" -nx -batch -x "$src/scripts/gdb/tidemark.py" -ex 'tidemark pages 42' \
+  -ex 'tidemark map nosuch' -ex 'tidemark bogus' -ex 'tidemark stats arena &arena' "$elf" \
+  >"$work/refusals" 2>&1
+cat "$work/refusals"
+if grep -qE 'Traceback|Python Exception|Error occurred in Python' "$work/refusals"; then
+  no "a helper printed a Python traceback"
+fi
+grep -qx "tidemark pages: '42' is not a struct arena or a pointer to one (it is int)" \
+  "$work/refusals" || no "tidemark pages 42: no one-line refusal"
+grep -qx "tidemark map: 'nosuch': No symbol \"nosuch\" in current context." "$work/refusals" ||
+  no "tidemark map nosuch: no one-line refusal"
+grep -qx "tidemark: unknown subcommand 'bogus' (stats, arena, map or pages; help tidemark)" \
+  "$work/refusals" || no "tidemark bogus: not said to be unknown"
+grep -qx "tidemark stats: '&arena' is not a struct hmap or a pointer to one (it is struct arena \*)" \
+  "$work/refusals" || no "tidemark stats with an arena for the map: no one-line refusal"
+[ "$(wc -l <"$work/refusals")" -eq 4 ] || no "the refusals are not one line each"
 
 mine=$(answer 'tidemark stats')
 theirs=$(sed -n '/^> stats$/,/^> /{/^> /!p}' "$work/uart")

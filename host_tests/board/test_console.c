@@ -138,11 +138,24 @@ static const char *run(const char *line)
     return answer_buf;
 }
 
+/* One ERR line; only a failure for want of pages, or a fill that cannot
+ * fit, says why on lines of its own, indented two spaces, within 80
+ * columns (console.h). */
 static void assert_err(const char *answer, const char *what)
 {
     cr_assert(strncmp(answer, "ERR ", 4) == 0, "%s: expected ERR, got '%s'", what, answer);
     const char *nl = strchr(answer, '\n');
-    cr_assert(nl && nl[1] == '\0', "%s: ERR must be one line: '%s'", what, answer);
+    cr_assert_not_null(nl, "%s: '%s'", what, answer);
+    if (nl[1] == '\0')
+        return;
+    char first[256];
+    snprintf(first, sizeof first, "%.*s", (int)(nl - answer), answer);
+    cr_assert(strstr(first, "out of pages") || strstr(first, "cannot fit"),
+              "%s: ERR must be one line: '%s'", what, answer);
+    for (const char *l = nl + 1; *l; l = strchr(l, '\n') + 1) {
+        cr_assert(strncmp(l, "  ", 2) == 0 && strchr(l, '\n'), "%s: '%s'", what, answer);
+        cr_assert_leq(strchr(l, '\n') - l, 80, "%s: '%s'", what, answer);
+    }
 }
 
 static void assert_ok(const char *answer, const char *what)
@@ -268,7 +281,7 @@ Test(console, help_lists_the_commands_but_not_trap)
 {
     big();
     const char *a = run("help");
-    const char *names[] = {"help",   "stats", "make [bucket|swiss] [N]", "put K V", "get K",
+    const char *names[] = {"help",   "stats", "make [GEN] [N]", "put K V", "get K",
                            "del K",  "fill N", "delall", "clear",  "reset",
                            "compact", "demo",  "bench",  "exit [CODE]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -299,7 +312,7 @@ Test(console, stats_lines_exact)
     const char *a = run("stats");
     cr_assert_str_eq(a, "arena in_use=0 watermark=0 peak=0 capacity=8384512 page=4096 allocs=0 "
                         "frees=0 failed=0\n"
-                        "map len=0 B=0 buckets=0 overflow=0 bytes=0 growing=0\n"
+                        "map len=0 B=0 buckets=0 overflow=0 bytes=0 growing=0 hint=0\n"
                         "stack used=1234 size=16384\n"
                         "frag free=8384512 largest_free=8384512 free_runs=1 "
                         "free_below_watermark=0\n");
@@ -469,6 +482,25 @@ Test(console, make_replaces_the_map_and_gives_its_pages_back)
     cr_assert_eq(s.in_use, s.bytes);
 }
 
+/* A map whose entries need the table it has (compact would rebuild it at
+ * the same size, to drop its overflow chunks) says so, not only that pages
+ * ran out. */
+Test(console, compact_that_cannot_shrink_says_so)
+{
+    rig(64 * PAGE + PAGE, true);
+    assert_ok(run("fill 3300"), "fill");
+    cr_assert_eq(stats().B, 9);
+    void *hog;
+    while ((hog = arena_alloc_pages(&R.arena, 1)) != NULL)
+        ;
+    const char *a = run("compact");
+    assert_err(a, "compact, no smaller");
+    cr_assert_str_eq(a, "ERR compact: out of pages; 3300 entries need this size (the map is "
+                        "unchanged)\n"
+                        "  needed a run of 20 pages for the new bucket array;\n"
+                        "  the largest free run is 0 pages (0 bytes free in all)\n");
+}
+
 Test(console, make_without_room_changes_nothing)
 {
     /* 64 pages: the 3000 keys' map (B = 9, 21 pages) fits, a second table
@@ -476,8 +508,12 @@ Test(console, make_without_room_changes_nothing)
     rig(64 * PAGE + PAGE, true);
     assert_ok(run("fill 3000"), "fill");
     struct stats3 before = stats();
+    /* The why: the new map's own request (a failed hmap_init still names
+     * it) against the arena's largest free run. */
     cr_assert_str_eq(run("make 8192"),
-                     "ERR make: out of pages for 8192 entries (the map is unchanged)\n");
+                     "ERR make: out of pages for 8192 entries (the map is unchanged)\n"
+                     "  needed a run of 77 pages for the new bucket array;\n"
+                     "  the largest free run is 23 pages (176128 bytes free in all)\n");
     /* Nothing changed but the one refused allocation, which is counted. */
     struct stats3 want = before;
     want.failed++;
@@ -612,11 +648,13 @@ Test(console, fill_refusal_quotes_what_a_fill_from_empty_reaches)
     big();
     const char *a = run("fill 100000000");
     unsigned long long n, most, reach;
+    unsigned long long hint;
     cr_assert_eq(sscanf(a,
-                        "ERR fill: %llu keys cannot fit: even with 8 in every bucket this arena "
-                        "holds %llu; a fill into an empty map reaches %llu (its growth counted)\n",
-                        &n, &most, &reach),
-                 3, "%s", a);
+                        "ERR fill: %llu keys cannot fit: at most %llu, 8 in every bucket\n"
+                        "  a fill into this map, with its hint %llu, reaches %llu from empty\n",
+                        &n, &most, &hint, &reach),
+                 4, "%s", a);
+    cr_assert_eq(hint, 0);
     cr_assert_eq(n, 100000000);
     cr_assert_gt(reach, 1000, "%s", a);
     cr_assert_lt(reach, most);
@@ -625,6 +663,32 @@ Test(console, fill_refusal_quotes_what_a_fill_from_empty_reaches)
     snprintf(line, sizeof line, "fill %llu", reach);
     assert_ok(run(line), line);
     cr_assert_eq(stats().len, reach);
+    /* It is a figure of the arena and the map's settings, not of what the
+     * map holds: the same with the map full. */
+    char again[256];
+    snprintf(again, sizeof again, "%s", run("fill 100000000"));
+    cr_assert_str_eq(again, a, "the quote moved with the map's contents");
+}
+
+/* A map made with a hint reaches another figure (it skips the small
+ * tables); the refusal names the hint it assumed, and reset keeps it. */
+Test(console, fill_refusal_names_the_hint_it_assumed)
+{
+    big();
+    char at_boot[256], after_make[256];
+    snprintf(at_boot, sizeof at_boot, "%s", run("fill 100000000"));
+    cr_assert(strstr(at_boot, "with its hint 0, reaches "), "%s", at_boot);
+    assert_ok(run("make 8192"), "make");
+    snprintf(after_make, sizeof after_make, "%s", run("fill 100000000"));
+    cr_assert(strstr(after_make, "with its hint 8192, reaches "), "%s", after_make);
+    assert_ok(run("reset"), "reset");
+    cr_assert_str_eq(run("fill 100000000"), after_make, "reset keeps make's hint");
+    cr_assert(strstr(run("stats"), " growing=0 hint=8192\n"), "stats shows the hint");
+    unsigned long long reach;
+    cr_assert_eq(sscanf(strstr(after_make, "reaches "), "reaches %llu", &reach), 1);
+    char line[64];
+    snprintf(line, sizeof line, "fill %llu", reach);
+    assert_ok(run(line), line);
 }
 
 Test(console, fill_that_runs_out_keeps_what_went_in)
@@ -640,6 +704,17 @@ Test(console, fill_that_runs_out_keeps_what_went_in)
                  3, "%s", a);
     cr_assert_eq(of, 8000);
     cr_assert_eq(last, got - 1);
+    /* Why: the growth's array (the map's own figure) against the arena. */
+    unsigned long long need = 0, largest = 0, free_bytes = 0;
+    const char *why = strchr(a, '\n') + 1;
+    cr_assert_eq(sscanf(why,
+                        "  needed a run of %llu pages for the new bucket array;\n"
+                        "  the largest free run is %llu pages (%llu bytes free in all)\n",
+                        &need, &largest, &free_bytes),
+                 3, "%s", a);
+    cr_assert_eq(need, hmap_last_request_pages(console_map(&R.con)));
+    cr_assert_gt(need, largest, "%s", a);
+    cr_assert_eq(need, 20, "B = 8's array, 256 + 16 buckets of 144 bytes: %s", a);
     struct stats3 s = stats();
     cr_assert_eq(s.len, got, "says how many went in");
     cr_assert_gt(s.failed, 0);
@@ -672,7 +747,9 @@ Test(console, put_without_pages_changes_nothing)
         before = stats();
     }
     cr_assert_lt(k, 100, "some put must run out of pages");
-    cr_assert_str_eq(a, "ERR put: out of pages (the map is unchanged)\n");
+    cr_assert_str_eq(a, "ERR put: out of pages (the map is unchanged)\n"
+                        "  needed a run of 1 page for the new bucket array;\n"
+                        "  the largest free run is 0 pages (0 bytes free in all)\n");
     struct stats3 after = stats();
     cr_assert_eq(after.len, before.len);
     cr_assert_eq(after.bytes, before.bytes);
@@ -857,13 +934,19 @@ Test(console, err_messages_say_what_was_wrong)
     cr_assert_str_eq(run("stats now"), "ERR stats: too many arguments (usage: stats)\n");
 }
 
-/* Feed raw bytes as one line; expect exactly: no echo of the bad bytes, one
- * ERR line, a prompt; and nothing changed. */
-static void bad_bytes_case(const char *bytes, size_t n, const char *want_err)
+/* Feed raw bytes as one line; expect exactly: the line's echo, want_echo
+ * when given (a bad byte in its visible form, never raw), one ERR line, a
+ * prompt; and nothing changed. */
+static void bad_bytes_echo_case(const char *bytes, size_t n, const char *want_echo,
+                                const char *want_err)
 {
     struct stats3 base = stats();
     const char *o = send(bytes, n);
     char *copy = strdup(o);
+    if (want_echo)
+        cr_assert(strncmp(copy, want_echo, strlen(want_echo)) == 0 &&
+                      copy[strlen(want_echo)] == '\n',
+                  "echo '%s', want '%s'", copy, want_echo);
     const char *err = strstr(copy, "ERR ");
     cr_assert(err, "no ERR for bad bytes: '%s'", copy);
     cr_assert_eq(transcript_count(copy, "ERR "), 1, "exactly one ERR: '%s'", copy);
@@ -880,20 +963,32 @@ static void bad_bytes_case(const char *bytes, size_t n, const char *want_err)
     assert_same_stats(&base, &now, "bad bytes");
 }
 
+static void bad_bytes_case(const char *bytes, size_t n, const char *want_err)
+{
+    bad_bytes_echo_case(bytes, n, NULL, want_err);
+}
+
 Test(console, control_and_non_ascii_bytes_reject_the_line)
 {
     big();
     assert_ok(run("fill 10"), "fill");
-    bad_bytes_case("sta\0ts\n", 7, "ERR line rejected: it held a NUL byte");
-    bad_bytes_case("\x01stats\n", 7, "ERR line rejected: it held control byte 0x01");
-    bad_bytes_case("put 1\t2\n", 8, "ERR line rejected: it held control byte 0x09");
-    bad_bytes_case("\x1b[A\n", 4, "ERR line rejected: it held control byte 0x1b");
-    bad_bytes_case("st\xc3\xa4ts\n", 7, "ERR line rejected: it held byte 0xc3, which is not ASCII");
+    /* Each bad byte is echoed in a visible form, so the user sees why the
+     * line is rejected, and the ERR names it both ways. */
+    bad_bytes_echo_case("sta\0ts\n", 7, "sta^@ts", "ERR line rejected: it held a NUL byte (^@)\n");
+    bad_bytes_echo_case("\x01stats\n", 7, "^Astats",
+                        "ERR line rejected: it held control byte 0x01 (^A)\n");
+    bad_bytes_echo_case("put\t7\t9\n", 8, "put^I7^I9",
+                        "ERR line rejected: it held control byte 0x09 (^I)\n");
+    bad_bytes_echo_case("\x1b[A\n", 4, "^[[A", "ERR line rejected: it held control byte 0x1b (^[)\n");
+    bad_bytes_echo_case("st\xc3\xa4ts\n", 7, "st\\xc3\\xa4ts",
+                        "ERR line rejected: it held byte 0xc3 (\\xc3), which is not ASCII\n");
     bad_bytes_case("\xff\n", 2, "ERR line rejected: it held byte 0xff");
     bad_bytes_case("\x80 reset\n", 8, "ERR line rejected: it held byte 0x80");
     bad_bytes_case("reset\x7f\x7f\x7f\x7f\x7f\x04\n", 12, "ERR line rejected: it held control byte 0x04");
-    /* A bad byte is not taken back by backspace: the line stays rejected. */
-    bad_bytes_case("delall\x02\x08\n", 9, "ERR line rejected: it held control byte 0x02");
+    /* A bad byte is not taken back by backspace: the line stays rejected,
+     * and so does its echo. */
+    bad_bytes_echo_case("delall\x02\x08\n", 9, "delall^B",
+                        "ERR line rejected: it held control byte 0x02 (^B)\n");
     cr_assert_eq(stats().len, 10, "nothing ran");
 }
 
@@ -993,7 +1088,7 @@ Test(console, ctrl_c_cancels_the_line_and_prompts_again)
     cr_assert_str_eq(sends("\x03"), "^C\n> ");
     /* It cancels a line already rejected (a bad byte, too long) as well:
      * no ERR, and the next line runs. */
-    cr_assert_str_eq(sends("\x01reset\x03get 4\n"), "reset^C\n> get 4\n44\n> ");
+    cr_assert_str_eq(sends("\x01reset\x03get 4\n"), "^Areset^C\n> get 4\n44\n> ");
     char l[CONSOLE_LINE_MAX + 10];
     memset(l, 'a', sizeof l);
     l[sizeof l - 1] = '\x03';
@@ -1014,8 +1109,10 @@ Test(console, ctrl_u_erases_the_line)
     cr_assert_str_eq(sends("get 4\n"), "get 4\n44\n> ", "the erased reset did not run");
     /* On an empty line it prints nothing. */
     cr_assert_str_eq(sends("\x15"), "");
-    /* A line with a bad byte, erased, is a new line: the next text runs. */
-    cr_assert_str_eq(sends("\x02" "del\x15get 4\n"), "del\b \b\b \b\b \bget 4\n44\n> ");
+    /* A line with a bad byte, erased, is a new line: the next text runs;
+     * the bad byte's visible form is rubbed out with the rest. */
+    cr_assert_str_eq(sends("\x02" "del\x15get 4\n"),
+                     "^Bdel\b \b\b \b\b \b\b \b\b \bget 4\n44\n> ");
     /* Erasing a line that ran too long (its echo stopped at the maximum). */
     char l[CONSOLE_LINE_MAX + 10];
     memset(l, 'a', sizeof l);
@@ -1034,7 +1131,7 @@ Test(console, run_line_checks_like_feed)
     cr_assert_str_eq(R.out + R.mark, "ok\n");
     R.mark = R.len;
     cr_assert(console_run_line(&R.con, "get\x01 9", 6));
-    cr_assert_str_eq(R.out + R.mark, "ERR line rejected: it held control byte 0x01\n");
+    cr_assert_str_eq(R.out + R.mark, "ERR line rejected: it held control byte 0x01 (^A)\n");
     char longl[CONSOLE_LINE_MAX + 1];
     memset(longl, ' ', sizeof longl);
     R.mark = R.len;
@@ -1081,4 +1178,68 @@ Test(console, selftest_answers_ok_and_leaves_the_map)
     cr_assert_eq(after.len, 300);
     cr_assert_eq(after.bytes, before.bytes);
     assert_same_stats(&before, &after, "selftest runs on the scratch region");
+}
+
+/* --- the history agrees with itself ----------------------------------------- */
+
+/* Every entry since the last check: the map's bytes never above the arena's
+ * in_use (the map holds nothing the arena has not handed out), and an
+ * allocation the map made (inside fill or put) raises bytes by what it
+ * raises in_use, in the same entry. */
+static void assert_history_agrees(uint64_t *from, const char *what)
+{
+    const struct history *h = &R.con.history;
+    const struct history_entry *prev = NULL;
+    for (size_t i = 0; i < history_len(h); i++) {
+        const struct history_entry *e = history_get(h, i);
+        if (e->seq < *from) {
+            prev = e;
+            continue;
+        }
+        cr_assert_leq(e->bytes, e->in_use, "%s: at=%" PRIu64 " event=%s bytes=%zu in_use=%zu",
+                      what, e->seq, history_event_name(e->event), e->bytes, e->in_use);
+        if (prev && e->event == HISTORY_ALLOC &&
+            (strncmp(what, "fill", 4) == 0 || strncmp(what, "put", 3) == 0))
+            cr_assert_eq(e->bytes - prev->bytes, e->in_use - prev->in_use,
+                         "%s: at=%" PRIu64 ": in_use rose by %zu, bytes by %zu", what, e->seq,
+                         e->in_use - prev->in_use, e->bytes - prev->bytes);
+        prev = e;
+    }
+    *from = h->seq;
+}
+
+Test(console, history_bytes_never_above_in_use)
+{
+    rig(4u * 1024u * 1024u, true); /* 1023 pages */
+    static const char *const lines[] = {
+        "fill 20000", "delall", "compact", "make 8192", "fill 8192", "reset", "put 1 1",
+        "fill 60000", "make 0", "fill 30000", "compact", "clear", "fill 25000",
+        "fill 200000", /* runs out of pages midway */
+        "put 999999 1", "compact", "reset", "make 0", "fill 100",
+    };
+    uint64_t from = 0;
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        (void)run(lines[i]);
+        assert_history_agrees(&from, lines[i]);
+    }
+}
+
+Test(console, history_records_the_typed_line_and_failures)
+{
+    big();
+    assert_ok(run("fill   8192"), "fill");
+    assert_err(run("fill 100000000"), "fill too many");
+    assert_err(run("get 99999999"), "get absent");
+    assert_ok(run("put 0x10 7"), "put");
+    const char *a = run("history");
+    cr_assert(strstr(a, " cmd=fill 8192\n"), "the line as typed, one space apart:\n%s", a);
+    cr_assert(strstr(a, " cmd=fill 100000000 result=ERR\n"), "a failure marked:\n%s", a);
+    cr_assert(strstr(a, " cmd=get 99999999 result=ERR\n"), "%s", a);
+    cr_assert(strstr(a, " cmd=put 0x10 7\n"), "%s", a);
+    /* A long line is cut, marked, to its first HISTORY_CMD_SHOWN
+     * characters when the entry has no more room in 80 columns. */
+    run("history clear");
+    assert_err(run("get     0x00000000000000000000000000000000000000000000012345"), "get");
+    a = run("history");
+    cr_assert(strstr(a, " cmd=get 0x000000000000000000... result=ERR\n") != NULL, "%s", a);
 }

@@ -56,7 +56,7 @@ static void read_pages(const char *a, struct drawing *d)
                            "in_use_pages=%zu\n",
                         &d->total, &d->page, &d->per_char, &d->wm, &d->in_use),
                  5, "%s", a);
-    const char *l = strchr(a, '\n') + 1;
+    const char *l = strchr(strchr(a, '\n') + 1, '\n') + 1; /* the figures take two lines */
     while (strncmp(l, "legend: ", 8) != 0) {
         size_t off;
         int used;
@@ -228,6 +228,12 @@ Test(qemu_views, seed_story_in_pictures, .timeout = 60)
     qemu_result_free(&r);
 }
 
+/* How far a line runs past its start (its length). */
+static ptrdiff_t top_line_end(const char *l)
+{
+    return strchr(l, '\n') - l;
+}
+
 /* The chart after the seed story: at most 20 lines; at its right end the
  * watermark on the top row and in_use and bytes, both 0, on the axis. */
 Test(qemu_views, chart_after_the_seed_story, .timeout = 60)
@@ -245,11 +251,32 @@ Test(qemu_views, chart_after_the_seed_story, .timeout = 60)
     cr_assert(strncmp(top, label, 8) == 0, "the top is the watermark, %zu bytes:\n%s",
               s.watermark, a);
     cr_assert_eq(top_end[-1], 'w', "the watermark stays at the top after reset:\n%s", a);
-    const char *axis = strstr(a, "     0 +");
+    const char *axis = strstr(a, "     0 |");
     cr_assert_not_null(axis);
     cr_assert_eq(strchr(axis, '\n')[-1], '+', "in_use and bytes end at 0:\n%s", a);
     for (const char *l = a; *l; l = strchr(l, '\n') + 1)
         cr_assert_leq(strcspn(l, "\n"), 80);
+    free(a);
+    qemu_result_free(&r);
+}
+
+/* A big map and its reset, the history far past its 1,024 entries: the
+ * chart folds many entries a column, and its right edge is still the reset
+ * (in_use and bytes on the axis, the watermark at the top), its header
+ * saying how many entries the ring dropped. */
+Test(qemu_views, chart_after_a_big_fill_and_reset, .timeout = 120)
+{
+    struct qemu_result r = boot("fill 1000000\nreset\nstats\nchart\nexit\n", 100);
+    char *a = answer(&r, "chart", 0);
+    cr_assert_eq(transcript_count_lines(a, ""), 20, "%s", a);
+    cr_assert(strncmp(a, "chart entries=1024 (first ", 26) == 0, "%s", a);
+    const char *top = strchr(a, '\n') + 1;
+    cr_assert_eq(strchr(top, '\n')[-1], 'w', "the watermark at the top:\n%s", a);
+    const char *axis = strstr(a, "     0 |");
+    cr_assert_not_null(axis, "%s", a);
+    const char *axis_end = strchr(axis, '\n');
+    cr_assert_eq(axis_end[-1], '+', "in_use and bytes at 0 at the right edge:\n%s", a);
+    cr_assert_eq(axis_end - axis, top_line_end(top), "the axis as long as the top row:\n%s", a);
     free(a);
     qemu_result_free(&r);
 }
@@ -273,7 +300,7 @@ Test(qemu_views, bounded_on_a_full_arena, .timeout = 120)
         const char *cmd;
         int max_lines;
         const char *key_line;
-    } views[] = {{"pages", 35, NULL}, {"slots", 35, "slots live="}, {"chart", 20, NULL}};
+    } views[] = {{"pages", 36, NULL}, {"slots", 35, "slots live="}, {"chart", 20, NULL}};
     for (size_t v = 0; v < 3; v++) {
         char *a = answer(&r, views[v].cmd, 0);
         int lines = transcript_count_lines(a, "");

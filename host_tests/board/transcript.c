@@ -71,12 +71,14 @@ bool transcript_stats(const char *text, int nth, struct stats3 *s)
     if (strcmp(again, l1) != 0)
         return false;
 
-    if (sscanf(l2, "map len=%zu B=%zu buckets=%zu overflow=%zu bytes=%zu growing=%zu", &s->len,
-               &s->B, &s->buckets, &s->overflow, &s->bytes, &s->growing) != 6 ||
+    if (sscanf(l2, "map len=%zu B=%zu buckets=%zu overflow=%zu bytes=%zu growing=%zu hint=%zu",
+               &s->len, &s->B, &s->buckets, &s->overflow, &s->bytes, &s->growing,
+               &s->hint) != 7 ||
         s->growing > 1)
         return false;
-    snprintf(again, sizeof again, "map len=%zu B=%zu buckets=%zu overflow=%zu bytes=%zu growing=%zu",
-             s->len, s->B, s->buckets, s->overflow, s->bytes, s->growing);
+    snprintf(again, sizeof again,
+             "map len=%zu B=%zu buckets=%zu overflow=%zu bytes=%zu growing=%zu hint=%zu", s->len,
+             s->B, s->buckets, s->overflow, s->bytes, s->growing, s->hint);
     if (strcmp(again, l2) != 0)
         return false;
 

@@ -16,7 +16,7 @@
  * rest with memcmp). */
 struct stats3 {
     size_t in_use, watermark, peak, capacity, page, allocs, frees, failed;
-    size_t len, B, buckets, overflow, bytes, growing;
+    size_t len, B, buckets, overflow, bytes, growing, hint;
     size_t frag_free, frag_largest, frag_runs, frag_below;
     size_t stack_used, stack_size;
 };

@@ -185,3 +185,126 @@ Test(hmap_view, long_chains_take_overflow_chunks)
     assert_slot_identity(&m);
     ta_free(a);
 }
+
+/* --- the map's bytes against the arena's in_use, at every arena event ------- */
+
+/* With the map alone on its arena, at every event the arena reports: a run
+ * being handed out is in in_use and not yet in the map's bytes (the map
+ * links it in when the arena returns it), so bytes + the run is in_use; a
+ * run being given back has left the map's bytes already, so bytes never
+ * exceeds in_use; and the map is mid-write (hmap_in_write) at each. */
+struct agree {
+    const struct hmap *m;
+    const struct arena *a;
+    size_t events, allocs, frees;
+};
+
+static void check_agree(void *ctx, int event, const void *pages, size_t npages)
+{
+    (void)pages;
+    (void)npages;
+    struct agree *g = ctx;
+    size_t bytes = hstats(g->m).bytes, in_use = ta_in_use(g->a);
+    g->events++;
+    g->allocs += event == ARENA_EVENT_ALLOC;
+    g->frees += event == ARENA_EVENT_FREE;
+    cr_assert(hmap_in_write(g->m), "event %zu: the map is not mid-write", g->events);
+    if (event == ARENA_EVENT_ALLOC)
+        cr_assert_eq(bytes + npages * PAGE_4K, in_use,
+                     "alloc event %zu (%zu pages): the map counts %zu bytes, the arena has "
+                     "handed out %zu", g->events, npages, bytes, in_use);
+    else
+        cr_assert_leq(bytes, in_use, "free event %zu (%zu pages): the map counts %zu bytes, "
+                      "the arena has handed out only %zu", g->events, npages, bytes, in_use);
+}
+
+Test(view, bytes_agree_with_in_use_at_every_arena_event)
+{
+    struct arena *a = ta_new(2048, PAGE_4K);
+    struct hmap m;
+    static struct agree g;
+    g = (struct agree){.m = &m, .a = a};
+    struct hmap_type t = type_u64(NULL);
+    cr_assert_eq(hmap_init(&m, &t, a, 0, 7), HMAP_OK);
+    arena_set_observer(a, check_agree, &g);
+    /* Growths (each ends by giving the old array back), overflow chunks
+     * from colliding keys, compact, clear, reset and a make-like re-init. */
+    for (uint64_t i = 0; i < 60000; i++)
+        cr_assert_eq(hmap_put_u64(&m, i, i), HMAP_OK);
+    for (uint64_t i = 0; i < 59000; i++)
+        cr_assert(hmap_delete_u64(&m, i));
+    cr_assert_eq(hmap_compact(&m), HMAP_OK);
+    for (uint64_t i = 0; i < 3000; i++)
+        cr_assert_eq(hmap_put_u64(&m, 100000 + i, i), HMAP_OK);
+    hmap_clear(&m);
+    for (uint64_t i = 0; i < 30000; i++)
+        cr_assert_eq(hmap_put_u64(&m, i, i), HMAP_OK);
+    hmap_reset(&m);
+    /* A failure: the arena refuses the growth's array. */
+    for (uint64_t i = 0; i < 52; i++)
+        cr_assert_eq(hmap_put_u64(&m, i, i), HMAP_OK);
+    arena_fail_after(a, 1, 0);
+    cr_assert_eq(hmap_put_u64(&m, 52, 52), HMAP_ERR_NOMEM);
+    cr_assert_eq(hmap_put_u64(&m, 52, 52), HMAP_OK);
+    hmap_reset(&m);
+    arena_set_observer(a, NULL, NULL);
+    cr_assert_not(hmap_in_write(&m));
+    cr_assert_not(hmap_in_write(NULL));
+    cr_assert_gt(g.allocs, 20);
+    cr_assert_gt(g.frees, 20);
+    ta_free(a);
+}
+
+Test(view, last_request_names_what_the_map_asked_for)
+{
+    struct arena *a = ta_new(64, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(NULL);
+    cr_assert_eq(hmap_init(&m, &t, a, 0, 7), HMAP_OK);
+    cr_assert_eq(hmap_last_request_pages(&m), 0, "nothing asked yet");
+    cr_assert_eq(hmap_last_request_kind(&m), 0);
+    cr_assert_eq(hmap_put_u64(&m, 1, 1), HMAP_OK);
+    cr_assert_eq(hmap_last_request_pages(&m), 1, "B = 0: one bucket, one page");
+    cr_assert_eq(hmap_last_request_kind(&m), HMAP_RUN_ARRAY);
+    /* Fill until a growth's array cannot be had: the request that failed
+     * is the one reported, and it is more than the arena's largest run. */
+    int rc = HMAP_OK;
+    uint64_t k = 2;
+    while (rc == HMAP_OK)
+    {
+        rc = hmap_put_u64(&m, k, k);
+        k++;
+    }
+    cr_assert_eq(rc, HMAP_ERR_NOMEM);
+    struct arena_frag f;
+    arena_get_frag(a, &f);
+    size_t want = hmap_last_request_pages(&m);
+    cr_assert_gt(want * PAGE_4K, f.largest_free, "asked %zu pages, %zu bytes free in a run",
+                 want, f.largest_free);
+    int kind = hmap_last_request_kind(&m);
+    cr_assert(kind == HMAP_RUN_ARRAY || kind == HMAP_RUN_OVERFLOW);
+    if (kind == HMAP_RUN_ARRAY)
+        cr_assert_eq(want * PAGE_4K,
+                     expect_array_bytes(hstats(&m).B + 1, expect_bucket_size(8, 8), PAGE_4K),
+                     "a doubling's array");
+    cr_assert_eq(hmap_last_request_pages(NULL), 0);
+    hmap_reset(&m);
+    ta_free(a);
+}
+
+Test(view, stats_report_the_init_hint_after_reset_and_compact)
+{
+    struct arena *a = ta_new(256, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(NULL);
+    cr_assert_eq(hmap_init(&m, &t, a, 8192, 7), HMAP_OK);
+    cr_assert_eq(hstats(&m).hint, 8192);
+    cr_assert_eq(hmap_put_u64(&m, 1, 1), HMAP_OK);
+    cr_assert_eq(hmap_compact(&m), HMAP_OK);
+    cr_assert_eq(hstats(&m).hint, 8192);
+    hmap_reset(&m);
+    cr_assert_eq(hstats(&m).hint, 8192);
+    hmap_clear(&m);
+    cr_assert_eq(hstats(&m).hint, 8192);
+    ta_free(a);
+}

@@ -244,3 +244,37 @@ Test(alias, u64_map_generic_put_from_map)
     }
     sa_free(a);
 }
+
+/* Overwrite an entry with its own value, or with an overlapping part of
+ * the map (the key's own slot), without a growth: small map and table.
+ * C's memcpy must not be given overlapping ranges; ASan builds check. */
+Test(alias, own_value_in_place)
+{
+    struct arena *a = sa_new(64, PAGE_4K);
+    sa_scribble(a);
+    struct swiss_type t = type16();
+    for (uint64_t n = 5; n <= 500; n += 495) {
+        struct swiss m;
+        cr_assert_eq(swiss_init(&m, &t, a, 0, 1), 0);
+        put_n(&m, 0, n);
+        struct swiss_iter it;
+        const void *kp;
+        void *vp;
+        swiss_iter_init(&it, &m);
+        while (swiss_iter_next(&it, &kp, &vp)) {
+            cr_assert_eq(swiss_put(&m, kp, vp), 0);
+            /* The key's own bytes as its value: key then value are
+             * adjacent in the slot. */
+            struct kv k = *(const struct kv *)kp;
+            cr_assert_eq(swiss_put(&m, kp, kp), 0);
+            cr_assert_eq(memcmp(swiss_get(&m, &k), &k, 16), 0);
+            struct kv v = key_of(k.a + OFFSET);
+            cr_assert_eq(swiss_put(&m, &k, &v), 0);
+        }
+        cr_assert_eq(swiss_iter_error(&it), 0);
+        assert_n(&m, 0, n);
+        cr_assert_eq(swiss_check(&m), 0);
+        swiss_reset(&m);
+    }
+    sa_free(a);
+}

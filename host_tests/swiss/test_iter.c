@@ -25,7 +25,8 @@ static void fill(struct swiss *m, uint64_t n)
 
 Test(iter, each_entry_once)
 {
-    static const size_t sizes[] = { 0, 1, 5, 8, 9, 14, 15, 100, 896, 897, 3000, 12000 };
+    static const size_t sizes[] = { 0,    1,    5,    8,    9,    14,   15,   100,  896,
+                                    897,  1300, 1800, 2400, 3000, 4000, 6000, 12000 };
     struct arena *a = sa_new(1024, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
@@ -47,6 +48,38 @@ Test(iter, each_entry_once)
             }
             swiss_reset(&m);
         }
+    }
+    sa_free(a);
+}
+
+/* Tables of different depths (one on several directory entries): the walk
+ * must take each table once.  Filled until such a state, several times. */
+Test(iter, each_entry_once_mixed_depths)
+{
+    struct arena *a = sa_new(1024, PAGE_4K);
+    struct swiss_type t = type_u64(NULL);
+    for (uint64_t seed = 0; seed < 3; seed++) {
+        struct swiss m;
+        cr_assert_eq(swiss_init(&m, &t, a, 0, seed), 0);
+        uint64_t n = 0;
+        for (int state = 0; state < 2; state++) {
+            /* The first such state, then the first after 4,500 entries. */
+            for (uint64_t until = state ? 4500 : 0; n < until; n++)
+                cr_assert_eq(swiss_put_u64(&m, n, n * 7), 0);
+            while (sstats(&m).tables == sstats(&m).dir_len) {
+                cr_assert_eq(swiss_put_u64(&m, n, n * 7), 0);
+                cr_assert_lt(++n, RANGE);
+            }
+            memset(visits, 0, sizeof visits);
+            size_t stray;
+            int err;
+            cr_assert_eq(iter_count(&m, visits, RANGE, &stray, &err), n);
+            cr_assert_eq(err + stray, 0);
+            for (uint64_t k = 0; k < n; k++)
+                cr_assert_eq(visits[k], 1, "key %llu visited %u times", (unsigned long long)k,
+                             visits[k]);
+        }
+        swiss_reset(&m);
     }
     sa_free(a);
 }

@@ -61,9 +61,22 @@ refused no_stats     "no closing stats"       '/^arena in_use=/d'
 refused no_history   "no history dump"        '/^history entries=/,/^> /{/^history entries=/d;/^at=/d}'
 refused err_answer   "answered: ERR make"     's/^> make 0$/&\nERR make: out of pages for 0 entries (the map is unchanged)/'
 refused tail_events  "after the last command" '/^at=.* cmd=reset$/d;s/^history entries=3 /history entries=2 /'
+refused failed_cmd   "a command failed"       's/^\(at=5 .*\) cmd=fill$/\1 cmd=fill 4 result=ERR/'
+
+# The firmware's cmd entries carry the whole line (cmd=fill 4): the same rows.
+sed -e 's/^\(at=[0-9]* event=cmd .* cmd=fill\)$/\1 4/;s/^\(at=[0-9]* event=cmd .* cmd=del\)$/\1 0/' \
+  "$here/history_nohint.txt" >"$tmp/lines.txt"
+if ! grep -q ' cmd=fill 4$' "$tmp/lines.txt"; then
+  bad "whole_line: the edit changed nothing"
+elif parse "$tmp/lines.txt" >"$tmp/lines.csv" 2>"$tmp/err"; then
+  diff "$here/history_nohint.csv" "$tmp/lines.csv" >"$tmp/diff" ||
+    { bad "whole_line: rows differ:"; cat "$tmp/diff" >&2; }
+else
+  bad "whole_line: refused: $(cat "$tmp/err")"
+fi
 
 if [ "$fails" -gt 0 ]; then
   echo "test_history: $fails failed" >&2
   exit 1
 fi
-echo "test_history: ok (the good transcript and 16 broken ones)"
+echo "test_history: ok (the good transcripts and 17 broken ones)"

@@ -28,11 +28,28 @@ DEFAULT_ARENA = "arena"
 DEFAULT_MAP = "console.map"
 
 
-def struct_value(expr):
-    """The struct an expression names, through a pointer if it is one."""
-    v = gdb.parse_and_eval(expr)
-    if v.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
-        v = v.dereference()
+class Refused(Exception):
+    """A helper's one-line answer to an argument it cannot use."""
+
+
+def struct_value(expr, tag):
+    """The struct `tag` an expression names, through a pointer if it is one;
+    anything else is refused in one line (no Python traceback)."""
+    try:
+        v = gdb.parse_and_eval(expr)
+    except gdb.error as e:
+        raise Refused("'%s': %s" % (expr, e))
+    t = v.type.strip_typedefs()
+    if t.code == gdb.TYPE_CODE_PTR:
+        t = t.target().strip_typedefs()
+        if t.code == gdb.TYPE_CODE_STRUCT and t.tag == tag:
+            if int(v) == 0:
+                raise Refused("'%s' is a NULL pointer to a struct %s" % (expr, tag))
+            v = v.dereference()
+    if v.type.strip_typedefs().code != gdb.TYPE_CODE_STRUCT or \
+            v.type.strip_typedefs().tag != tag:
+        raise Refused("'%s' is not a struct %s or a pointer to one (it is %s)" %
+                      (expr, tag, v.type))
     return v
 
 
@@ -55,9 +72,9 @@ def map_line(m):
     pages = sum(u(t["array_pages"]) + u(t["chunk_pages"]) for t in (cur, old))
     buckets = (1 << u(cur["B"])) if u(cur["buckets"]) else 0
     growing = 1 if u(old["buckets"]) else 0
-    return ("map len=%d B=%d buckets=%d overflow=%d bytes=%d growing=%d" %
+    return ("map len=%d B=%d buckets=%d overflow=%d bytes=%d growing=%d hint=%d" %
             (u(m["count"]), u(cur["B"]), buckets, u(cur["noverflow"]) + u(old["noverflow"]),
-             pages * page, growing))
+             pages * page, growing, u(m["hint"])))
 
 
 def stack_line():
@@ -124,6 +141,10 @@ ARENA and MAP default to the console's (board/main.c's arena and console.map).""
         super().__init__("tidemark", gdb.COMMAND_DATA, prefix=True)
 
     def invoke(self, arg, from_tty):
+        # gdb hands a prefix command the words no subcommand matched.
+        if arg.strip():
+            raise gdb.GdbError("tidemark: unknown subcommand '%s' (stats, arena, map or pages; "
+                               "help tidemark)" % arg.split()[0])
         gdb.execute("help tidemark", from_tty)
 
 
@@ -131,26 +152,45 @@ class Sub(gdb.Command):
     def __init__(self, name, run, doc):
         self.__doc__ = doc
         super().__init__("tidemark " + name, gdb.COMMAND_DATA)
+        self.name = "tidemark " + name
         self.run = run
 
     def invoke(self, arg, from_tty):
         args = gdb.string_to_argv(arg)
-        for line in self.run(args):
+        # Every failure is one line through gdb's own error, never a Python
+        # traceback: a wrong argument, or memory the target cannot read.
+        try:
+            lines = self.run(args)
+        except Refused as e:
+            raise gdb.GdbError("%s: %s" % (self.name, e))
+        except gdb.MemoryError as e:
+            raise gdb.GdbError("%s: cannot read the target's memory (%s)" % (self.name, e))
+        except gdb.error as e:
+            raise gdb.GdbError("%s: %s" % (self.name, e))
+        for line in lines:
             gdb.write(line + "\n")
 
 
 def cmd_stats(args):
-    a = struct_value(args[0] if len(args) > 0 else DEFAULT_ARENA)
-    m = struct_value(args[1] if len(args) > 1 else DEFAULT_MAP)
+    if len(args) > 2:
+        raise Refused("at most two arguments (ARENA MAP)")
+    a = struct_value(args[0] if len(args) > 0 else DEFAULT_ARENA, "arena")
+    m = struct_value(args[1] if len(args) > 1 else DEFAULT_MAP, "hmap")
     return [arena_line(a), map_line(m), stack_line(), frag_line(a)]
 
 
 Tidemark()
 Sub("stats", cmd_stats,
     "tidemark stats [ARENA [MAP]]: the arena, map, stack and frag lines of the console's stats.")
-Sub("arena", lambda args: [arena_line(struct_value(args[0] if args else DEFAULT_ARENA))],
+def one_arg(args):
+    if len(args) > 1:
+        raise Refused("at most one argument")
+    return args[0] if args else None
+
+
+Sub("arena", lambda args: [arena_line(struct_value(one_arg(args) or DEFAULT_ARENA, "arena"))],
     "tidemark arena [ARENA]: an arena's line of stats (default: the console's arena).")
-Sub("map", lambda args: [map_line(struct_value(args[0] if args else DEFAULT_MAP))],
+Sub("map", lambda args: [map_line(struct_value(one_arg(args) or DEFAULT_MAP, "hmap"))],
     "tidemark map [MAP]: a map's line of stats (default: the console's map).")
-Sub("pages", lambda args: page_map(struct_value(args[0] if args else DEFAULT_ARENA)),
+Sub("pages", lambda args: page_map(struct_value(one_arg(args) or DEFAULT_ARENA, "arena")),
     "tidemark pages [ARENA]: the page map to the watermark, # handed out, . free.")

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: MIT
+module tidemark/gobeside/gomem
+
+go 1.19
