@@ -23,6 +23,7 @@
 #include "console.h"
 #include "experiment.h"
 #include "experiment_views.h"
+#include "experiment_swiss.h"
 #include "fdt.h"
 #include "instret.h"
 #include "stack.h"
@@ -198,6 +199,13 @@ int main(void)
     printf("\n");
     experiment_views_print(uart_sink, NULL);
     printf("\n");
+    (void)experiment_swiss_print(experiment_region, sizeof experiment_region, uart_sink, NULL);
+    printf("\n");
+    if (bench_region && experiment_churn_region(CHURN_BOOT_KEYS) <= BENCH_REGION_BYTES) {
+        (void)experiment_churn_print(bench_region, BENCH_REGION_BYTES, CHURN_BOOT_KEYS,
+                                     uart_sink, NULL);
+        printf("\n");
+    }
 
     struct console_config cfg = {
         .write = uart_sink,

@@ -48,7 +48,7 @@ BEGIN {
     failed = 1
     exit 2
   }
-  entry_re = "^at=[0-9]+ event=(alloc|free|reset|cmd) pages=[0-9]+ len=[0-9]+ bytes=[0-9]+ in_use=[0-9]+ watermark=[0-9]+( cmd=[!-~]+( [!-~]+)*)?$"
+  entry_re = "^at=[0-9]+ event=(alloc|free|reset|cmd) pages=[0-9]+ len=[0-9]+ bytes=[0-9]+ in_use=[0-9]+ watermark=[0-9]+( cmd=[!-~]+( [!-~]+)*)?( gen=swiss)?$"
 }
 { sub(/\r$/, "") }
 /^ERR / { fail("the firmware answered: " $0) }

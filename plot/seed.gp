@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: MIT
 # plot/seed.gp - the picture scripts/plot draws from plot/split.awk's files:
-# a panel per scenario, x = operations through make, fill, delete and nil /
-# reset, y = KiB above the figure before make: Go's HeapAlloc and Sys beside
-# tidemark's in_use and watermark, the step boundaries marked and labelled.
-#   gnuplot -c plot/seed.gp DIR OUT.png N TITLE   (OUT.svg: an SVG instead)
+# two rows of two panels, a row per generation of Go's map (the bucket map,
+# the Swiss map) and a column per scenario (hint, no hint), each titled with
+# its Go; x = operations through make, fill, delete and nil / reset, y = KiB
+# above the figure before make: Go's HeapAlloc and Sys beside tidemark's
+# in_use and watermark, the step boundaries marked and labelled.
+#   gnuplot -c plot/seed.gp DIR OUT.png N TITLE GO_BUCKET [GO_SWISS [WHY]]
+# (OUT.svg: an SVG instead).  GO_SWISS empty: no Go with the Swiss map was
+# found; its panels then say so, with WHY.
 # Every series is drawn as steps: a value holds until the operation at which
 # the next one was seen (Go's every 256 operations, tidemark's at each arena
 # allocation and free, and every 256 operations).
@@ -19,10 +23,13 @@ dir = ARG1
 out = ARG2
 n = int(ARG3)
 title = ARG4
+go_bucket = ARG5
+go_swiss = ARG6
+swiss_why = ARG7
 if (out[strlen(out) - 3:] eq ".svg") {
-  set terminal svg size 1100,960 font "sans,10" linewidth 1.5 noenhanced
+  set terminal svg size 1600,1000 font "sans,10" linewidth 1.5 noenhanced
 } else {
-  set terminal pngcairo size 1100,960 font "sans,10" linewidth 1.5 noenhanced
+  set terminal pngcairo size 1600,1000 font "sans,10" linewidth 1.5 noenhanced
 }
 set output out
 left = int(n / 8)
@@ -33,7 +40,9 @@ set yrange [0 : *]
 set offsets 0, 0, graph 0.12, 0
 set xtics 0, n / 4, 2 * n
 set grid ytics lc rgb "#dddddd"
-set key at first 3 * n / 2, graph 0.6 center top opaque box lc rgb "#bbbbbb"
+# The legend under the curves of the delete step (which sit at or above
+# 40% of the panel), clear of the step labels and the GC's.
+set key at first 3 * n / 2, graph 0.34 center top opaque box lc rgb "#bbbbbb" font ",9"
 set ylabel "KiB above the figure before make"
 set style line 1 lc rgb "#1f5fa8" lw 3 dt 1
 set style line 2 lc rgb "#1f5fa8" lw 1.5 dt (12, 6)
@@ -42,15 +51,19 @@ set style line 4 lc rgb "#d2571e" lw 2 dt (2, 4)
 set style arrow 1 nohead lc rgb "#666666" dt (3, 3) lw 1
 set style arrow 2 head filled size screen 0.008, 20 lc rgb "#333333" lw 1
 
-panel(s) = sprintf("%s/%s", dir, s)
-set multiplot layout 2, 1 title title font "sans,12"
+panel(g, s) = sprintf("%s/%s_%s", dir, g, s)
+set multiplot layout 2, 2 title title font "sans,12"
+do for [g in "bucket swiss"] {
 do for [s in "hint nohint"] {
+  go = (g eq "bucket") ? go_bucket : go_swiss
+  what = (g eq "bucket") ? "bucket map" : "Swiss map"
+  cmd = (g eq "bucket") ? "make" : "make swiss"
   if (s eq "hint") {
-    set title sprintf("make(map[int]int, %d)  /  console: make %d", n, n)
+    set title sprintf("%s, Go %s: make(map[int]int, %d)  /  console: %s %d", what, go, n, cmd, n)
   } else {
-    set title "make(map[int]int), no hint  /  console: make 0"
+    set title sprintf("%s, Go %s: make(map[int]int), no hint  /  console: %s 0", what, go, cmd)
   }
-  if (s eq "nohint") { set xlabel "operations: inserts of keys 0..n-1, then deletes of each" }
+  if (g eq "swiss") { set xlabel "operations: inserts of keys 0..n-1, then deletes of each" }
   unset arrow
   unset label
   set arrow 1 from 0, graph 0 to 0, graph 1 as 1
@@ -60,25 +73,52 @@ do for [s in "hint nohint"] {
   set label 2 "make, then fill" at n / 2, graph 0.96 center
   set label 3 "delete every key" at 3 * n / 2, graph 0.96 center
   set label 4 "nil + GC\n/ reset" at 2 * n + right * 9 / 16, graph 0.5 center
+  if (go eq "") {
+    # No Go with the Swiss map: the panel says so, and draws nothing.
+    set title sprintf("%s: no Go >= 1.24 found", what)
+    set label 7 sprintf("no Go >= 1.24 found:\n%s", swiss_why) at n, graph 0.5 center front
+    set yrange [0 : 1]
+    plot NaN notitle
+    set yrange [0 : *]
+    continue
+  }
+  # Go's Sys far above everything else (Go 1.26 reserves megabytes at a
+  # make with a hint) would flatten the other curves against the axis:
+  # then the y axis stops at 1.5 times the others' top, and a label gives
+  # Sys's own top.
+  stats panel(g, s) . "_go_heap.dat" using 2 nooutput
+  top = STATS_max
+  stats panel(g, s) . "_tm_watermark.dat" using 2 nooutput
+  top = STATS_max > top ? STATS_max : top
+  stats panel(g, s) . "_go_sys.dat" using 2 nooutput
+  if (STATS_max > 3 * top && top > 0) {
+    set yrange [0 : 1.5 * top]
+    set label 8 sprintf("Go Sys: up to %.0f KiB, off this scale", STATS_max) \
+        at first 3 * n / 2, graph 0.88 center front
+  } else {
+    set yrange [0 : *]
+  }
   # The GC that ends Go's fill, when it frees a noticeable part of the heap
   # (5% or more): a point at the drop's foot, the label to the right of the
   # boundary, above the legend and below the curves that stay high, and an
   # arrow from it to the middle of the drop.
-  stats panel(s) . "_go_gc.dat" using 2:3 nooutput
+  stats panel(g, s) . "_go_gc.dat" using 2:3 nooutput
   gc_before = STATS_max_x
   gc_after = STATS_max_y
   if (gc_before > 0 && gc_after < gc_before * 0.95) {
-    set label 5 "GC: the old bucket arrays\nare garbage-collected" \
-        at n + n / 10, gc_after + (gc_before - gc_after) * 0.75 left front
+    gc_text = (g eq "bucket") ? "GC: the old bucket arrays\nare garbage-collected" \
+                              : "GC: the outgrown groups arrays\nare garbage-collected"
+    set label 5 gc_text at n + n / 10, gc_after + (gc_before - gc_after) * 0.75 left front
     set arrow 4 from n + n / 11, gc_after + (gc_before - gc_after) * 0.75 \
         to n + n / 80, (gc_before + gc_after) / 2 as 2 front
     set label 6 "" at n, gc_after point pt 7 ps 1.2 lc rgb "#1f5fa8" front
   }
-  plot panel(s) . "_go_sys.dat" using 1:2 with steps ls 2 title "Go Sys (long dashes)", \
-       panel(s) . "_go_heap.dat" using 1:2 with steps ls 1 title "Go HeapAlloc (solid)", \
-       panel(s) . "_tm_watermark.dat" using 1:2 with steps ls 4 \
+  plot panel(g, s) . "_go_sys.dat" using 1:2 with steps ls 2 title "Go Sys (long dashes)", \
+       panel(g, s) . "_go_heap.dat" using 1:2 with steps ls 1 title "Go HeapAlloc (solid)", \
+       panel(g, s) . "_tm_watermark.dat" using 1:2 with steps ls 4 \
          title "tidemark watermark (dots, over Sys)", \
-       panel(s) . "_tm_in_use.dat" using 1:2 with steps ls 3 \
+       panel(g, s) . "_tm_in_use.dat" using 1:2 with steps ls 3 \
          title "tidemark in_use (dashes, over HeapAlloc)"
+}
 }
 unset multiplot

@@ -2,13 +2,14 @@
 # plot/split.awk - seed.csv into the data files plot/seed.gp draws, one per
 # scenario and series, "x KiB" a line, in the CSV's order:
 #   awk -v dir=D -v n=N -f plot/split.awk seed.csv
-# writes D/<scenario>_{go_heap,go_sys,tm_in_use,tm_watermark}.dat.  x is the
+# writes D/<gen>_<scenario>_{go_heap,go_sys,tm_in_use,tm_watermark}.dat (gen:
+# the CSV's last column, bucket or swiss).  x is the
 # operations done, except that `start` (before make) is drawn at -n/8, the
 # left edge, and `nil` (nil + GC, reset) n/32 to the right of 2n, and every
 # series' last value is repeated at 2n + n/4, the right edge (plot/seed.gp's
 # x range): so the step at make and the drop at the end stand apart, and
 # what stays after the end (Go's Sys, the watermark) is seen to stay.
-# It also writes D/<scenario>_go_gc.dat, one line "x before after" (KiB)
+# It also writes D/<gen>_<scenario>_go_gc.dat, one line "x before after" (KiB)
 # for the runtime.GC() that ends Go's fill: the heap just before it and
 # after it, so that seed.gp can mark that drop as the GC's, not the
 # deletes' that follow it.
@@ -22,7 +23,7 @@ function put(file, x, y) {
   x = $4
   if ($3 == "start") x = -left
   if ($3 == "nil") x = 2 * n + int(n / 32)
-  f = dir "/" $2
+  f = dir "/" $12 "_" $2
   if ($1 == "go") {
     if ($3 == "fill" && $5 == "gc") {
       printf("%d %.3f %.3f\n", x, last[f "_go_heap.dat"], $6 / 1024) > (f "_go_gc.dat")

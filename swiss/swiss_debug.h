@@ -58,6 +58,19 @@ typedef void (*swiss_table_fn)(void *ctx, const struct swiss_table_info *t);
  */
 size_t swiss_for_each_table(const struct swiss *m, swiss_table_fn fn, void *ctx);
 
+/*
+ * The table directory entry `index` points at, into *out.  Returns false,
+ * with *out zeroed, for a small map, a map holding nothing, or an index
+ * past the directory.  The next table in directory order is at
+ * out->index + out->entries.
+ */
+bool swiss_table_at(const struct swiss *m, size_t index, struct swiss_table_info *out);
+
+/* Whether m is inside one of its writes (a put, delete, clear or reset):
+ * then every arena allocation is m's own, not yet counted in its bytes.
+ * For an arena observer reading the map's figures. */
+bool swiss_in_write(const struct swiss *m);
+
 /* Slots by state. */
 struct swiss_slot_counts {
     size_t live;       /* holding an entry                                */

@@ -23,29 +23,47 @@ size_t swiss_for_each_run(const struct swiss *m, swiss_run_fn fn, void *ctx)
     return runs;
 }
 
+static struct swiss_table_info info_of(const struct swiss *m, const struct swiss_table *t)
+{
+    return (struct swiss_table_info){
+        .index = t->index,
+        .entries = dir_span(m, t),
+        .local_depth = t->local_depth,
+        .capacity = t->capacity,
+        .groups = t->group_mask + 1,
+        .used = t->used,
+        .tombstones = table_tombstones(t),
+        .growth_left = t->growth_left,
+        .pages = t->groups,
+        .npages = t->pages,
+    };
+}
+
 size_t swiss_for_each_table(const struct swiss *m, swiss_table_fn fn, void *ctx)
 {
     if (m == NULL || m->dir == NULL)
         return 0;
     size_t n = 0;
     for (size_t i = 0; i < m->dir_len; i += dir_span(m, m->dir[i]), n++) {
-        const struct swiss_table *t = m->dir[i];
-        struct swiss_table_info info = {
-            .index = t->index,
-            .entries = dir_span(m, t),
-            .local_depth = t->local_depth,
-            .capacity = t->capacity,
-            .groups = t->group_mask + 1,
-            .used = t->used,
-            .tombstones = table_tombstones(t),
-            .growth_left = t->growth_left,
-            .pages = t->groups,
-            .npages = t->pages,
-        };
+        struct swiss_table_info info = info_of(m, m->dir[i]);
         if (fn != NULL)
             fn(ctx, &info);
     }
     return n;
+}
+
+bool swiss_in_write(const struct swiss *m)
+{
+    return m != NULL && m->writing;
+}
+
+bool swiss_table_at(const struct swiss *m, size_t index, struct swiss_table_info *out)
+{
+    *out = (struct swiss_table_info){ 0 };
+    if (m == NULL || m->dir == NULL || index >= m->dir_len)
+        return false;
+    *out = info_of(m, m->dir[index]);
+    return true;
 }
 
 static void count_group(const uint8_t *g, struct swiss_slot_counts *out)

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_system.c - the console's commands beyond its map: demo (the
- * experiment table again), bench (the target benchmark), exit, and the
- * hidden trap (what each answers: console.h).
+ * experiment table again), slide (the churn at constant length on both
+ * maps), bench (the target benchmark), exit, and the hidden trap (what
+ * each answers: console.h).
  */
 #include "console_internal.h"
 
 #include "bench.h"
 #include "experiment.h"
+#include "experiment_swiss.h"
 
 /* The experiment's result is large (a row per step): keep it out of the
  * stack. */
@@ -23,6 +25,29 @@ static void cmd_demo(struct console *c, const struct console_word *w, int nargs)
     }
     (void)experiment_run(c->cfg.demo_region, c->cfg.demo_size, &demo_result);
     experiment_print(&demo_result, c->cfg.write, c->cfg.ctx);
+}
+
+/* The churn experiment, a sliding window at constant length, on the
+ * bench's region (apart from the console's arena, so no figure of it
+ * moves), at N keys (default CHURN_BOOT_KEYS).  Named slide, not churn:
+ * every command name holds an e, l or t, which the hostile test's noise
+ * never types. */
+static void cmd_slide(struct console *c, const struct console_word *w, int nargs)
+{
+    uint64_t n = CHURN_BOOT_KEYS;
+    if (nargs == 1 && !console_arg_number(c, "slide", "N", &w[1], CHURN_MAX_KEYS, &n))
+        return;
+    if (!c->cfg.bench_region) {
+        console_say(c, "ERR slide: this console has no region for it (the bench's)\n");
+        return;
+    }
+    if (experiment_churn_region((size_t)n) > c->cfg.bench_size) {
+        console_say(c, "ERR slide: %zu keys need a region of %zu bytes, the bench's has %zu\n",
+                    (size_t)n, experiment_churn_region((size_t)n), c->cfg.bench_size);
+        return;
+    }
+    (void)experiment_churn_print(c->cfg.bench_region, c->cfg.bench_size, (size_t)n,
+                                 c->cfg.write, c->cfg.ctx);
 }
 
 /* Every figure `stats` shows of the arena, and of a map with its growth
@@ -123,6 +148,8 @@ static void cmd_trap(struct console *c, const struct console_word *w, int nargs)
 
 static const struct console_command system_commands[] = {
     {"demo", "", 0, 0, false, NULL, cmd_demo, "run the seed experiment again"},
+    {"slide", "[N]", 0, 1, false, NULL, cmd_slide,
+     "churn: N keys at constant length on both maps"},
     {"bench", "", 0, 0, false, NULL, cmd_bench, "instructions per map operation and page pair"},
     {"exit", "[CODE]", 0, 1, false, NULL, cmd_exit,
      "end with exit status CODE (0..255, default 0)"},

@@ -10,12 +10,13 @@
 #include "console_internal.h"
 
 #include "view.h"
+#include "view_groups.h"
 
 static void cmd_pages(struct console *c, const struct console_word *w, int nargs)
 {
     (void)w;
     (void)nargs;
-    struct view_live live = {c->cfg.arena, &c->map};
+    struct view_live live = {c->cfg.arena, &c->map, console_swiss(c)};
     struct view_pages_src src;
     view_pages_src_live(&src, &live);
     view_pages(&src, c->cfg.write, c->cfg.ctx);
@@ -25,7 +26,14 @@ static void cmd_slots(struct console *c, const struct console_word *w, int nargs
 {
     (void)w;
     (void)nargs;
-    struct view_live live = {c->cfg.arena, &c->map};
+    if (console_swiss(c) != NULL) {
+        struct view_groups_live live = {.map = console_swiss(c)};
+        struct view_groups_src src;
+        view_groups_src_live(&src, &live);
+        view_groups(&src, c->cfg.write, c->cfg.ctx);
+        return;
+    }
+    struct view_live live = {c->cfg.arena, &c->map, NULL};
     struct view_slots_src src;
     view_slots_src_live(&src, &live);
     view_slots(&src, c->cfg.write, c->cfg.ctx);
@@ -55,7 +63,7 @@ static void cmd_chart(struct console *c, const struct console_word *w, int nargs
 
 static const struct console_command view_commands[] = {
     {"pages", "", 0, 0, false, NULL, cmd_pages, "the arena's pages by owner, to the watermark"},
-    {"slots", "", 0, 0, false, NULL, cmd_slots, "the map's slots: live, empty, per array page"},
+    {"slots", "", 0, 0, false, NULL, cmd_slots, "the map's slots: live, empty, per page or group"},
     {"history", "[clear]", 0, 1, false, NULL, cmd_history,
      "arena events and commands over time; clear empties it"},
     {"chart", "", 0, 0, false, NULL, cmd_chart, "in_use, map bytes and watermark over the history"},

@@ -72,3 +72,8 @@ struct hmap *console_map(struct console *c)
 {
     return &c->map;
 }
+
+struct swiss *console_swiss(struct console *c)
+{
+    return c->gen == CONSOLE_GEN_SWISS ? &c->swiss : NULL;
+}

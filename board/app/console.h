@@ -78,14 +78,29 @@
  *                   over the history (view.h's view_chart): y in KiB or
  *                   MiB, x in history entries, at most 20 lines; one line
  *                   `chart entries=0: ...` when nothing is recorded
- *   make N          ok: the map is replaced by a new, empty one sized for N
- *                   entries, as Go's make(map[uint64]uint64, N) (with N > 8
- *                   its bucket array is allocated now); the new map is made
+ *   make [GEN] [N]  (help's form of make [bucket|swiss] [N])
+ *                   ok: the map is replaced by a new, empty one sized for N
+ *                   entries (default 0), as Go's make(map[uint64]uint64, N),
+ *                   of the generation named: bucket, Go's map until 1.23
+ *                   (hmap, the map at boot), or swiss, Go's Swiss map of
+ *                   1.24 and later; without the word, of the current one.
+ *                   With N > 8 its bucket array (or its tables and
+ *                   directory) is allocated now; the new map is made
  *                   before the old one's pages go back, so the arena must
  *                   hold both for a moment (else `ERR make: out of pages for
  *                   N entries (the map is unchanged)`); an N whose table
  *                   would not fit in a size_t: `ERR make: N entries are too
- *                   many to size (the map is unchanged)`
+ *                   many to size (the map is unchanged)`; another word:
+ *                   `ERR make: unknown generation 'W' (bucket or swiss)`.
+ *                   Every map command below acts on the current map.  On a
+ *                   Swiss map, stats' second line is
+ *     swiss len=<n> tables=<n> depth=<global depth> groups=<n> capacity=<slots> tombstones=<n> bytes=<n> alloc_bytes=<n>
+ *                   pages draws its runs as G (a table's groups, or the
+ *                   small map's group) and D (the directory), slots draws
+ *                   view_groups.h's picture (a character per group, table
+ *                   by table), history's entries end with ` gen=swiss`,
+ *                   and compact answers `ERR compact: ...` (Go's Swiss map
+ *                   has no shrink; tidemark adds none)
  *   put K V         ok
  *   get K           the value, in decimal (`ERR get: no such key K` if absent)
  *   del K           ok (`ERR del: no such key K` if absent)
@@ -95,9 +110,15 @@
  *   clear           ok (hmap_clear: Go's clear(m), the bucket array stays)
  *   reset           ok (hmap_reset: every page back to the arena; the map
  *                   keeps make's hint, so after `make 8192`, `reset`, the
- *                   next put takes the hint's whole bucket array again)
+ *                   next put takes the hint's whole bucket array again; the
+ *                   Swiss map's swiss_reset likewise)
  *   compact         ok (hmap_compact: never below the table make's hint
- *                   asked for)
+ *                   asked for); on a Swiss map ERR
+ *   slide [N]       the churn at constant length (experiment_swiss.h) on
+ *                   both maps, N keys (default 50000, at most what the
+ *                   bench's region holds), on the bench's region: a table
+ *                   of len, bytes, tables (B) and tombstones after the
+ *                   fill, half-way and at the end; ERR without the region
  *   demo            the experiment table (experiment.h), run again on the
  *                   region cfg->demo_region (not the console's arena, so the
  *                   table reads the same every time); uses one static
@@ -176,6 +197,7 @@
 #include "history.h"
 #include "hmap.h"
 #include "out.h"
+#include "swiss.h"
 
 /* Characters a command line may hold. */
 #define CONSOLE_LINE_MAX 80
@@ -235,10 +257,20 @@ struct console_config {
     size_t demo_size;
 };
 
+/* Which of Go's two maps the console's map is: the bucket map (Go <= 1.23,
+ * hmap) at boot, or the Swiss-table map (Go >= 1.24, swiss) after
+ * `make swiss`. */
+enum console_gen {
+    CONSOLE_GEN_BUCKET,
+    CONSOLE_GEN_SWISS
+};
+
 /* The console.  Complete so a caller can own one statically; private. */
 struct console {
     struct console_config cfg;
-    struct hmap map;
+    struct hmap map;           /* the map while gen is CONSOLE_GEN_BUCKET   */
+    struct swiss swiss;        /* the map while gen is CONSOLE_GEN_SWISS    */
+    enum console_gen gen;
     uint64_t filled;           /* fill put keys 0..filled-1 (see delall)    */
     char line[CONSOLE_LINE_MAX + 1];
     size_t len;                /* characters in line                        */
@@ -300,6 +332,10 @@ int console_exit_code(const struct console *c);
 /* The console's map, for the host tests and the fuzzer to inspect (the
  * firmware reaches it only through commands). */
 struct hmap *console_map(struct console *c);
+
+/* The console's map while it is a Swiss map (after `make swiss`), else
+ * NULL. */
+struct swiss *console_swiss(struct console *c);
 
 /*
  * Parse a number as the console does: decimal, or hex after 0x/0X; no sign,

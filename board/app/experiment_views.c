@@ -45,7 +45,7 @@ static void begin(void *ctx, struct arena *a)
 static void take_snapshot(struct snapshot *s, const struct experiment_row *row,
                           const struct hmap *m, struct arena *a)
 {
-    struct view_live live = {a, m};
+    struct view_live live = {a, m, NULL};
     struct view_pages_src src;
     view_pages_src_live(&src, &live);
     s->step = row->step;

@@ -2,6 +2,8 @@
 /* history.c - the memory over time, in a ring (see history.h). */
 #include "history.h"
 
+#include "swiss_debug.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,13 @@ void history_init(struct history *h, struct history_entry *buf, size_t cap,
 void history_set_map(struct history *h, const struct hmap *m)
 {
     h->map = m;
+    h->swiss = NULL;
+}
+
+void history_set_swiss(struct history *h, const struct swiss *m)
+{
+    h->map = NULL;
+    h->swiss = m;
 }
 
 /* The next slot of the ring, the oldest dropped when it is full. */
@@ -45,6 +54,7 @@ static void take_figures(struct history *h, struct history_entry *e, enum histor
     e->watermark = as.watermark;
     e->event = (uint8_t)ev;
     e->len = e->bytes = 0;
+    e->swiss = false;
     if (h->map != NULL) {
         /* Reading the map's figures is safe inside one of its writes (the
          * arena calls the observer from there): it reads fields only. */
@@ -54,6 +64,17 @@ static void take_figures(struct history *h, struct history_entry *e, enum histor
         e->bytes = ms.bytes;
         if (ev == HISTORY_ALLOC && hmap_in_write(h->map))
             e->bytes += pages * as.page_size;
+    } else if (h->swiss != NULL) {
+        /* As for the bucket map: the Swiss map lets go of a run before
+         * giving it back, and every allocation inside one of its writes is
+         * its own, counted here as in_use counts it. */
+        struct swiss_stats ss;
+        swiss_get_stats(h->swiss, &ss);
+        e->len = ss.len;
+        e->bytes = ss.bytes;
+        if (ev == HISTORY_ALLOC && swiss_in_write(h->swiss))
+            e->bytes += pages * as.page_size;
+        e->swiss = true;
     }
 }
 
@@ -133,20 +154,22 @@ void history_print(const struct history *h, out_write_fn write, void *ctx)
                           "watermark=%zu",
                           e->seq, history_event_name(e->event), e->pages, e->len, e->bytes,
                           e->in_use, e->watermark);
+        const char *gen = e->swiss ? " gen=swiss" : "";
         if (e->event == HISTORY_CMD) {
             /* The line as typed; past HISTORY_CMD_SHOWN characters, only
              * what keeps the entry within 80 columns. */
             const char *tail = e->failed ? " result=ERR" : "";
-            size_t n = strlen(e->cmd), used = (size_t)at + 5 + strlen(tail);
+            size_t n = strlen(e->cmd), used = (size_t)at + 5 + strlen(tail) + strlen(gen);
             size_t room = used < 80 ? 80 - used : 0;
             if (n > HISTORY_CMD_SHOWN && n > room) {
                 size_t keep = room > HISTORY_CMD_SHOWN + 3 ? room - 3 : HISTORY_CMD_SHOWN;
-                out_printf(write, ctx, "%s cmd=%.*s...%s\n", line, (int)keep, e->cmd, tail);
+                out_printf(write, ctx, "%s cmd=%.*s...%s%s\n", line, (int)keep, e->cmd, tail,
+                           gen);
                 continue;
             }
-            out_printf(write, ctx, "%s cmd=%s%s\n", line, e->cmd, tail);
+            out_printf(write, ctx, "%s cmd=%s%s%s\n", line, e->cmd, tail, gen);
             continue;
         }
-        out_printf(write, ctx, "%s\n", line);
+        out_printf(write, ctx, "%s%s\n", line, gen);
     }
 }

@@ -30,6 +30,7 @@
 #include "arena.h"
 #include "hmap.h"
 #include "out.h"
+#include "swiss.h"
 
 /* What an entry records. */
 enum history_event {
@@ -52,6 +53,7 @@ struct history_entry {
     size_t len, bytes;   /* the map's len and bytes (0 with no map)       */
     size_t in_use, watermark; /* the arena's, after the event             */
     uint8_t event;       /* enum history_event                            */
+    bool swiss;          /* len and bytes are a Swiss map's               */
 };
 
 struct history {
@@ -64,6 +66,7 @@ struct history {
                                 init or clear                             */
     const struct arena *arena;
     const struct hmap *map;  /* NULL: len and bytes are recorded as 0     */
+    const struct swiss *swiss; /* instead of map, when not NULL           */
 };
 
 /*
@@ -75,8 +78,11 @@ struct history {
 void history_init(struct history *h, struct history_entry *buf, size_t cap,
                   const struct arena *a, const struct hmap *m);
 
-/* The map whose len and bytes later entries record (NULL: none). */
+/* The map whose len and bytes later entries record (NULL: none): a bucket
+ * map, or a Swiss map (whose entries history_print marks gen=swiss); each
+ * call replaces the map the other named. */
 void history_set_map(struct history *h, const struct hmap *m);
+void history_set_swiss(struct history *h, const struct swiss *m);
 
 /* Record one entry now.  cmd: for HISTORY_CMD, the command as typed (copied,
  * cut at HISTORY_CMD_MAX characters), else NULL. */
@@ -109,7 +115,8 @@ const char *history_event_name(int event);
  * (its words one space apart): whole up to HISTORY_CMD_SHOWN characters,
  * a longer one cut, `...` after it, where the entry would pass 80 columns
  * (never below HISTORY_CMD_SHOWN); then ` result=ERR` when the command
- * answered ERR.  At most cap + 1 lines.
+ * answered ERR; and ` gen=swiss` at the very end while the map was a Swiss
+ * map.  At most cap + 1 lines.
  */
 void history_print(const struct history *h, out_write_fn write, void *ctx);
 

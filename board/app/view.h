@@ -20,9 +20,12 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
 #include "arena.h"
 #include "hmap.h"
 #include "out.h"
+#include "swiss.h"
 
 /* Widest line any view prints (the line end not counted). */
 #define VIEW_COLS 80
@@ -43,10 +46,12 @@ enum view_owner {
     VIEW_OLD,      /* 'O' the map's old bucket array, while growing         */
     VIEW_OVERFLOW, /* 'v' an overflow chunk of the map                      */
     VIEW_OTHER,    /* '#' handed out to anything else                       */
+    VIEW_GROUPS,   /* 'G' a Swiss map's table (its groups) or small group   */
+    VIEW_DIRECTORY,/* 'D' a Swiss map's directory                           */
     VIEW_OWNERS
 };
 
-/* The character of an owner (".AOv#"). */
+/* The character of an owner (".AOv#GD"). */
 char view_owner_char(enum view_owner o);
 
 /*
@@ -64,6 +69,7 @@ struct view_pages_src {
     size_t in_use_pages;    /* pages handed out now                      */
     view_census_fn census;
     void *ctx;
+    bool swiss;             /* the map is a Swiss map: its legend        */
 };
 
 /*
@@ -74,9 +80,11 @@ struct view_pages_src {
  *   ...
  *   legend: A array  O old array  v overflow chunk  # other  . free  xN: N rows
  *   above the watermark: <n> pages never touched
+ * (for a Swiss map the legend reads `legend: G groups (tables, small map)
+ * D directory  # other  . free  xN: N rows`)
  * One character per k pages, k = 1 unless the watermark needs more than
  * VIEW_MAX_ROWS rows: then k is the smallest that fits.  A character shows
- * the owner holding most of its k pages (ties: A, O, v, # in that order),
+ * the owner holding most of its k pages (ties: A, O, v, #, G, D in that order),
  * `.` only when all k are free.  Consecutive identical rows are one line,
  * ending ` x<r>` when it stands for r > 1 rows.  At most VIEW_MAX_ROWS + 4
  * lines, each at most VIEW_COLS columns.
@@ -84,10 +92,12 @@ struct view_pages_src {
 void view_pages(const struct view_pages_src *s, out_write_fn write, void *ctx);
 
 /* A source over a live arena and map (the map may be NULL: then every
- * handed-out page is `#`).  *live must outlive the source's use. */
+ * handed-out page is `#`), the bucket map or, when swiss is not NULL, the
+ * Swiss map.  *live must outlive the source's use. */
 struct view_live {
     const struct arena *arena;
     const struct hmap *map;
+    const struct swiss *swiss;
 };
 void view_pages_src_live(struct view_pages_src *s, struct view_live *live);
 

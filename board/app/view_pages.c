@@ -8,9 +8,11 @@
  */
 #include "view.h"
 
+#include "swiss_debug.h"
+
 char view_owner_char(enum view_owner o)
 {
-    static const char chars[VIEW_OWNERS] = {'.', 'A', 'O', 'v', '#'};
+    static const char chars[VIEW_OWNERS] = {'.', 'A', 'O', 'v', '#', 'G', 'D'};
     return (unsigned)o < VIEW_OWNERS ? chars[o] : '?';
 }
 
@@ -45,8 +47,13 @@ void view_pages(const struct view_pages_src *s, out_write_fn write, void *ctx)
     for (size_t p = 0; p < wm; p += k)
         view_rows_put(&rows, cell(s, p, wm - p < k ? wm - p : k));
     view_rows_end(&rows);
-    out_printf(write, ctx,
-               "legend: A array  O old array  v overflow chunk  # other  . free  xN: N rows\n");
+    if (s->swiss)
+        out_printf(write, ctx,
+                   "legend: G groups (tables, small map)  D directory  # other  . free  "
+                   "xN: N rows\n");
+    else
+        out_printf(write, ctx,
+                   "legend: A array  O old array  v overflow chunk  # other  . free  xN: N rows\n");
     out_printf(write, ctx, "above the watermark: %zu pages never touched\n",
                s->total_pages - wm);
 }
@@ -58,6 +65,7 @@ struct census_walk {
     const struct arena *arena;
     size_t first, end;
     size_t *count;
+    bool swiss; /* the runs are a Swiss map's (swiss_debug.h's kinds) */
 };
 
 static void count_run(void *ctx, const void *pages, size_t npages, int kind)
@@ -73,6 +81,8 @@ static void count_run(void *ctx, const void *pages, size_t npages, int kind)
     enum view_owner o = kind == HMAP_RUN_ARRAY      ? VIEW_ARRAY
                         : kind == HMAP_RUN_OLD_ARRAY ? VIEW_OLD
                                                      : VIEW_OVERFLOW;
+    if (w->swiss)
+        o = kind == SWISS_RUN_DIRECTORY ? VIEW_DIRECTORY : VIEW_GROUPS;
     w->count[o] += hi - lo;
 }
 
@@ -80,10 +90,13 @@ static void census_live(void *ctx, size_t first, size_t n, size_t count[VIEW_OWN
 {
     const struct view_live *live = ctx;
     size_t used = arena_pages_used(live->arena, first, n);
-    struct census_walk w = {live->arena, first, first + n, count};
-    if (live->map != NULL)
+    struct census_walk w = {live->arena, first, first + n, count, live->swiss != NULL};
+    if (live->swiss != NULL)
+        swiss_for_each_run(live->swiss, count_run, &w);
+    else if (live->map != NULL)
         hmap_for_each_run(live->map, count_run, &w);
-    size_t mine = count[VIEW_ARRAY] + count[VIEW_OLD] + count[VIEW_OVERFLOW];
+    size_t mine = count[VIEW_ARRAY] + count[VIEW_OLD] + count[VIEW_OVERFLOW] +
+                  count[VIEW_GROUPS] + count[VIEW_DIRECTORY];
     count[VIEW_OTHER] = used > mine ? used - mine : 0;
     count[VIEW_FREE] = n - used;
 }
@@ -99,5 +112,6 @@ void view_pages_src_live(struct view_pages_src *s, struct view_live *live)
         .in_use_pages = as.in_use / as.page_size,
         .census = census_live,
         .ctx = live,
+        .swiss = live->swiss != NULL,
     };
 }

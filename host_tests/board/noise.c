@@ -8,7 +8,8 @@
  * draw_allowed (rejection: a forbidden byte is drawn again); the bytes of
  * fixed sequences (escape sequences, near-command words) go through gate(),
  * which replaces a forbidden byte with '_'.  Only seg_inject writes bytes
- * around the gate, and only whole read-only command lines.
+ * around the gate, and only whole command lines that change nothing: help,
+ * get, and make lines that make refuses before allocating.
  */
 #include "noise.h"
 
@@ -173,12 +174,25 @@ static void seg_ctrl(struct gen *g)
     }
 }
 
+/* make lines make refuses before it allocates (an unknown generation
+ * word, a hint that is no number): they change nothing, and answer alike
+ * on every width (a hint out of range would quote the width's SIZE_MAX). */
+static const char *const refused_makes[] = {
+    "make swissy 1", "make bucket x", "make swiss bucket", "make swiss 0x", "make swiss -1"};
+#define NREFUSED (sizeof refused_makes / sizeof refused_makes[0])
+
 /* A whole read-only command line, around the gate (see noise.h). */
 static void seg_inject(struct gen *g)
 {
     char line[48];
-    if (below(g, 4) == 0) {
+    size_t kind = below(g, 8);
+    if (kind == 0) {
         strcpy(line, "help");
+    } else if (kind == 1) {
+        /* make's generation words, only in lines it refuses before it
+         * allocates anything (an unknown word, a hint too large to size),
+         * so they change nothing either */
+        strcpy(line, refused_makes[below(g, NREFUSED)]);
     } else {
         static const char *const fixed[] = {"5000", "3", "424242", "18446744073709551615"};
         size_t pick = below(g, 8);
@@ -304,6 +318,12 @@ static size_t injected_at(const char *buf, size_t n, size_t i)
 {
     if (n - i >= 6 && memcmp(buf + i, "\nhelp\n", 6) == 0)
         return 6;
+    for (size_t r = 0; r < NREFUSED; r++) {
+        size_t len = strlen(refused_makes[r]);
+        if (n - i >= len + 2 && memcmp(buf + i + 1, refused_makes[r], len) == 0 &&
+            buf[i + 1 + len] == '\n')
+            return len + 2;
+    }
     if (n - i < 7 || memcmp(buf + i, "\nget ", 5) != 0)
         return 0;
     size_t j = i + 5;

@@ -8,14 +8,16 @@
  *
  * The guarantee (why noise can never change the map or end the firmware):
  * every command the console knows has an `e`, an `l` or a `t` in its name
- * (help, stats, put, get, del, fill, delall, clear, reset, compact, demo,
- * bench, exit, trap; test_hostile.c checks this against `help`), and no
+ * (help, stats, make, put, get, del, fill, delall, clear, reset, compact,
+ * pages, slots, history, chart, demo, slide, bench, exit, selftest, trap; test_hostile.c checks this against `help`), and no
  * noise byte is one of `e l t E L T` (noise_byte_allowed; the upper case too,
  * in case the console ever folds case), except in injected lines.  Backspace
  * only removes characters, so no line the console runs from noise bytes can
  * start with a command name: each one answers ERR (unknown command, bad byte
  * or too long) or, if blank, nothing.  Injected lines are whole lines of
- * exactly `get <K>` or `help`, read-only commands: each is written as "\n"
+ * exactly `get <K>` or `help`, read-only commands, or one of a few `make`
+ * lines that make refuses before it allocates (an unknown generation word,
+ * a hint too large): each is written as "\n"
  * (which ends whatever line came before, or is the LF of a CRLF right after
  * a CR that already did), the command, and "\n", so no noise byte before or
  * after can join it.
@@ -38,7 +40,7 @@ struct noise_stats {
     size_t erase;         /* BS and DEL bytes                              */
     size_t longest_line;  /* most bytes between two line-end bytes         */
     size_t long_lines;    /* lines longer than 80 bytes                    */
-    size_t injected;      /* injected read-only command lines              */
+    size_t injected;      /* injected command lines that change nothing    */
 };
 
 /* Bytes noise_make may write past min_bytes (its last segment's). */

@@ -281,11 +281,11 @@ Test(console, help_lists_the_commands_but_not_trap)
 {
     big();
     const char *a = run("help");
-    const char *names[] = {"help",   "stats", "make N", "put K V", "get K",
+    const char *names[] = {"help",   "stats", "make [GEN] [N]", "put K V", "get K",
                            "del K",  "fill N", "delall", "clear",  "reset",
                            "compact", "demo",  "bench",  "exit [CODE]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char want[32];
+        char want[48];
         snprintf(want, sizeof want, "\n  %s ", names[i]);
         cr_assert(strstr(a, want), "help does not list '%s': %s", names[i], a);
     }
@@ -879,10 +879,14 @@ static const char *const bad_lines[] = {
     "fill 1 2",
     "fill 99999999999",
     "fill 18446744073709551616",
-    "make",
     "make x",
     "make 1 2",
     "make 18446744073709551616",
+    "make swiss x",
+    "make bucket 1 2",
+    "make swissy 1",
+    "make swiss 18446744073709551615",
+    "make swiss 18446744073709551616",
     "delall 1",
     "clear 1",
     "reset now",

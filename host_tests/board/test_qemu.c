@@ -293,12 +293,12 @@ Test(qemu, every_command, .timeout = 60)
                                 "exit 0\n");
     cr_assert_eq(r.status, 0);
     char *help = answer(&r, "help", 0);
-    const char *names[] = {"help",   "stats", "make N", "put K V", "get K",
+    const char *names[] = {"help",   "stats", "make [GEN] [N]", "put K V", "get K",
                            "del K",  "fill N", "delall", "clear",  "reset",
                            "compact", "demo",  "bench",  "exit [CODE]",
                            "selftest [N]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char want[32];
+        char want[48];
         snprintf(want, sizeof want, "  %s ", names[i]);
         cr_assert(strstr(help, want), "help lacks %s", names[i]);
     }
@@ -721,16 +721,19 @@ static const char *const every_command[] = {
     "pages", "slots", "history", "chart", "delall", "pages", "slots", "compact", "clear",
     "reset", "chart", "compact", "make 0", "fill 1800000", "fill 100000000", "pages", "slots",
     "chart", "put 99999999 1", "history clear", "history", "demo", "bench", "selftest 1000",
-    "get 424242", "del 424242", "frobnicate", "put\t7\t9", "exit 0",
+    "get 424242", "del 424242", "frobnicate", "put\t7\t9",
+    /* the Swiss map: its stats, pictures and refusals; the churn */
+    "make swiss 0", "fill 100000", "stats", "pages", "slots", "history", "chart", "delall",
+    "slots", "compact", "make swiss 100000000000", "slide", "make bucket 0", "exit 0",
 };
 
 /* A line the console's contract lets pass 80 columns, where its own
- * key=value figures are long (console.h): stats' lines, slots' and
- * history's. */
+ * key=value figures are long (console.h): stats' lines (the Swiss map's
+ * too), slots' and history's. */
 static bool key_value_line(const char *l)
 {
-    static const char *const prefixes[] = {"arena in_use=", "map len=", "frag free=",
-                                           "slots live=", "at="};
+    static const char *const prefixes[] = {"arena in_use=", "map len=", "swiss len=",
+                                           "frag free=", "slots live=", "at="};
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
         if (strncmp(l, prefixes[i], strlen(prefixes[i])) == 0)
             return true;

@@ -165,7 +165,7 @@ Test(view_pages, live_source_names_the_owners)
     struct hmap m;
     cr_assert_eq(hmap_init(&m, &map_u64_type, a, 8192, 1), 0);
     cr_assert_eq(arena_free_pages(a, other, 1), 0);
-    struct view_live live = {a, &m};
+    struct view_live live = {a, &m, NULL};
     struct view_pages_src s;
     view_pages_src_live(&s, &live);
     vs_reset();

@@ -110,7 +110,7 @@ Test(view_slots, live_source_before_and_after_delete)
     cr_assert_eq(hmap_init(&m, &map_u64_type, a, 8192, 1), 0);
     for (uint64_t k = 0; k < 8192; k++)
         cr_assert_eq(hmap_put_u64(&m, k, k), 0);
-    struct view_live v = {a, &m};
+    struct view_live v = {a, &m, NULL};
     struct view_slots_src s;
     view_slots_src_live(&s, &v);
     vs_reset();

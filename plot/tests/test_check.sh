@@ -14,6 +14,26 @@ bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 check() { awk -v n=12 -v every=4 -v tol=1024 -f "$here/../check.awk" "$@"; }
 
 check "$here/seed_small.csv" >"$tmp/out" || bad "the good file was refused: $(cat "$tmp/out")"
+grep -q "the bucket map (no Swiss rows)" "$tmp/out" || bad "the bucket-only file: $(cat "$tmp/out")"
+
+# The same rows again as the Swiss map's (Go 1.26), beside the bucket
+# map's: both generations, and the Swiss map's own rules.
+{
+  cat "$here/seed_small.csv"
+  sed -n '2,$p' "$here/seed_small.csv" | sed -e 's/,go1\.19\.8,bucket$/,go1.26.8,swiss/' -e 's/,,bucket$/,,swiss/'
+} >"$tmp/both.csv"
+check "$tmp/both.csv" >"$tmp/out" || bad "the two-generation file was refused: $(cat "$tmp/out")"
+grep -q "both generations" "$tmp/out" || bad "the two-generation file: $(cat "$tmp/out")"
+# A Swiss map holding an eighth more than Go's heap is the page rounding;
+# more is not.
+sed -e 's/^\(tidemark,nohint,fill,12,cmd,,,\)4096,\(.*,swiss\)$/\18192,\2/' "$tmp/both.csv" >"$tmp/swiss_apart.csv"
+if check "$tmp/swiss_apart.csv" >"$tmp/out" 2>&1 || ! grep -q "swiss nohint: after fill" "$tmp/out"; then
+  bad "swiss_apart: $(cat "$tmp/out")"
+fi
+sed -e 's/,swiss$/,hash/' "$tmp/both.csv" >"$tmp/bad_gen.csv"
+if check "$tmp/bad_gen.csv" >"$tmp/out" 2>&1 || ! grep -q "not a row" "$tmp/out"; then
+  bad "bad_gen: $(cat "$tmp/out")"
+fi
 
 # refused NAME EXPECTED-MESSAGE SED-SCRIPT
 refused() {
@@ -46,9 +66,11 @@ refused short_fill   "fill ended at 8 ops"        '/^tidemark,hint,fill,12,/d'
 refused no_go_gc     "Go lacks a gc sample"       '/^go,hint,nil,/d'
 refused bad_row      "not a row"                  's/^go,hint,fill,4,/go,hint,grow,4,/'
 refused bad_go_row   "not a Go row"               's/^go,hint,fill,4,sample,4200,0,,,/go,hint,fill,4,sample,4200,0,1,,/'
+refused no_go_version "not a row"                 's/^go,hint,fill,4,\(.*\),go1\.19\.8,bucket$/go,hint,fill,4,\1,,bucket/'
+refused tm_go_version "not a row"                 's/^tidemark,hint,fill,4,\(.*\),,bucket$/tidemark,hint,fill,4,\1,go1.19.8,bucket/'
 
 if [ "$fails" -gt 0 ]; then
   echo "test_check: $fails failed" >&2
   exit 1
 fi
-echo "test_check: ok (the good file and 18 broken ones)"
+echo "test_check: ok (the good files and 22 broken ones)"

@@ -19,17 +19,35 @@ bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 awk -v dir="$tmp" -v n=12 -f "$plot/split.awk" "$here/seed_small.csv"
 # The fill's GC: the heap just before it (8500 bytes) and after (4300).
-[ "$(cat "$tmp/nohint_go_gc.dat" 2>/dev/null)" = "12 8.301 4.199" ] ||
-  bad "nohint_go_gc.dat: '$(cat "$tmp/nohint_go_gc.dat" 2>/dev/null)'"
-[ -s "$tmp/hint_go_gc.dat" ] || bad "no hint_go_gc.dat"
+[ "$(cat "$tmp/bucket_nohint_go_gc.dat" 2>/dev/null)" = "12 8.301 4.199" ] ||
+  bad "bucket_nohint_go_gc.dat: '$(cat "$tmp/bucket_nohint_go_gc.dat" 2>/dev/null)'"
+[ -s "$tmp/bucket_hint_go_gc.dat" ] || bad "no bucket_hint_go_gc.dat"
 
-gnuplot -c "$plot/seed.gp" "$tmp" "$tmp/seed.svg" 12 "test" 2>"$tmp/gnuplot.log" ||
+# Without a Go for the Swiss map its panels say so (the bucket map's are
+# drawn as ever) ...
+gnuplot -c "$plot/seed.gp" "$tmp" "$tmp/none.svg" 12 "test" go1.19.8 "" "install one" \
+  2>"$tmp/gnuplot.log" || { cat "$tmp/gnuplot.log" >&2; bad "gnuplot failed without Swiss rows"; }
+[ "$(grep -c 'no Go >= 1.24 found' "$tmp/none.svg" || true)" -ge 2 ] ||
+  bad "the Swiss panels do not say that no Go >= 1.24 was found"
+grep -qF 'install one' "$tmp/none.svg" || bad "the Swiss panels do not say why"
+
+# ... and with one, the same rows as the Swiss map's: four panels, each
+# titled with its Go.
+sed -e 's/,go1\.19\.8,bucket$/,go1.26.8,swiss/' -e 's/,,bucket$/,,swiss/' \
+  "$here/seed_small.csv" >"$tmp/swiss.csv"
+awk -v dir="$tmp" -v n=12 -f "$plot/split.awk" "$tmp/swiss.csv"
+gnuplot -c "$plot/seed.gp" "$tmp" "$tmp/seed.svg" 12 "test" go1.19.8 go1.26.8 "" 2>"$tmp/gnuplot.log" ||
   { cat "$tmp/gnuplot.log" >&2; bad "gnuplot failed"; }
 svg=$tmp/seed.svg
-# One GC label: the no-hint panel's (its GC freed half the heap); the hint
-# panel's GC freed less than 5%.
+# One GC label a generation: the no-hint panel's (its GC freed half the
+# heap); the hint panel's GC freed less than 5%.
 n=$(grep -c 'GC: the old bucket arrays' "$svg" || true)
-[ "$n" -eq 1 ] || bad "the GC label appears $n times, not once"
+[ "$n" -eq 1 ] || bad "the bucket map's GC label appears $n times, not once"
+n=$(grep -c 'GC: the outgrown groups arrays' "$svg" || true)
+[ "$n" -eq 1 ] || bad "the Swiss map's GC label appears $n times, not once"
+for t in 'bucket map, Go go1.19.8' 'Swiss map, Go go1.26.8'; do
+  [ "$(grep -cF "$t" "$svg" || true)" -eq 2 ] || bad "two panel titles do not name '$t'"
+done
 grep -q 'are garbage-collected' "$svg" || bad "the GC label's second line is missing"
 for t in 'Go HeapAlloc (solid)' 'tidemark in_use (dashes, over HeapAlloc)' \
          'Go Sys (long dashes)' 'tidemark watermark (dots, over Sys)'; do
