@@ -33,7 +33,9 @@ cmd=$1 dir=$2
 shift 2
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
-export GOCACHE="$dir/cache" GOPATH="$dir/path" GOFLAGS=-mod=mod GOPROXY=off \
+# TIDEMARK_GOCACHE: a Go build cache to share (the host build passes one
+# to this and to scripts/plot, so the standard library compiles once).
+export GOCACHE="${TIDEMARK_GOCACHE:-$dir/cache}" GOPATH="$dir/path" GOFLAGS=-mod=mod GOPROXY=off \
   GO111MODULE=on CGO_ENABLED=0 GOTOOLCHAIN=local GOENV=off GOWORK=off
 
 case "$cmd" in
