@@ -2,7 +2,7 @@
 # libsize.cmake - print the code size of the arena and hmap libraries as
 # built for the target (cmake -P, after the firmware's link, so at the
 # firmware's optimisation level), against the goal for arena + hmap .text
-# (cmake/sizes.cmake).
+# (cmake/codesize.cmake).
 # Input: -DSIZE=<riscv64-unknown-elf-size> -DARENA_LIB=<libtidemark_arena.a>
 #        -DHMAP_LIB=<libtidemark_hmap.a>
 #
@@ -44,7 +44,7 @@ foreach(member IN LISTS objects)
   string(APPEND detail " ${member}=${member_text_${member}}")
 endforeach()
 math(EXPR both "${text} + ${rodata}")
-include(${CMAKE_CURRENT_LIST_DIR}/../cmake/sizes.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/../cmake/codesize.cmake)
 set(goal ${TIDEMARK_SIZE_GOAL_LIBS})
 if(text GREATER goal)
   set(verdict "over by")

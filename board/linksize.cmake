@@ -12,7 +12,7 @@
 #        holds it there]
 #
 # GOAL and CEILING, the figure the test holds, for either map:
-# cmake/sizes.cmake.
+# cmake/codesize.cmake.
 #
 # In the map's "Linker script and memory map" part, every input section that
 # was kept has a line " <section> 0x<address> 0x<size> <archive>(<object>)",
@@ -23,7 +23,7 @@ if(NOT EXISTS "${MAP}")
   message(FATAL_ERROR "linksize: no link map at '${MAP}' (build the virt preset first)")
 endif()
 file(STRINGS "${MAP}" lines)
-include(${CMAKE_CURRENT_LIST_DIR}/../cmake/sizes.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/../cmake/codesize.cmake)
 set(GOAL ${TIDEMARK_SIZE_GOAL_FOOTPRINT})
 set(CEILING ${TIDEMARK_SIZE_CEILING_FOOTPRINT})
 string(REPLACE "," ";" LIBS "${LIBS}")

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# sizes.cmake - the code-size goals and the ceiling a test holds, in one
+# codesize.cmake - the code-size goals and the ceiling a test holds, in one
 # place.  board/libsize.cmake and board/linksize.cmake include it (they run
 # as cmake -P scripts, after every virt link and in board_footprint_size),
 # and the lines they print quote these figures, so docs/building.md quotes
