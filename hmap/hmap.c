@@ -396,7 +396,7 @@ int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
     hm_set_seed(&fresh, seed);
     unsigned B = hm_b_for_hint(hint);
     /* The array must be addressable: 2^B * 17/16 buckets in a size_t. */
-    if (B >= sizeof(size_t) * 8 - 6 ||
+    if (B >= HM_B_LIMIT ||
         (((size_t)1 << B) + ((size_t)1 << B) / 16) > SIZE_MAX / fresh.bucket_size)
         return HMAP_ERR_SIZE;
     fresh.hint_B = B;

@@ -21,10 +21,9 @@
 
 unsigned hm_b_for_hint(size_t hint)
 {
-    /* Stop where 2^B buckets could no longer be counted in a size_t;
-     * hmap_init refuses that B. */
+    /* Stop at HM_B_LIMIT, which hmap_init refuses. */
     unsigned B = 0;
-    while (B < sizeof(size_t) * 8 - 6 && hint > load_max_for(B))
+    while (B < HM_B_LIMIT && hint > load_max_for(B))
         B++;
     return B;
 }
