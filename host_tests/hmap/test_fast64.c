@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hmap_testlib.h"
+#include "fast64_inline.h"
 
 /* Generic and fast calls mixed at random on one map, against a model. */
 Test(fast64, agrees_with_generic)
@@ -356,9 +357,11 @@ Test(hash, quality)
 }
 
 /* hmap_get_u64 is defined inline in the header and exported by the library:
- * a call through its address (the library's copy) answers as the call the
- * compiler may inline, in the fast path (fast_ready), mid-growth (the slow
- * path) and for a NULL map. */
+ * a call through its address (the library's copy) answers as the inlined
+ * lookup (fast64_inline.c, compiled at -O2 so that it is inlined in every
+ * build), in the fast path (fast_ready), mid-growth (the slow path) and for
+ * a NULL map.  hmap_fast64_broken_export runs this test with the exported
+ * symbol answering wrongly, and must fail. */
 Test(fast64, exported_lookup_agrees_with_inline)
 {
     bool (*volatile exported)(struct hmap *, uint64_t, uint64_t *) = hmap_get_u64;
@@ -373,13 +376,17 @@ Test(fast64, exported_lookup_agrees_with_inline)
         saw_ready |= m.fast_ready != 0;
         for (uint64_t j = k; j <= k + 1; j++) { /* one present, one absent */
             uint64_t v1 = 7, v2 = 7;
-            bool in = hmap_get_u64(&m, j * 31, &v1);
-            cr_assert_eq(exported(&m, j * 31, &v2), in, "key %lu", (unsigned long)j);
-            cr_assert_eq(v1, v2);
+            bool in = fast64_lookup_inline(&m, j * 31, &v1);
+            cr_assert_eq(exported(&m, j * 31, &v2), in,
+                         "inline and exported lookups differ: key %lu", (unsigned long)j);
+            cr_assert_eq(v1, v2, "inline and exported lookups differ: key %lu's value",
+                         (unsigned long)j);
             cr_assert_eq(in, j == k);
         }
     }
     cr_assert(saw_growth && saw_ready);
+    cr_assert(!fast64_lookup_inline(NULL, 1, NULL));
+    cr_assert(!exported(NULL, 1, NULL));
     cr_assert(!exported(NULL, 1, NULL));
     ta_free(a);
 }
