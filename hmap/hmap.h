@@ -56,6 +56,7 @@ enum {
     HMAP_ERR_BUSY = -4,    /* a write re-entered a write (from a hash or
                               equal callback): refused, nothing changed     */
     HMAP_ERR_CHANGED = -5, /* iterator: the map was written since it began  */
+    HMAP_ERR_NOT_FOUND = -6, /* hmap_remove: the key is not in the map      */
 
     /* What hmap_check reports when an invariant is broken. */
     HMAP_BROKEN_COUNT = -20,     /* live slots differ from len              */
@@ -191,6 +192,16 @@ void *hmap_get(struct hmap *m, const void *key);
  * Returns false, changing nothing, when called from inside a write.
  */
 bool hmap_delete(struct hmap *m, const void *key);
+
+/*
+ * hmap_delete with an error code, which tells apart what its false folds
+ * together: 0 when key was there and is deleted; HMAP_ERR_NOT_FOUND when it
+ * was not (the call is still a write: any growth step is done);
+ * HMAP_ERR_BUSY, changing nothing, when called from inside a write (counted
+ * as misuse, as hmap_delete's refusal is); HMAP_ERR_ARG for a NULL m or
+ * key.
+ */
+int hmap_remove(struct hmap *m, const void *key);
 
 /* Live entries. */
 size_t hmap_len(const struct hmap *m);
@@ -342,6 +353,9 @@ int hmap_check(const struct hmap *m);
 int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val);
 HM_INLINE bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val);
 bool hmap_delete_u64(struct hmap *m, uint64_t key);
+/* hmap_remove for the 8-byte maps: as hmap_delete_u64, with hmap_remove's
+ * codes, and HMAP_ERR_SIZE on a map the 8-byte calls do not serve. */
+int hmap_remove_u64(struct hmap *m, uint64_t key);
 
 /* --- Looking inside: the map's pages and slots (hmap_view.c) ----------------
  * For tools that draw the map over its arena.  They read only. */
