@@ -19,11 +19,11 @@ extern "C" {
 
 /* What arena_check reports when an invariant is broken. */
 enum {
-    ARENA_BROKEN_COUNT = -20,   /* used_pages differs from the bitmap         */
-    ARENA_BROKEN_WATERMARK = -21,/* a page handed out at or above high_pages  */
-    ARENA_BROKEN_FIRST_FREE = -22,/* a free page below first_free             */
-    ARENA_BROKEN_PEAK = -23,    /* peak_pages below used_pages                */
-    ARENA_BROKEN_HOOKS = -24    /* alloc_hooked or fast_free_npages out of
+    ARENA_BROKEN_COUNT = -20,      /* used_pages differs from the bitmap         */
+    ARENA_BROKEN_WATERMARK = -21,  /* a page handed out at or above high_pages  */
+    ARENA_BROKEN_FIRST_FREE = -22, /* a free page below first_free             */
+    ARENA_BROKEN_PEAK = -23,       /* peak_pages below used_pages                */
+    ARENA_BROKEN_HOOKS = -24       /* alloc_hooked or fast_free_npages out of
                                    step with fault injection and observer    */
 };
 
