@@ -163,17 +163,17 @@ static void assert_ok(const char *answer, const char *what)
     cr_assert_str_eq(answer, "ok\n", "%s: expected ok, got '%s'", what, answer);
 }
 
-static struct stats3 stats(void)
+static struct stats_lines stats(void)
 {
     const char *a = run("stats");
-    struct stats3 s;
+    struct stats_lines s;
     cr_assert(transcript_stats(a, 0, &s), "stats lines malformed: '%s'", a);
     cr_assert_eq(transcript_count_lines(a, ""), 4, "stats must print exactly four lines: '%s'",
                  a);
     return s;
 }
 
-static void assert_same_stats(const struct stats3 *a, const struct stats3 *b, const char *what)
+static void assert_same_stats(const struct stats_lines *a, const struct stats_lines *b, const char *what)
 {
     cr_assert(memcmp(a, b, sizeof *a) == 0,
               "%s changed the figures: in_use %zu->%zu watermark %zu->%zu len %zu->%zu "
@@ -214,7 +214,7 @@ Test(console, init_rejects_missing_parts)
 Test(console, fresh_map_holds_nothing)
 {
     big();
-    struct stats3 s = stats();
+    struct stats_lines s = stats();
     cr_assert_eq(s.in_use, 0);
     cr_assert_eq(s.len, 0);
     cr_assert_eq(s.bytes, 0);
@@ -299,10 +299,10 @@ Test(console, bench_without_a_counter_is_an_error)
      * one). */
     big();
     cr_assert_str_eq(run("fill 50"), "ok\n");
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     cr_assert_str_eq(run("bench"), "ERR bench: no instruction counter\n");
     cr_assert_str_eq(run("bench now"), "ERR bench: too many arguments (usage: bench)\n");
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     assert_same_stats(&before, &after, "bench without a counter");
 }
 
@@ -321,7 +321,7 @@ Test(console, stats_lines_exact)
 Test(console, stats_without_stack_hook_prints_zero)
 {
     rig(BIG_ARENA, false);
-    struct stats3 s = stats();
+    struct stats_lines s = stats();
     cr_assert_eq(s.stack_used, 0);
     cr_assert_eq(s.stack_size, 0);
 }
@@ -381,7 +381,7 @@ Test(console, spaces_around_words)
 static void seed_story(bool hint)
 {
     big();
-    struct stats3 m = stats();
+    struct stats_lines m = stats();
     if (hint) {
         assert_ok(run("make 8192"), "make 8192");
         m = stats();
@@ -392,7 +392,7 @@ static void seed_story(bool hint)
         cr_assert_eq(m.watermark, m.bytes);
     }
     assert_ok(run("fill 8192"), "fill");
-    struct stats3 f = stats();
+    struct stats_lines f = stats();
     cr_assert_eq(f.len, 8192);
     cr_assert_eq(f.B, 11);
     cr_assert_eq(f.bytes, 315392, "the seed's 8192 keys take 77 pages");
@@ -404,14 +404,14 @@ static void seed_story(bool hint)
     cr_assert_str_eq(run("get 8192"), "ERR get: no such key 8192\n");
 
     assert_ok(run("delall"), "delall");
-    struct stats3 d = stats();
+    struct stats_lines d = stats();
     cr_assert_eq(d.len, 0);
     cr_assert_eq(d.bytes, f.bytes, "delete frees nothing");
     cr_assert_eq(d.in_use, f.in_use);
     cr_assert_eq(d.watermark, f.watermark);
 
     assert_ok(run("reset"), "reset");
-    struct stats3 r = stats();
+    struct stats_lines r = stats();
     cr_assert_eq(r.bytes, 0);
     cr_assert_eq(r.in_use, 0, "only reset gives the pages back");
     cr_assert_eq(r.watermark, f.watermark, "the watermark stays");
@@ -420,7 +420,7 @@ static void seed_story(bool hint)
 
 /* The frag line against the arena line: every handed-out page lies below
  * the watermark, so the free bytes below it are watermark - in_use. */
-static void assert_frag_agrees(const struct stats3 *s, const char *what)
+static void assert_frag_agrees(const struct stats_lines *s, const char *what)
 {
     cr_assert_eq(s->frag_free, s->capacity - s->in_use, "%s: free", what);
     cr_assert_eq(s->frag_below, s->watermark - s->in_use, "%s: free below the watermark", what);
@@ -433,18 +433,18 @@ Test(console, frag_line_follows_fill_delall_reset)
 {
     big();
     assert_ok(run("fill 8192"), "fill");
-    struct stats3 f = stats();
+    struct stats_lines f = stats();
     assert_frag_agrees(&f, "fill 8192");
     /* The growths left holes below the watermark: more than one free run. */
     cr_assert_gt(f.frag_runs, 1);
     cr_assert_gt(f.frag_below, 0);
     assert_ok(run("delall"), "delall");
-    struct stats3 d = stats();
+    struct stats_lines d = stats();
     assert_frag_agrees(&d, "delall");
     cr_assert_eq(d.frag_free, f.frag_free, "delete frees no page");
     cr_assert_eq(d.frag_runs, f.frag_runs);
     assert_ok(run("reset"), "reset");
-    struct stats3 r = stats();
+    struct stats_lines r = stats();
     assert_frag_agrees(&r, "reset");
     cr_assert_eq(r.frag_runs, 1, "every page free: one run");
     cr_assert_eq(r.frag_largest, r.capacity);
@@ -466,7 +466,7 @@ Test(console, make_replaces_the_map_and_gives_its_pages_back)
     big();
     assert_ok(run("fill 1000"), "fill");
     assert_ok(run("make 0"), "make 0");
-    struct stats3 s = stats();
+    struct stats_lines s = stats();
     cr_assert_eq(s.len, 0);
     cr_assert_eq(s.bytes, 0, "make 0 allocates nothing yet, as Go's make(map)");
     cr_assert_eq(s.in_use, 0, "the old map's pages went back");
@@ -507,7 +507,7 @@ Test(console, make_without_room_changes_nothing)
      * for 8192 entries (77 pages) does not. */
     rig(64 * PAGE + PAGE, true);
     assert_ok(run("fill 3000"), "fill");
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     /* The why: the new map's own request (a failed hmap_init still names
      * it) against the arena's largest free run. */
     cr_assert_str_eq(run("make 8192"),
@@ -515,9 +515,9 @@ Test(console, make_without_room_changes_nothing)
                      "  needed a run of 77 pages for the new bucket array;\n"
                      "  the largest free run is 23 pages (176128 bytes free in all)\n");
     /* Nothing changed but the one refused allocation, which is counted. */
-    struct stats3 want = before;
+    struct stats_lines want = before;
     want.failed++;
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     assert_same_stats(&want, &after, "a refused make");
     for (uint64_t k = 0; k < 3000; k += 311)
         cr_assert_eq(get_value(k), k);
@@ -530,7 +530,7 @@ Test(console, make_too_big_to_size_changes_nothing)
 {
     rig(64 * PAGE + PAGE, true);
     assert_ok(run("fill 300"), "fill");
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     /* Tables for these would not fit in a size_t: refused before any
      * allocation, so not even failed_allocs moves. */
     cr_assert_str_eq(run("make 18446744073709551615"),
@@ -539,7 +539,7 @@ Test(console, make_too_big_to_size_changes_nothing)
     cr_assert_str_eq(run("make 0x7fffffffffffffff"),
                      "ERR make: 9223372036854775807 entries are too many to size "
                      "(the map is unchanged)\n");
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     assert_same_stats(&before, &after, "a make too big to size");
     assert_ok(run("delall"), "delall");
     cr_assert_eq(stats().len, 0);
@@ -565,9 +565,9 @@ Test(console, clear_keeps_the_bucket_array)
 {
     big();
     assert_ok(run("fill 1000"), "fill");
-    struct stats3 f = stats();
+    struct stats_lines f = stats();
     assert_ok(run("clear"), "clear");
-    struct stats3 c = stats();
+    struct stats_lines c = stats();
     cr_assert_eq(c.len, 0);
     cr_assert_eq(c.B, f.B);
     cr_assert_eq(c.buckets, f.buckets);
@@ -588,10 +588,10 @@ Test(console, compact_shrinks_a_deleted_map)
          * would only slow the test down */
         cr_assert(hmap_delete_u64(console_map(&R.con), (uint64_t)k));
     }
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     cr_assert_eq(before.len, 10);
     assert_ok(run("compact"), "compact");
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     cr_assert_eq(after.len, 10);
     cr_assert_lt(after.bytes, before.bytes);
     cr_assert_lt(after.in_use, before.in_use);
@@ -613,10 +613,10 @@ Test(console, compact_without_room_changes_nothing)
     while ((hog = arena_alloc_pages(&R.arena, 1)) != NULL)
         hogged++;
     (void)hogged;
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     const char *a = run("compact");
     assert_err(a, "compact without room");
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     cr_assert_eq(after.len, before.len);
     cr_assert_eq(after.bytes, before.bytes);
     cr_assert_eq(after.in_use, before.in_use);
@@ -630,12 +630,12 @@ Test(console, fill_too_large_is_refused_before_it_starts)
 {
     big();
     assert_ok(run("fill 10"), "fill");
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     /* 8 MiB of 144-byte buckets hold at most 465,800 keys. */
     const char *a = run("fill 1000000");
     assert_err(a, "fill 1000000");
     cr_assert(strstr(a, "cannot fit"), "%s", a);
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     assert_same_stats(&before, &after, "a refused fill");
     a = run("fill 0xffffffffffffffff");
     assert_err(a, "fill max");
@@ -715,7 +715,7 @@ Test(console, fill_that_runs_out_keeps_what_went_in)
     cr_assert_eq(need, hmap_last_request_pages(console_map(&R.con)));
     cr_assert_gt(need, largest, "%s", a);
     cr_assert_eq(need, 20, "B = 8's array, 256 + 16 buckets of 144 bytes: %s", a);
-    struct stats3 s = stats();
+    struct stats_lines s = stats();
     cr_assert_eq(s.len, got, "says how many went in");
     cr_assert_gt(s.failed, 0);
     cr_assert_eq(get_value(got - 1), got - 1);
@@ -734,7 +734,7 @@ Test(console, put_without_pages_changes_nothing)
 {
     rig(2 * PAGE, true); /* bitmap + one page: room for the first bucket only */
     assert_ok(run("put 1 1"), "first put");
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     int k = 2;
     const char *a = NULL;
     /* Fill the one bucket (8 slots) and go on until a put needs a page. */
@@ -750,7 +750,7 @@ Test(console, put_without_pages_changes_nothing)
     cr_assert_str_eq(a, "ERR put: out of pages (the map is unchanged)\n"
                         "  needed a run of 1 page for the new bucket array;\n"
                         "  the largest free run is 0 pages (0 bytes free in all)\n");
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     cr_assert_eq(after.len, before.len);
     cr_assert_eq(after.bytes, before.bytes);
     cr_assert_eq(after.in_use, before.in_use);
@@ -769,7 +769,7 @@ Test(console, demo_prints_the_experiment_table)
     cr_assert(transcript_row(a, 0, "1.2", &f));
     cr_assert_eq(f.bytes, 315392);
     /* The demo runs on its own region: the console's figures stay. */
-    struct stats3 s = stats();
+    struct stats_lines s = stats();
     cr_assert_eq(s.in_use, 0);
     cr_assert_eq(s.watermark, 0);
     cr_assert_eq(s.allocs, 0);
@@ -902,11 +902,11 @@ Test(console, every_bad_line_answers_one_err_and_changes_nothing)
     big();
     assert_ok(run("fill 1000"), "fill");
     assert_ok(run("put 5000 7"), "put");
-    struct stats3 base = stats();
+    struct stats_lines base = stats();
     for (size_t i = 0; i < sizeof bad_lines / sizeof bad_lines[0]; i++) {
         const char *a = run(bad_lines[i]);
         assert_err(a, bad_lines[i]);
-        struct stats3 now = stats();
+        struct stats_lines now = stats();
         assert_same_stats(&base, &now, bad_lines[i]);
         cr_assert(!console_exited(&R.con), "%s", bad_lines[i]);
     }
@@ -936,7 +936,7 @@ Test(console, err_messages_say_what_was_wrong)
 static void bad_bytes_echo_case(const char *bytes, size_t n, const char *want_echo,
                                 const char *want_err)
 {
-    struct stats3 base = stats();
+    struct stats_lines base = stats();
     const char *o = send(bytes, n);
     char *copy = strdup(o);
     if (want_echo)
@@ -955,7 +955,7 @@ static void bad_bytes_echo_case(const char *bytes, size_t n, const char *want_ec
         cr_assert((unsigned char)*p >= 0x20 || *p == '\n' || *p == '\b',
                   "a bad byte was echoed: 0x%02x", (unsigned char)*p);
     free(copy);
-    struct stats3 now = stats();
+    struct stats_lines now = stats();
     assert_same_stats(&base, &now, "bad bytes");
 }
 
@@ -1039,7 +1039,7 @@ Test(console, cr_lf_and_crlf_each_end_one_line)
     cr_assert_eq(transcript_count(copy, "> "), 4, "one prompt per line, no empty command: %s",
                  copy);
     cr_assert_null(strstr(copy, "ERR"), "%s", copy);
-    struct stats3 s;
+    struct stats_lines s;
     cr_assert(transcript_stats(copy, 0, &s));
     cr_assert_eq(s.len, 3);
     free(copy);
@@ -1164,13 +1164,13 @@ Test(console, selftest_answers_ok_and_leaves_the_map)
 {
     big();
     assert_ok(run("fill 300"), "fill");
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     assert_ok(run("selftest"), "selftest");
     assert_ok(run("selftest 50000"), "selftest 50000");
     assert_ok(run("selftest 0"), "selftest 0");
     assert_err(run("selftest 100001"), "selftest over the limit");
     assert_err(run("selftest x"), "selftest x");
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     cr_assert_eq(after.len, 300);
     cr_assert_eq(after.bytes, before.bytes);
     assert_same_stats(&before, &after, "selftest runs on the scratch region");
