@@ -15,7 +15,7 @@
  * use only each other, never a static function.  The steps are always
  * inlined (HM_ALWAYS_INLINE), so none is ever called and none needs an
  * external definition.  Under GNU89 inline rules this header defines
- * nothing (see HM_INLINE in hmap.h): the library, built as C11, is never
+ * nothing (see HMAP_INLINE in hmap.h): the library, built as C11, is never
  * compiled so.
  *
  * SWAR ("SIMD within a register"): a bucket's 8 tophash bytes are read as
