@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hmap_internal.h - private to hmap/: the bucket layout, the tophash states,
- * the growth thresholds and the functions the hmap_*.c files share.
+ * the growth thresholds and the functions the hmap_*.c files share.  The
+ * design they implement: docs/design.md; here, the exact bytes.
  *
  * Functions here with external linkage carry the prefix hm_: they are shared
  * between the files of hmap/ and are no part of the API (hmap.h is).
