@@ -176,7 +176,10 @@ int swiss_put(struct swiss *m, const void *key, const void *val);
 /*
  * The stored value for key, or NULL when key is absent (or m is mid-write:
  * a re-entrant read, counted as misuse).  The pointer stays valid until the
- * next put of a new key, clear or reset, which may move or empty the slot.
+ * next put of a new key, clear or reset, which may move or empty the slot;
+ * in a small map holding 8 entries, until any put: Go's PutSlot makes the
+ * first table before it looks for the key, so an overwrite there moves
+ * every entry too (tidemark keeps Go's allocations).
  */
 void *swiss_get(struct swiss *m, const void *key);
 

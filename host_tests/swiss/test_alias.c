@@ -280,8 +280,9 @@ Test(alias, own_value_in_place)
 }
 
 /* swiss.h: swiss_get's pointer "stays valid until the next put of a new
- * key, clear or reset".  So overwrites of other existing keys and deletes
- * leave it valid, in a table and in the small map, full or not. */
+ * key, clear or reset" (and, in a small map of 8 entries, any put).  So
+ * overwrites of other existing keys and deletes leave it valid, in a table
+ * and in a small map that is not full. */
 static void get_pointer_survives(uint64_t n)
 {
     struct arena *a = sa_new(64, PAGE_4K);
@@ -314,6 +315,28 @@ static void get_pointer_survives(uint64_t n)
 Test(alias, get_pointer_survives_overwrites_small) { get_pointer_survives(5); }
 Test(alias, get_pointer_survives_overwrites_table) { get_pointer_survives(300); }
 /* A full small map: Go's PutSlot grows it to a table even for an
- * overwrite, which moves every entry; the header promises the pointer
- * survives any put that is not of a new key. */
-Test(alias, get_pointer_survives_overwrites_full_small) { get_pointer_survives(8); }
+ * overwrite, which moves every entry and gives the group's page back, as
+ * swiss.h now says; the overwrite itself must still find and update the
+ * key, and the map stay sound. */
+Test(alias, overwrite_in_a_full_small_map_makes_the_first_table)
+{
+    struct arena *a = sa_new(64, PAGE_4K);
+    sa_scribble(a);
+    struct swiss_type t = type16();
+    struct swiss m;
+    cr_assert_eq(swiss_init(&m, &t, a, 0, 1), 0);
+    put_n(&m, 0, 8);
+    struct swiss_stats s;
+    swiss_get_stats(&m, &s);
+    cr_assert(s.small);
+    struct kv k3 = key_of(3), v = key_of(3 + 2 * OFFSET);
+    cr_assert_eq(swiss_put(&m, &k3, swiss_get(&m, &k3)), 0, "its own value, from the group");
+    cr_assert_eq(swiss_put(&m, &k3, &v), 0);
+    swiss_get_stats(&m, &s);
+    cr_assert(!s.small, "Go grows a full small map to a table even to overwrite");
+    cr_assert_eq(s.tables, 1);
+    cr_assert_eq(s.len, 8);
+    cr_assert_eq(memcmp(swiss_get(&m, &k3), &v, 16), 0);
+    cr_assert_eq(swiss_check(&m), 0);
+    sa_free(a);
+}
