@@ -316,6 +316,6 @@ static void cmd_selftest(struct console *c, const struct console_word *w, int na
 
 static const struct console_command selftest_commands[] = {
     {"selftest", "[N]", 0, 1, false, NULL, cmd_selftest,
-     "N random operations on both maps vs a reference (default 20000)"},
+     "N random ops on both maps vs a reference (default 20000)"},
 };
 CONSOLE_COMMAND_SET(console_selftest_commands, selftest_commands);
