@@ -22,6 +22,10 @@
  * process footprint (Go's MemStats.Sys) that does not go down.
  *
  * Not thread-safe: one arena belongs to one thread of control.
+ *
+ * This is the API a caller reads first.  arena_debug.h (which this header
+ * includes) holds what tools and tests use: arena_check, the page queries,
+ * the observer and fault injection.  docs/design.md describes the design.
  */
 #ifndef TIDEMARK_ARENA_H
 #define TIDEMARK_ARENA_H
@@ -33,7 +37,11 @@
 extern "C" {
 #endif
 
-/* Error codes.  Every int-returning function returns 0 or one of these. */
+/* The arena; its layout is at the end of this header, private. */
+struct arena;
+
+/* Error codes.  Every int-returning function returns 0 or one of these
+ * (arena_check's ARENA_BROKEN_* codes: arena_debug.h). */
 enum {
     ARENA_OK = 0,
     ARENA_ERR_ARG = -1,         /* a NULL arena or base                        */
@@ -41,15 +49,7 @@ enum {
     ARENA_ERR_TOO_SMALL = -3,   /* region cannot hold bookkeeping + one page  */
     ARENA_ERR_NOT_IN_ARENA = -4,/* pointer outside the pages or not aligned   */
     ARENA_ERR_BAD_COUNT = -5,   /* npages == 0, or the run passes the end     */
-    ARENA_ERR_NOT_ALLOCATED = -6,/* some page of the run is not handed out    */
-
-    /* What arena_check reports when an invariant is broken. */
-    ARENA_BROKEN_COUNT = -20,   /* used_pages differs from the bitmap         */
-    ARENA_BROKEN_WATERMARK = -21,/* a page handed out at or above high_pages  */
-    ARENA_BROKEN_FIRST_FREE = -22,/* a free page below first_free             */
-    ARENA_BROKEN_PEAK = -23,    /* peak_pages below used_pages                */
-    ARENA_BROKEN_HOOKS = -24    /* alloc_hooked or fast_free_npages out of
-                                   step with fault injection and observer    */
+    ARENA_ERR_NOT_ALLOCATED = -6 /* some page of the run is not handed out    */
 };
 
 /* Smallest page size arena_init accepts. */
@@ -66,52 +66,6 @@ enum {
 #endif
 #define ARENA_POISON_BYTE 0xA5u
 
-/*
- * The arena.  Complete here so a caller can own one statically; treat every
- * field as private and read the figures through arena_get_stats.
- *
- * Invariants (checked by arena_check):
- *   - map[] has one bit per page, bit i set <=> page i is handed out;
- *   - used_pages == number of set bits;
- *   - no bit at or above high_pages is set, and high_pages is the end of the
- *     highest page handed out since init or reset (the watermark, in pages);
- *   - every page below first_free is handed out (a hint for first fit);
- *   - alloc_hooked is nonzero exactly while fault injection or the observer
- *     is on, and fast_free_npages is 0 while the observer is on, else 1: the
- *     one test each fast path makes stands for both settings.
- */
-struct arena {
-    uint64_t *map;        /* allocation bitmap, inside the region          */
-    uint8_t *pages;       /* first usable page, page-aligned               */
-    size_t npages;        /* usable pages                                  */
-    size_t region_size;   /* bytes given to arena_init                     */
-    size_t page_size;     /* bytes, a power of two >= 64                   */
-    unsigned page_shift;  /* log2(page_size)                               */
-
-    size_t first_free;    /* no free page below this index                 */
-    size_t used_pages;    /* pages handed out now                          */
-    size_t peak_pages;    /* max used_pages since init/reset               */
-    size_t high_pages;    /* watermark, in pages                           */
-
-    size_t allocs;        /* successful arena_alloc_pages calls            */
-    size_t frees;         /* successful arena_free_pages calls             */
-    size_t failed_allocs; /* arena_alloc_pages calls that returned NULL    */
-    size_t resets;        /* arena_reset calls                             */
-
-    /* Fault injection for tests (see arena_fail_after); 0 = off. */
-    size_t fail_countdown;
-    int fail_sticky;
-
-    /* The observer (arena_set_observer); NULL = off. */
-    void (*observer)(void *ctx, int event, const void *pages, size_t npages);
-    void *observer_ctx;
-    /* Nonzero while fault injection or the observer is on: the one test an
-     * allocation makes before its common path. */
-    uint8_t alloc_hooked;
-    /* The npages the one-page free path takes: 1, or 0 while the observer
-     * is on (then every free takes the run path, which tells it). */
-    size_t fast_free_npages;
-};
 
 /* Figures, all in bytes except the four counts at the end. */
 struct arena_stats {
@@ -177,7 +131,7 @@ void arena_reset(struct arena *a);
 /* Fill *out with the arena's figures.  Changes nothing. */
 void arena_get_stats(const struct arena *a, struct arena_stats *out);
 
-/* --- Additions beyond the core five ------------------------------------ */
+/* --- Sizes ------------------------------------------------------------- */
 
 /* Bytes per page (as given to arena_init). */
 size_t arena_page_size(const struct arena *a);
@@ -188,43 +142,7 @@ size_t arena_pages_for(const struct arena *a, size_t bytes);
 /* Nonzero when p points into one of the arena's pages (free or not). */
 int arena_contains(const struct arena *a, const void *p);
 
-/*
- * Check every invariant listed at struct arena.  Returns 0 when all hold,
- * else the ARENA_BROKEN_* code of the first that broke.  Changes nothing;
- * costs a pass over the bitmap, so it is for tests and debugging.
- */
-int arena_check(const struct arena *a);
-
-/*
- * Fault injection, for tests of what callers do when pages run out.
- * After arena_fail_after(a, k, sticky) with k >= 1, the k-th call to
- * arena_alloc_pages from now fails as if the arena were full; with sticky
- * nonzero every later call fails too, until arena_fail_after(a, 0, 0) turns
- * it off.  k == 0 turns injection off.  When off it costs one compare.
- */
-void arena_fail_after(struct arena *a, size_t k, int sticky);
-
-/* --- Looking at the pages ---------------------------------------------- */
-
-/* Pages the arena hands out (usable pages, free or not). */
-size_t arena_page_count(const struct arena *a);
-
-/*
- * Index (0 = first usable page) of the page that holds p, or SIZE_MAX when p
- * is not inside one of the arena's pages.  arena_page_address is the
- * reverse: the address of page index, or NULL when index >= the page count.
- * Both change nothing.
- */
-size_t arena_page_index(const struct arena *a, const void *p);
-void *arena_page_address(const struct arena *a, size_t index);
-
-/*
- * How many of the pages [first, first + n) are handed out now.  The range is
- * clipped to the arena's pages (pages past the last count as free), so any
- * first and n may be asked.  Changes nothing; costs a pass over the bitmap
- * words of the range.
- */
-size_t arena_pages_used(const struct arena *a, size_t first, size_t n);
+/* --- Fragmentation ------------------------------------------------------- */
 
 /*
  * Fragmentation, in bytes except free_runs:
@@ -249,36 +167,63 @@ struct arena_frag {
  * over the bitmap. */
 void arena_get_frag(const struct arena *a, struct arena_frag *out);
 
-/* --- The observer --------------------------------------------------------- */
-
-/* What the observer is told about. */
-enum arena_event {
-    ARENA_EVENT_ALLOC = 1, /* pages: the run handed out, npages its length */
-    ARENA_EVENT_FREE = 2,  /* pages: the run given back, npages its length */
-    ARENA_EVENT_RESET = 3  /* pages: NULL, npages: 0                       */
-};
-
-/* Called with the observer's ctx, an ARENA_EVENT_*, and the run. */
-typedef void (*arena_observer_fn)(void *ctx, int event, const void *pages, size_t npages);
-
-/*
- * Call fn(ctx, ...) after every successful arena_alloc_pages,
- * arena_free_pages and arena_reset, once the arena's figures already count
- * the change (so arena_get_stats inside fn sees them).  Refused or failed
- * calls are not reported.  fn == NULL turns it off (the default after
- * arena_init); a later call replaces the earlier observer.  fn must not
- * allocate, free or reset on the same arena.  When off it costs the
- * one-page paths nothing: the allocation tests one flag for fault injection
- * and the observer together, the free compares npages with a field instead
- * of 1.
- */
-void arena_set_observer(struct arena *a, arena_observer_fn fn, void *ctx);
-
 /* Text for an ARENA_* code ("page size ..."), or "unknown error". */
 const char *arena_strerror(int code);
+
+/* --- private layout ----------------------------------------------------------
+ * Complete here only so that a caller can own an arena statically (no
+ * allocation, no size query).  Every field is private: read the figures
+ * through arena_get_stats.  A zeroed struct arena is not an arena: call
+ * arena_init.
+ *
+ *
+ * Invariants (checked by arena_check):
+ *   - map[] has one bit per page, bit i set <=> page i is handed out;
+ *   - used_pages == number of set bits;
+ *   - no bit at or above high_pages is set, and high_pages is the end of the
+ *     highest page handed out since init or reset (the watermark, in pages);
+ *   - every page below first_free is handed out (a hint for first fit);
+ *   - alloc_hooked is nonzero exactly while fault injection or the observer
+ *     is on, and fast_free_npages is 0 while the observer is on, else 1: the
+ *     one test each fast path makes stands for both settings.
+ */
+struct arena {
+    uint64_t *map;        /* allocation bitmap, inside the region          */
+    uint8_t *pages;       /* first usable page, page-aligned               */
+    size_t npages;        /* usable pages                                  */
+    size_t region_size;   /* bytes given to arena_init                     */
+    size_t page_size;     /* bytes, a power of two >= 64                   */
+    unsigned page_shift;  /* log2(page_size)                               */
+
+    size_t first_free;    /* no free page below this index                 */
+    size_t used_pages;    /* pages handed out now                          */
+    size_t peak_pages;    /* max used_pages since init/reset               */
+    size_t high_pages;    /* watermark, in pages                           */
+
+    size_t allocs;        /* successful arena_alloc_pages calls            */
+    size_t frees;         /* successful arena_free_pages calls             */
+    size_t failed_allocs; /* arena_alloc_pages calls that returned NULL    */
+    size_t resets;        /* arena_reset calls                             */
+
+    /* Fault injection for tests (see arena_fail_after); 0 = off. */
+    size_t fail_countdown;
+    int fail_sticky;
+
+    /* The observer (arena_set_observer); NULL = off. */
+    void (*observer)(void *ctx, int event, const void *pages, size_t npages);
+    void *observer_ctx;
+    /* Nonzero while fault injection or the observer is on: the one test an
+     * allocation makes before its common path. */
+    uint8_t alloc_hooked;
+    /* The npages the one-page free path takes: 1, or 0 while the observer
+     * is on (then every free takes the run path, which tells it). */
+    size_t fast_free_npages;
+};
 
 #ifdef __cplusplus
 }
 #endif
+
+#include "arena_debug.h" /* arena_check, page queries, observer, fault injection */
 
 #endif /* TIDEMARK_ARENA_H */

@@ -8,15 +8,7 @@
  *   code & 255 for any other code, except that a non-zero code whose low
  *              8 bits are 0 (256, 512, ...) gives 255: a failure must never
  *              read as success.
- * Statuses the firmware itself uses:
- *   0..255   `exit [CODE]` at the console (main returns the code);
- *   96       main: the arena or the console could not be set up;
- *   97       main: QEMU gave less RAM than the image was linked for;
- *   98       the trap handler: a trap inside the trap handler (trap.h);
- *   99       the trap handler: an interrupt, which the firmware never enables;
- *   100..163 the trap handler: 100 + the exception code (trap.h).
- * A status of 96 or more from `exit` reads like one of these; the `***` or
- * `ERR` lines on the UART tell them apart.
+ * The statuses the firmware itself uses: status.h.
  */
 #ifndef TIDEMARK_FINISHER_H
 #define TIDEMARK_FINISHER_H

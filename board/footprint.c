@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "hmap.h"
+#include "app/page_size.h"
 
 /* The arena region, from linker/virt.ld. */
 extern uint8_t __arena_start[], __arena_end[];
@@ -32,7 +33,7 @@ int main(void)
     struct arena a;
     struct hmap m;
 
-    if (arena_init(&a, __arena_start, (size_t)(__arena_end - __arena_start), 4096) != ARENA_OK)
+    if (arena_init(&a, __arena_start, (size_t)(__arena_end - __arena_start), TIDEMARK_PAGE_SIZE) != ARENA_OK)
         return 1;
     if (hmap_init(&m, &u64, &a, 0, 0x666f6f747072696eull) != HMAP_OK)
         return 2;

@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "swiss.h"
+#include "app/page_size.h"
 
 /* The arena region, from linker/virt.ld. */
 extern uint8_t __arena_start[], __arena_end[];
@@ -29,7 +30,7 @@ int main(void)
     struct arena a;
     struct swiss m;
 
-    if (arena_init(&a, __arena_start, (size_t)(__arena_end - __arena_start), 4096) != ARENA_OK)
+    if (arena_init(&a, __arena_start, (size_t)(__arena_end - __arena_start), TIDEMARK_PAGE_SIZE) != ARENA_OK)
         return 1;
     if (swiss_init(&m, &u64, &a, 0, 0x666f6f747072696eull) != SWISS_OK)
         return 2;

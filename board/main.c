@@ -7,12 +7,7 @@
  * exit(main()), so main's return value becomes QEMU's exit status through
  * _exit and the test finisher (board/finisher.c).
  *
- * Exit statuses (the full list: finisher.h):
- *   0..255  `exit [CODE]` at the console
- *   96      the arena or the console could not be set up (a build problem)
- *   97      QEMU gave less RAM than the image needs: code, data, stack and
- *           the arena's linked size, its floor (-m too small)
- *   98..163 a trap (trap.h)
+ * Exit statuses: status.h.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -26,7 +21,9 @@
 #include "experiment_swiss.h"
 #include "fdt.h"
 #include "instret.h"
+#include "page_size.h"
 #include "stack.h"
+#include "status.h"
 #include "trap.h"
 #include "uart.h"
 
@@ -34,9 +31,6 @@
 #error "TIDEMARK_VERSION must come from the build (CMake's PROJECT_VERSION)"
 #endif
 
-#define ARENA_PAGE_SIZE 4096u
-#define STATUS_SETUP_FAILED 96
-#define STATUS_RAM_TOO_SMALL 97
 
 /* Linker script symbols (linker/virt.ld): only their addresses mean anything. */
 extern uint8_t __ram_start[], __ram_end[];
@@ -51,7 +45,7 @@ static uintptr_t ram_end; /* past the RAM QEMU gave: `trap load` reads it */
 
 /* The experiment's own region (experiment.h): apart from the console's
  * arena, so the table reads the same at boot and at every `demo`. */
-static uint8_t experiment_region[EXPERIMENT_REGION_SIZE] __attribute__((aligned(4096)));
+static uint8_t experiment_region[EXPERIMENT_REGION_SIZE] __attribute__((aligned(TIDEMARK_PAGE_SIZE)));
 
 static void uart_sink(void *ctx, const char *s, size_t n)
 {
@@ -125,7 +119,7 @@ static int find_ram(struct ram *r)
         return 0;
     }
     uint64_t end = base + size;
-    uint64_t top = (uint64_t)UINTPTR_MAX - (ARENA_PAGE_SIZE - 1); /* the last whole page's end */
+    uint64_t top = (uint64_t)UINTPTR_MAX - (TIDEMARK_PAGE_SIZE - 1); /* the last whole page's end */
     if (end > top)
         end = top;
     if (base > need_lo || end < need_hi) {
@@ -147,7 +141,7 @@ int main(void)
            __riscv_xlen);
     struct ram ram;
     if (find_ram(&ram) != 0)
-        return STATUS_RAM_TOO_SMALL;
+        return BOARD_STATUS_RAM_TOO_SMALL;
     ram_end = (uintptr_t)(ram.base + ram.size);
     printf("ram: base=0x%08" PRIxPTR " size=%" PRIu64 " (%" PRIu64 " MiB, from the device tree)\n",
            ram.base, ram.size, ram.size >> 20);
@@ -161,14 +155,14 @@ int main(void)
     size_t region_size = (size_t)(ram.end - (uintptr_t)__arena_start);
     size_t arena_size = region_size;
     uint8_t *bench_region = NULL;
-    if (region_size >= BENCH_REGION_BYTES + 2 * ARENA_PAGE_SIZE) {
+    if (region_size >= BENCH_REGION_BYTES + 2 * TIDEMARK_PAGE_SIZE) {
         arena_size = region_size - BENCH_REGION_BYTES;
         bench_region = __arena_start + arena_size;
     }
-    int rc = arena_init(&arena, __arena_start, arena_size, ARENA_PAGE_SIZE);
+    int rc = arena_init(&arena, __arena_start, arena_size, TIDEMARK_PAGE_SIZE);
     if (rc != 0) {
         printf("ERR arena_init: %s\n", arena_strerror(rc));
-        return STATUS_SETUP_FAILED;
+        return BOARD_STATUS_SETUP_FAILED;
     }
     struct arena_stats as;
     arena_get_stats(&arena, &as);
@@ -189,7 +183,7 @@ int main(void)
                exact ? "exact (-icount shift=0)" : "not exact (bench refuses)");
     else
         printf("bench: no region (the arena's region is smaller than %u bytes)\n",
-               BENCH_REGION_BYTES + 2 * ARENA_PAGE_SIZE);
+               BENCH_REGION_BYTES + 2 * TIDEMARK_PAGE_SIZE);
     printf("\n");
 
     struct experiment_watch watch;
@@ -223,7 +217,7 @@ int main(void)
     rc = console_init(&console, &cfg);
     if (rc != 0) {
         printf("ERR console_init: %s\n", console_strerror(rc));
-        return STATUS_SETUP_FAILED;
+        return BOARD_STATUS_SETUP_FAILED;
     }
     printf("console: type help for the commands; exit [CODE] ends QEMU\n");
     console_prompt(&console);

@@ -60,9 +60,9 @@ const char *trap_cause_name(uintptr_t mcause)
 int trap_status(uintptr_t mcause)
 {
     if (mcause & MCAUSE_INTERRUPT)
-        return TRAP_STATUS_INTERRUPT;
+        return BOARD_STATUS_INTERRUPT;
     uintptr_t code = mcause & 63; /* codes 0..63 keep the status in 100..163 */
-    return TRAP_STATUS_BASE + (int)code;
+    return BOARD_STATUS_TRAP_BASE + (int)code;
 }
 
 /* v in hex, as many digits as a register is wide. */
@@ -91,7 +91,7 @@ static volatile bool in_trap;
 void trap_report(uintptr_t mcause, uintptr_t mepc, uintptr_t mtval, uintptr_t sp)
 {
     if (in_trap)
-        finisher_exit(TRAP_STATUS_NESTED);
+        finisher_exit(BOARD_STATUS_TRAP_NESTED);
     in_trap = true;
 
     int status = trap_status(mcause);

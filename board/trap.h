@@ -11,14 +11,10 @@
  * (each register in as many hex digits as it is wide: 16 on rv64, 8 on rv32)
  *   *** stopping: exit status <n>
  *
- * and ends QEMU with exit status
- *
- *   TRAP_STATUS_BASE + exception code   for an exception (100..163; e.g. 102
- *                                        illegal instruction, 105 load access
- *                                        fault, 107 store access fault);
- *   TRAP_STATUS_INTERRUPT              for an interrupt (99);
- *   TRAP_STATUS_NESTED                 for a trap inside trap_report (98;
- *                                        then nothing more is printed).
+ * and ends QEMU with exit status BOARD_STATUS_TRAP_BASE + the exception
+ * code, BOARD_STATUS_INTERRUPT for an interrupt, or BOARD_STATUS_TRAP_NESTED
+ * for a trap inside trap_report, after which nothing more is printed
+ * (status.h).
  *
  * A stack overflow hits the guard page below the stack (a locked PMP entry,
  * see start.S): a store/load access fault with mtval in that page.
@@ -28,9 +24,7 @@
 
 #include <stdint.h>
 
-#define TRAP_STATUS_BASE 100
-#define TRAP_STATUS_INTERRUPT 99
-#define TRAP_STATUS_NESTED 98
+#include "status.h"
 
 /* Name of a trap cause ("illegal instruction", ...), or "unknown". */
 const char *trap_cause_name(uintptr_t mcause);

@@ -1,25 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hmap.c - the map's life (init, clear, reset), the write bracket, and the
- * general insert, lookup and delete, for every key and value size.
+ * general insert, lookup and delete (Go's mapassign, mapaccess, mapdelete),
+ * for every key and value size.  The design, the Go rules it follows and the
+ * out-of-memory guarantee: docs/design.md.
  *
- * The rules are the Go runtime's (map.go, Go 1.14-1.23).  The other files:
- * hmap_fast64.c (the 8-byte paths, Go's map_fast64.go), hmap_grow.c (growth
- * and evacuation), hmap_shrink.c (compact, auto-shrink), hmap_table.c
- * (bucket arrays and overflow buckets in arena pages), hmap_iter.c,
- * hmap_check.c, hmap_hash.c, hmap_stats.c.
- *
- * Delete marks the slot EMPTY_ONE, then turns the run of empty slots that
- * ends the chain into EMPTY_REST, walking backwards through the chain, so
- * that lookups can stop early; the 8-byte delete leaves the EMPTY_ONE slots
- * before its slot in the same bucket (hmap_fast64.c says why), so a bucket's
- * last slot is what says a chain ends.  Nothing is freed.
- *
- * Out of memory.  A write first works out every overflow bucket it will need
- * (the evacuation of the bucket it touches, and a new slot when the chain is
- * full) and takes them with one arena allocation before changing anything;
- * a new array for growth is handed back when what follows cannot be had.  So
- * a write that fails for lack of pages leaves the map as it was.
+ * The general delete turns the run of empty slots that ends the chain into
+ * EMPTY_REST, walking backwards through the chain, as Go's does; the 8-byte
+ * delete does less (hmap_fast64.c says why).
  *
  * The write bracket (hm_begin_write / hm_end_write, Go's hashWriting) turns
  * a write re-entered from a user's hash or equal into HMAP_ERR_BUSY, and
@@ -396,7 +384,7 @@ int hmap_init(struct hmap *m, const struct hmap_type *t, struct arena *a,
     hm_set_seed(&fresh, seed);
     unsigned B = hm_b_for_hint(hint);
     /* The array must be addressable: 2^B * 17/16 buckets in a size_t. */
-    if (B >= sizeof(size_t) * 8 - 6 ||
+    if (B >= HM_B_LIMIT ||
         (((size_t)1 << B) + ((size_t)1 << B) / 16) > SIZE_MAX / fresh.bucket_size)
         return HMAP_ERR_SIZE;
     fresh.hint_B = B;

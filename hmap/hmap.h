@@ -1,32 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hmap.h - the Go runtime's bucket hash map (Go 1.14-1.23, runtime/map.go),
- * in C, taking every byte it uses from a page arena.
+ * hmap.h - Go's bucket hash map (Go 1.14-1.23, runtime/map.go) in C, every
+ * byte it uses taken from a page arena (arena.h).  This is the API: make a
+ * map, put, get, delete, clear, reset, compact, iterate, read its figures.
+ * docs/design.md describes how it works, which Go rules it follows and
+ * where it differs; hmap_debug.h (which this header includes) holds what
+ * tools and tests use to look inside: hmap_check, the sizing figures, the
+ * map's runs and slots.
  *
- * The layout and the rules are Go's, so the memory figures are Go's too:
- *
- *   - A bucket holds 8 slots: 8 tophash bytes, the 8 keys, the 8 values, then
- *     a link to an overflow bucket.  With 8-byte keys and values a bucket is
- *     144 bytes (140 on a 32-bit target, whose link is 4 bytes, as in Go).
- *     The map has 2^B buckets, chosen from the hint at init.
- *   - A map grows (doubles) when an insert would take it over 6.5 entries a
- *     bucket, and grows at the same size when it has about as many overflow
- *     buckets as regular ones.  Growth is incremental: each later insert or
- *     delete moves ("evacuates") two old buckets into the new array, or up
- *     to nine in a big map (HMAP_GROW_WORK).
- *   - Delete only marks slots empty.  No page goes back to the arena, no
- *     overflow bucket is unlinked, B never falls.  The one moment a running
- *     map gives pages back is when evacuation ends and the old array is freed.
- *
- * That is why a map's memory stays after deletes.  Beyond Go, hmap_reset gives
- * every page back (Go's `m = nil` plus a GC, but deterministic), hmap_compact
- * rebuilds at the smallest size that holds the entries, and an opt-in policy
- * (hmap_set_auto_shrink) compacts by itself with hysteresis.
- *
- * Keys and values are copied in, up to HMAP_MAX_KEY / HMAP_MAX_VAL bytes each.
- * Not thread-safe; best-effort misuse detection (Go's hashWriting flag) turns
- * a write that re-enters a write, or an iterator over a map written since it
- * began, into an error instead of corruption.
+ * Every function's contract is here: what it returns on failure and what it
+ * leaves unchanged.  Deletes free slots, never pages: only hmap_reset (Go's
+ * `m = nil` plus a GC) and hmap_compact give pages back.  Keys and values
+ * are copied in, up to HMAP_MAX_KEY / HMAP_MAX_VAL bytes each.  Not
+ * thread-safe; a write re-entered from a hash or equal callback, or an
+ * iteration over a map written since it began, is refused or ended with an
+ * error instead of corrupting the map (Go's hashWriting).
  */
 #ifndef TIDEMARK_HMAP_H
 #define TIDEMARK_HMAP_H
@@ -46,7 +34,8 @@ extern "C" {
 struct hmap;
 struct hmap_iter;
 
-/* Error codes.  Every int-returning function returns 0 or one of these. */
+/* Error codes.  Every int-returning function returns 0 or one of these
+ * (hmap_check's HMAP_BROKEN_* codes: hmap_debug.h). */
 enum {
     HMAP_OK = 0,
     HMAP_ERR_ARG = -1,     /* NULL map, type, arena, key or value          */
@@ -56,25 +45,7 @@ enum {
     HMAP_ERR_BUSY = -4,    /* a write re-entered a write (from a hash or
                               equal callback): refused, nothing changed     */
     HMAP_ERR_CHANGED = -5, /* iterator: the map was written since it began  */
-
-    /* What hmap_check reports when an invariant is broken. */
-    HMAP_BROKEN_COUNT = -20,     /* live slots differ from len              */
-    HMAP_BROKEN_TOPHASH = -21,   /* a live slot's tophash differs from its
-                                    key's hash                               */
-    HMAP_BROKEN_PLACEMENT = -22, /* a key sits in a bucket its hash does not
-                                    select                                   */
-    HMAP_BROKEN_EMPTY_REST = -23,/* a slot after an emptyRest is not one, or
-                                    a bucket's last slot with nothing live
-                                    after it is not emptyRest                */
-    HMAP_BROKEN_DUPLICATE = -24, /* a key is stored twice                    */
-    HMAP_BROKEN_EVACUATED = -25, /* evacuation marks disagree with nevacuate,
-                                    or an evacuated mark outside growth      */
-    HMAP_BROKEN_OVERFLOW = -26,  /* overflow count or chain is inconsistent  */
-    HMAP_BROKEN_PAGES = -27,     /* pages held disagree with the tables      */
-    HMAP_BROKEN_CACHE = -28      /* a cached figure the fast paths read (the
-                                    fast flags, grow_at, a table's mask or
-                                    limits, the hash key) disagrees with the
-                                    state it summarises                      */
+    HMAP_ERR_NOT_FOUND = -6  /* hmap_remove: the key is not in the map      */
 };
 
 /* Go's constants. */
@@ -85,7 +56,8 @@ enum {
 #define HMAP_MAX_VAL 128           /* store them indirectly)                  */
 
 /*
- * Growth's pace, beyond Go.  During a growth every insert, and every delete
+ * Growth's pace, beyond Go (docs/design.md says why).  During a growth
+ * every insert, and every delete
  * from a map that is not empty, moves the old bucket its key hashes to, if
  * not yet moved, and then, in order, the lowest old buckets not yet moved:
  * one, as Go's growWork, while the old array has fewer than
@@ -192,33 +164,18 @@ void *hmap_get(struct hmap *m, const void *key);
  */
 bool hmap_delete(struct hmap *m, const void *key);
 
+/*
+ * hmap_delete with an error code, which tells apart what its false folds
+ * together: 0 when key was there and is deleted; HMAP_ERR_NOT_FOUND when it
+ * was not (the call is still a write: any growth step is done);
+ * HMAP_ERR_BUSY, changing nothing, when called from inside a write (counted
+ * as misuse, as hmap_delete's refusal is); HMAP_ERR_ARG for a NULL m or
+ * key.
+ */
+int hmap_remove(struct hmap *m, const void *key);
+
 /* Live entries. */
 size_t hmap_len(const struct hmap *m);
-
-/*
- * The most entries m could ever hold in `bytes` bytes of arena: every byte a
- * bucket and every bucket full (8 entries).  A bound, not a promise: no
- * insert sequence that needs more can succeed, but page rounding, overflow
- * chains and the transient of a growth (old and new arrays at once) stop a
- * real fill well below it.  0 when m is NULL.  Changes nothing.
- */
-size_t hmap_entries_upper_bound(const struct hmap *m, size_t bytes);
-
-/*
- * How many entries a map like m (its key and value sizes and its hint)
- * reaches when it is filled from empty with new keys, in `bytes` bytes of
- * free arena (one region handed out lowest address first, as arena.h does,
- * with nothing else on it): the largest load a table reaches, Go's 6.5
- * entries a bucket at the largest 2^B whose whole growth fits, counting
- * whole pages, each bucket array with its preallocated overflow, the growth
- * transient (the new array taken while the old table is held, and placed
- * beyond the arrays before it), a same-size growth where Go's overflow rule
- * can start one, and the overflow chunks of the last growth's two tables.
- * Assumes the keys hash evenly (the built-in hash over distinct keys);
- * inserting this many then fits, and one more may need a growth that does
- * not.  0 when m is NULL or not even its first array fits.  Changes nothing.
- */
-size_t hmap_entries_fit(const struct hmap *m, size_t bytes);
 
 /*
  * Empty the map as Go 1.21's clear(m): every slot empty, any growth abandoned
@@ -270,26 +227,6 @@ void hmap_set_auto_shrink(struct hmap *m, bool on);
 void hmap_get_stats(const struct hmap *m, struct hmap_stats *out);
 
 /*
- * The pages of the map's last request to the arena (a bucket array or an
- * overflow chunk), whether the arena granted it or not: after an
- * HMAP_ERR_NOMEM, what the map needed and did not get (SIZE_MAX: a table
- * too large to count in pages).  0 before the map's first request, or
- * when m is NULL.  hmap_last_request_kind says what the run was for:
- * HMAP_RUN_ARRAY or HMAP_RUN_OVERFLOW, 0 with no request yet.  Reset,
- * clear and compact keep them (a failed compact's request is its own).
- */
-size_t hmap_last_request_pages(const struct hmap *m);
-int hmap_last_request_kind(const struct hmap *m);
-
-/*
- * True while a write to m (put, delete, clear, reset, compact) is in
- * progress: what an arena observer or a hash callback sees from inside one.
- * Every arena allocation made then is the map's own, and, as hmap_get_stats
- * says, not yet in its bytes.  False for NULL.  Changes nothing.
- */
-bool hmap_in_write(const struct hmap *m);
-
-/*
  * Begin an iteration over m.  Each live entry is visited exactly once, in an
  * order chosen by the map's seed (as in Go, do not rely on it), also while a
  * growth is under way.  Writing to m during the iteration ends it: the next
@@ -308,18 +245,6 @@ bool hmap_iter_next(struct hmap_iter *it, const void **key, void **val);
 int hmap_iter_error(const struct hmap_iter *it);
 
 /*
- * Check every invariant: count, tophash of each live slot, each key in the
- * bucket its hash selects (old or new table), nothing but emptyRest after
- * an emptyRest, emptyRest in every bucket's last slot that nothing live
- * follows, no key twice, evacuation marks, overflow counts, pages held,
- * and the cached state the fast paths read.
- * Returns 0 or the HMAP_BROKEN_* code of the first that broke.  Changes
- * nothing; costs a pass over every slot and a hash per key, so it is for
- * tests and debugging.
- */
-int hmap_check(const struct hmap *m);
-
-/*
  * Fast paths for 8-byte keys and values (Go's mapassign_fast64 and friends).
  * Same contracts as hmap_put / hmap_get / hmap_delete.  Only for a map whose
  * key_size and val_size are both 8 and which uses the built-in hash and
@@ -329,76 +254,22 @@ int hmap_check(const struct hmap *m);
  * lookup into the caller; the library exports it too, for callers that do
  * not inline it or take its address.
  *
- * HM_INLINE is C99's `inline`, and nothing under GNU89 inline rules (gcc
+ * HMAP_INLINE is C99's `inline`, and nothing under GNU89 inline rules (gcc
  * -std=gnu89 or -fgnu89-inline, where an inline definition in a header would
  * put a copy in every file): there a file gets only this declaration, and
  * its calls go to the library's copy.
  */
 #if defined(__GNUC_GNU_INLINE__) && !defined(__cplusplus)
-#define HM_INLINE
+#define HMAP_INLINE
 #else
-#define HM_INLINE inline
+#define HMAP_INLINE inline
 #endif
 int hmap_put_u64(struct hmap *m, uint64_t key, uint64_t val);
-HM_INLINE bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val);
+HMAP_INLINE bool hmap_get_u64(struct hmap *m, uint64_t key, uint64_t *val);
 bool hmap_delete_u64(struct hmap *m, uint64_t key);
-
-/* --- Looking inside: the map's pages and slots (hmap_view.c) ----------------
- * For tools that draw the map over its arena.  They read only. */
-
-/* What an arena run of the map holds. */
-enum hmap_run_kind {
-    HMAP_RUN_ARRAY = 1,     /* the current bucket array, with its
-                               preallocated overflow buckets             */
-    HMAP_RUN_OLD_ARRAY = 2, /* the old bucket array, while a growth is
-                               under way                                 */
-    HMAP_RUN_OVERFLOW = 3   /* an overflow chunk (of either array)        */
-};
-
-/* Called once per run: its first page, its length in pages, its kind. */
-typedef void (*hmap_run_fn)(void *ctx, const void *pages, size_t npages, int kind);
-
-/*
- * Call fn(ctx, ...) once for every arena run the map holds: the current
- * array, then the old array (while growing), then the overflow chunks of
- * the current and of the old array.  The runs' pages add up to the map's
- * bytes (hmap_get_stats).  Returns the number of runs (0 for an empty map
- * with no array, or when m or fn is NULL).  fn must not write to the map.
- */
-size_t hmap_for_each_run(const struct hmap *m, hmap_run_fn fn, void *ctx);
-
-/* Slots by state. */
-struct hmap_slot_counts {
-    size_t live;      /* holding an entry                                 */
-    size_t empty;     /* empty (Go's emptyOne or emptyRest)               */
-    size_t evacuated; /* moved to the new array (old array, while growing) */
-};
-
-/*
- * Count the slots of every bucket the map uses: the regular buckets of the
- * current and the old array and the overflow buckets linked into their
- * chains (spare overflow buckets not linked anywhere are not counted).
- * live equals hmap_len; live + empty + evacuated is 8 times the buckets
- * counted.  All zero for NULL or a map with no array.
- */
-void hmap_slot_totals(const struct hmap *m, struct hmap_slot_counts *out);
-
-/* Bytes of payload one entry stores: key_size + val_size (0 for NULL). */
-size_t hmap_entry_size(const struct hmap *m);
-
-/* Pages of the current bucket array's run (0 when there is none), and its
- * first page (NULL when there is none). */
-size_t hmap_array_pages(const struct hmap *m);
-const void *hmap_array_start(const struct hmap *m);
-
-/*
- * Count the slots of the buckets that start in page `page` (0 = the
- * array's first) of the current array's run: regular buckets and the
- * preallocated overflow buckets stored there, linked into a chain or
- * spare (a spare bucket's slots are empty).  Returns the number of buckets
- * counted; 0, with *out all zero, when page is past the run.
- */
-size_t hmap_array_page_slots(const struct hmap *m, size_t page, struct hmap_slot_counts *out);
+/* hmap_remove for the 8-byte maps: as hmap_delete_u64, with hmap_remove's
+ * codes, and HMAP_ERR_SIZE on a map the 8-byte calls do not serve. */
+int hmap_remove_u64(struct hmap *m, uint64_t key);
 
 /* The built-in hash: seeded, 64-bit, over len bytes. */
 uint64_t hmap_hash_bytes(const void *key, size_t len, uint64_t seed);
@@ -509,6 +380,7 @@ struct hmap_iter {
 }
 #endif
 
+#include "hmap_debug.h" /* hmap_check, sizing figures, runs and slots */
 #include "hmap_probe.h" /* hmap_get_u64's inline definition */
 
 #endif /* TIDEMARK_HMAP_H */

@@ -77,7 +77,7 @@ size_t hmap_entries_fit(const struct hmap *m, size_t bytes)
     size_t have = bytes / arena_page_size(m->arena);
     size_t fit = 0, below = 0;
     /* Each step at least doubles the pages: few rounds, whatever bytes is. */
-    for (unsigned B = m->hint_B; B < sizeof(size_t) * 8 - 6; B++) {
+    for (unsigned B = m->hint_B; B < HM_B_LIMIT; B++) {
         if (peak_pages(m, B, below) > have)
             break;
         fit = load_max_for(B);

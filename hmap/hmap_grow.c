@@ -1,20 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hmap_grow.c - growth and evacuation (Go's hashGrow, growWork, evacuate).
+ * When a map grows, at what pace, and why the end of a growth is the only
+ * time a running map gives pages back: docs/design.md.
  *
- * An insert of a new key that would take the map over 6.5 entries a bucket
- * doubles it; one into a map with about as many overflow buckets as regular
- * ones grows it at the same size, which packs the chains again.
  * hm_grow_start only allocates the new array and moves the old one aside;
- * the entries move later, old buckets at each insert or delete (grow work):
- * the bucket the write touches, so that writes only ever see the new array,
- * and the lowest not yet moved, so that growth ends: one of those, as in Go,
- * or HMAP_GROW_WORK once the old array is big (hmap.h says why).  A doubling
- * splits each old bucket i between new buckets i (X) and i + 2^(B-1) (Y) by
- * the hash bit that B added.  Lookups read an old bucket while it is not
- * evacuated.  When the last old bucket is evacuated the old array and its
- * overflow go back to the arena: the only time a running map gives pages
- * back.
+ * the entries move later, at each write (grow work).  A doubling splits
+ * each old bucket i between new buckets i (X) and i + 2^(B-1) (Y) by the
+ * hash bit that B added.
  *
  * Out of memory: an evacuation takes every overflow bucket it will need in
  * one allocation before it moves anything, so it either happens whole or

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hmap_internal.h - private to hmap/: the bucket layout, the tophash states,
- * the growth thresholds and the functions the hmap_*.c files share.
+ * the growth thresholds and the functions the hmap_*.c files share.  The
+ * design they implement: docs/design.md; here, the exact bytes.
  *
  * Functions here with external linkage carry the prefix hm_: they are shared
  * between the files of hmap/ and are no part of the API (hmap.h is).
@@ -127,6 +128,13 @@ ALWAYS_INLINE size_t old_nbuckets(const struct hmap *m)
 }
 
 /* --- growth thresholds ------------------------------------------------------ */
+
+/* HM_B_LIMIT: the first B no table ever has.  Below it 13 * 2^B
+ * (load_max_for's product) and 2^B * 17/16 buckets (an array with its
+ * preallocated overflow) still fit in a size_t with room; hm_b_for_hint
+ * stops there, hmap_init refuses it, and hmap_entries_fit never looks past
+ * it. */
+#define HM_B_LIMIT ((unsigned)(sizeof(size_t) * 8 - 6))
 
 /* load_max: the most entries 2^B buckets hold without overloading.  Go's
  * overLoadFactor(count, B) is count > load_max_for(B); a table caches it as

@@ -5,17 +5,14 @@
  * own: every name here but hmap_get_u64 starts with hm_ or HM_ and may change
  * with any version.
  *
- * Why inline: a lookup is a few dozen instructions, so the call around it
- * (the arguments, the call and return, the tests a caller already knows the
- * answer to) is a large part of it, and a caller's compiler that sees the
- * body can fold it into the caller's loop, as C++ maps are.  hmap_fast64.c
- * holds the one external definition of hmap_get_u64, so a caller that does
- * not inline it (or takes its address) calls the same code, and the symbol
- * stays.  These are C99 inline definitions with external linkage: they may
+ * Why inline, and what the cached fast_ready byte stands for:
+ * docs/design.md.  hmap_fast64.c holds the one external definition of
+ * hmap_get_u64, so a caller that does not inline it (or takes its address)
+ * calls the same code, and the symbol stays.  These are C99 inline definitions with external linkage: they may
  * use only each other, never a static function.  The steps are always
  * inlined (HM_ALWAYS_INLINE), so none is ever called and none needs an
  * external definition.  Under GNU89 inline rules this header defines
- * nothing (see HM_INLINE in hmap.h): the library, built as C11, is never
+ * nothing (see HMAP_INLINE in hmap.h): the library, built as C11, is never
  * compiled so.
  *
  * SWAR ("SIMD within a register"): a bucket's 8 tophash bytes are read as

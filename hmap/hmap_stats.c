@@ -80,6 +80,7 @@ const char *hmap_strerror(int code)
     case HMAP_ERR_NOMEM: return "out of memory: the arena has no pages";
     case HMAP_ERR_BUSY: return "map written from inside a write";
     case HMAP_ERR_CHANGED: return "map written during iteration";
+    case HMAP_ERR_NOT_FOUND: return "no such key";
     case HMAP_BROKEN_COUNT: return "broken: count";
     case HMAP_BROKEN_TOPHASH: return "broken: tophash";
     case HMAP_BROKEN_PLACEMENT: return "broken: key in wrong bucket";

@@ -1,18 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hmap_table.c - bucket arrays and overflow buckets, in arena pages.
+ * hmap_table.c - bucket arrays and overflow buckets, in arena pages.  What
+ * a table is and where its overflow buckets come from (the array's tail,
+ * then chunks of pages): docs/design.md.
  *
- * A table is one bucket array (one arena run) plus the overflow chunks
- * allocated for it.  Where Go allocates each overflow bucket from the heap,
- * here overflow buckets come from a free list fed by:
- *   - the array's own tail: 2^(B-4) preallocated buckets when B >= 4 (Go's
- *     makeBucketArray), and whatever whole buckets fit in the slack of the
- *     last page (Go gets the same from rounding up to a size class);
- *   - chunks: runs of pages taken from the arena when the list runs dry,
- *     carved into buckets, linked through their first word so that they can
- *     be given back when the table goes.
- * Overflow buckets are never given back one by one, as in Go: only the whole
- * table is, when growth ends, at clear (chunks only) or at reset.
+ * Chunks are linked through their first word, so that they can be given
+ * back when the table goes (growth's end, clear, reset), never one by one.
  *
  * Free-list buckets are linked through their overflow field and have an
  * all-EMPTY_REST tophash, so a bucket taken from the list is ready to link.
@@ -21,10 +14,9 @@
 
 unsigned hm_b_for_hint(size_t hint)
 {
-    /* Stop where 2^B buckets could no longer be counted in a size_t;
-     * hmap_init refuses that B. */
+    /* Stop at HM_B_LIMIT, which hmap_init refuses. */
     unsigned B = 0;
-    while (B < sizeof(size_t) * 8 - 6 && hint > load_max_for(B))
+    while (B < HM_B_LIMIT && hint > load_max_for(B))
         B++;
     return B;
 }

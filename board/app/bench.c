@@ -24,10 +24,8 @@
 #include "keys.h"
 #include "map_u64.h"
 #include "out.h"
+#include "page_size.h"
 #include "swiss.h"
-
-/* The scratch arenas' page size: the board's, whatever the caller's is. */
-#define BENCH_PAGE_SIZE 4096u
 
 static uint64_t count(const struct bench_io *io)
 {
@@ -221,7 +219,7 @@ static int bench_map(void *region, size_t bytes, size_t n, const struct bench_ma
 {
     const char *tag = ops->tag;
     struct arena s;
-    if (arena_init(&s, region, bytes, BENCH_PAGE_SIZE) != 0) {
+    if (arena_init(&s, region, bytes, TIDEMARK_PAGE_SIZE) != 0) {
         out_printf(io->write, io->ctx,
                    "ERR bench: %sn=%zu: the scratch arena could not be made\n", tag, n);
         return BENCH_ERR_WRONG;
@@ -333,7 +331,7 @@ static int bench_pages(void *region, size_t bytes, const struct bench_io *io)
 {
     struct arena s;
     struct arena_stats as;
-    if (arena_init(&s, region, bytes, BENCH_PAGE_SIZE) != 0) {
+    if (arena_init(&s, region, bytes, TIDEMARK_PAGE_SIZE) != 0) {
         out_printf(io->write, io->ctx,
                    "ERR bench: op=page_pair: the scratch arena could not be made\n");
         return BENCH_ERR_WRONG;
@@ -343,7 +341,7 @@ static int bench_pages(void *region, size_t bytes, const struct bench_io *io)
     uint8_t *all = arena_alloc_pages(&s, npages);
     int bad = all == NULL;
     for (size_t i = 1; !bad && i < npages; i += 2)
-        bad = arena_free_pages(&s, all + i * BENCH_PAGE_SIZE, 1) != 0;
+        bad = arena_free_pages(&s, all + i * TIDEMARK_PAGE_SIZE, 1) != 0;
     arena_get_stats(&s, &as);
     size_t in_use = as.in_use;
 

@@ -36,11 +36,11 @@
 #include "keys.h"
 #include "map_u64.h"
 #include "swiss.h"
+#include "page_size.h"
 
 #define SELFTEST_KEYS 512
 #define SELFTEST_DEFAULT_OPS 20000
 #define SELFTEST_MAX_OPS 100000
-#define SELFTEST_PAGE 4096
 #define SELFTEST_CHECK_EVERY 1024
 #define SELFTEST_SEED 0x73656c6674657374ULL
 
@@ -288,7 +288,7 @@ static void cmd_selftest(struct console *c, const struct console_word *w, int na
     uint64_t seed = SELFTEST_SEED + runs++;
     for (size_t m = 0; m < sizeof maps / sizeof maps[0]; m++) {
         const struct tested_map *t = maps[m];
-        int rc = arena_init(&test_arena, c->cfg.demo_region, c->cfg.demo_size, SELFTEST_PAGE);
+        int rc = arena_init(&test_arena, c->cfg.demo_region, c->cfg.demo_size, TIDEMARK_PAGE_SIZE);
         if (rc != ARENA_OK) {
             console_say(c, "ERR selftest: arena_init: %s\n", arena_strerror(rc));
             return;

@@ -181,3 +181,13 @@ void console_dispatch(struct console *c, const char *line, size_t n)
      * history, with the line as typed. */
     history_record_cmd(&c->history, line, n, c->said_err);
 }
+
+const struct console_command *console_command_at(size_t i)
+{
+    for (size_t s = 0; s < NSETS; s++) {
+        if (i < command_sets[s]->n)
+            return &command_sets[s]->commands[i];
+        i -= command_sets[s]->n;
+    }
+    return NULL;
+}

@@ -79,4 +79,9 @@ bool console_arg_number(struct console *c, const char *cmd, const char *what,
 /* Whether word w is exactly s.  console_dispatch.c. */
 bool console_word_is(const struct console_word *w, const char *s);
 
+/* The table's i-th command, hidden ones included, in help's order; NULL
+ * past the last.  For the test that holds docs/console.md to the table.
+ * console_dispatch.c. */
+const struct console_command *console_command_at(size_t i);
+
 #endif /* TIDEMARK_CONSOLE_INTERNAL_H */

@@ -196,7 +196,7 @@ int experiment_run_watched(void *region, size_t size, struct experiment_result *
     r->failed_step = NULL;
     r->err_text = NULL;
 
-    int rc = arena_init(&a, region, size, EXPERIMENT_PAGE_SIZE);
+    int rc = arena_init(&a, region, size, TIDEMARK_PAGE_SIZE);
     if (rc != 0) {
         r->err = rc;
         r->failed_step = steps[0].id;
@@ -306,7 +306,7 @@ void experiment_print(const struct experiment_result *r, out_write_fn write, voi
         "values, %u-byte pages, on an arena of its own; figures after each step, in\n"
         "bytes; each step's C counterpart under its Go\n",
         (unsigned)EXPERIMENT_KEYS, (unsigned)EXPERIMENT_KEYS - 1, (unsigned)sizeof(go_int),
-        (unsigned)EXPERIMENT_PAGE_SIZE);
+        (unsigned)TIDEMARK_PAGE_SIZE);
     out_printf(write, ctx, ROW_FMT, "step", "Go (C under it)", "len", "bytes", "in_use",
                "watermark");
 

@@ -21,7 +21,7 @@
  * The experiment runs on an arena of its own, made afresh over the region it
  * is given, so its table is the same on every run whatever else is going on:
  * keys and values as wide as Go's int on the target (8 bytes on a 64-bit
- * one, 4 on a 32-bit one: Go's map[int]int there), EXPERIMENT_PAGE_SIZE
+ * one, 4 on a 32-bit one: Go's map[int]int there), TIDEMARK_PAGE_SIZE
  * pages, hint and keys EXPERIMENT_KEYS, a fixed seed.
  *
  * Plain C11, no hardware: it builds on the host for tests.
@@ -33,9 +33,9 @@
 #include <stddef.h>
 
 #include "out.h"
+#include "page_size.h"
 
 #define EXPERIMENT_KEYS 8192         /* keys 0..8191, value = key; also the hint */
-#define EXPERIMENT_PAGE_SIZE 4096
 #define EXPERIMENT_REGION_SIZE (512u * 1024u) /* what the experiment needs, with room */
 #define EXPERIMENT_SEED 0x5eed5eed5eed5eedULL
 #define EXPERIMENT_MAX_ROWS 32

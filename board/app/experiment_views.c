@@ -17,7 +17,7 @@
 #include "view.h"
 
 /* Pages the experiment's region can hold at most. */
-#define MAX_PAGES (EXPERIMENT_REGION_SIZE / EXPERIMENT_PAGE_SIZE)
+#define MAX_PAGES (EXPERIMENT_REGION_SIZE / TIDEMARK_PAGE_SIZE)
 
 /* The page map at one moment. */
 struct snapshot {
@@ -104,7 +104,7 @@ static void print_snapshot(const struct snapshot *s, out_write_fn write, void *c
     out_printf(write, ctx, "the experiment's arena after %s (%s):\n", s->step, s->go);
     struct view_pages_src src = {
         .total_pages = s->total,
-        .page_size = EXPERIMENT_PAGE_SIZE,
+        .page_size = TIDEMARK_PAGE_SIZE,
         .watermark_pages = s->wm,
         .in_use_pages = s->in_use,
         .census = census_snapshot,

@@ -85,9 +85,9 @@ static const char *run(const char *line)
     return R.out;
 }
 
-static struct stats3 stats(void)
+static struct stats_lines stats(void)
 {
-    struct stats3 s;
+    struct stats_lines s;
     cr_assert(transcript_stats(run("stats"), 0, &s), "%s", R.out);
     return s;
 }
@@ -105,7 +105,7 @@ static const char *const lines_expected[] = {
 };
 #define NLINES ((int)(sizeof lines_expected / sizeof lines_expected[0]))
 
-static void assert_same(const struct stats3 *before, const struct stats3 *after, const char *what)
+static void assert_same(const struct stats_lines *before, const struct stats_lines *after, const char *what)
 {
     cr_assert(memcmp(before, after, sizeof *before) == 0, "%s changed a figure of stats", what);
 }
@@ -113,9 +113,9 @@ static void assert_same(const struct stats3 *before, const struct stats3 *after,
 Test(bench, without_a_counter_is_an_error)
 {
     rig(ALL & ~COUNTER);
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     cr_assert_str_eq(run("bench"), "ERR bench: no instruction counter\n");
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     assert_same(&before, &after, "an ERR");
 }
 
@@ -123,24 +123,24 @@ Test(bench, with_a_counter_that_is_not_exact_refuses_in_one_line)
 {
     rig(ALL & ~EXACT);
     cr_assert_str_eq(run("fill 100"), "ok\n");
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     const char *a = run("bench");
     cr_assert_eq(transcript_count_lines(a, ""), 1, "%s", a);
     cr_assert(strncmp(a, "ERR bench: the instruction counter is not exact here", 52) == 0, "%s", a);
     cr_assert_not_null(strstr(a, "run-bench"), "%s", a);
     cr_assert_not_null(strstr(a, "-icount shift=0"), "%s", a);
     cr_assert_eq(R.reads, 0, "nothing measured");
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     assert_same(&before, &after, "a refused bench");
 }
 
 Test(bench, without_a_region_of_its_own_is_an_error)
 {
     rig(ALL & ~BENCH_REGION);
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     cr_assert_str_eq(run("bench"), "ERR bench: this console has no region for the bench\n");
     cr_assert_eq(R.reads, 0, "nothing measured");
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     assert_same(&before, &after, "bench without a region");
 }
 
@@ -151,7 +151,7 @@ Test(bench, prints_every_line_then_ok_and_changes_no_figure)
      * and a change to either would show. */
     cr_assert_str_eq(run("fill 5000"), "ok\n");
     cr_assert_str_eq(run("del 17"), "ok\n");
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     cr_assert_gt(before.watermark, before.in_use);
     const char *a = run("bench");
     /* every line in the documented order and format (the bucket map's and
@@ -175,7 +175,7 @@ Test(bench, prints_every_line_then_ok_and_changes_no_figure)
                  "the counter is read around every loop and its twin");
 
     /* Every figure: in_use, watermark, peak, the counts, the map's. */
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     assert_same(&before, &after, "bench");
     cr_assert_eq(arena_check(&R.arena), 0);
     cr_assert_eq(hmap_check(console_map(&R.con)), 0);
@@ -201,13 +201,13 @@ Test(bench, a_region_too_small_is_an_error_that_changes_nothing)
 {
     rig_with(BENCH_REGION_BYTES - PAGE, ALL);
     cr_assert_str_eq(run("fill 100"), "ok\n");
-    struct stats3 before = stats();
+    struct stats_lines before = stats();
     char want[128];
     snprintf(want, sizeof want, "ERR bench: needs a region of %u bytes, this one has %u\n",
              BENCH_REGION_BYTES, BENCH_REGION_BYTES - PAGE);
     cr_assert_str_eq(run("bench"), want);
     cr_assert_eq(R.reads, 0, "nothing measured");
-    struct stats3 after = stats();
+    struct stats_lines after = stats();
     assert_same(&before, &after, "a refused bench");
 }
 

@@ -84,9 +84,9 @@ static void assert_answer(const struct qemu_result *r, const char *cmd, int nth,
     free(a);
 }
 
-static struct stats3 stats_n(const struct qemu_result *r, int nth)
+static struct stats_lines stats_n(const struct qemu_result *r, int nth)
 {
-    struct stats3 s;
+    struct stats_lines s;
     cr_assert(transcript_stats(r->out, nth, &s), "stats #%d missing or malformed in:\n%s", nth,
               r->out);
     return s;
@@ -132,7 +132,7 @@ Test(qemu, boots_with_banner_table_and_prompt, .timeout = 60)
 Test(qemu, stats_at_boot, .timeout = 60)
 {
     struct qemu_result r = boot("stats\nexit\n");
-    struct stats3 s = stats_n(&r, 0);
+    struct stats_lines s = stats_n(&r, 0);
     cr_assert_eq(s.in_use, 0);
     cr_assert_eq(s.watermark, 0, "the experiment runs on its own region");
     cr_assert_eq(s.peak, 0);
@@ -262,7 +262,7 @@ Test(qemu, demo_prints_the_same_table_again, .timeout = 60)
     free(t0);
     free(t1);
     /* The demo ran beside the console's map without touching it. */
-    struct stats3 s = stats_n(&r, 0);
+    struct stats_lines s = stats_n(&r, 0);
     cr_assert_eq(s.len, 1000);
 }
 
@@ -319,7 +319,7 @@ Test(qemu, every_command, .timeout = 60)
     assert_answer(&r, "exit 0", 0, "ok\n");
 
     /* The seed story through the console. */
-    struct stats3 filled = stats_n(&r, 0), deleted = stats_n(&r, 1), reset = stats_n(&r, 2);
+    struct stats_lines filled = stats_n(&r, 0), deleted = stats_n(&r, 1), reset = stats_n(&r, 2);
     cr_assert_eq(filled.len, 8192, "key 16 (put before) is one of 0..8191");
     cr_assert_eq(filled.B, 11);
     cr_assert_eq(deleted.len, 0);
@@ -331,7 +331,7 @@ Test(qemu, every_command, .timeout = 60)
     cr_assert_eq(reset.len, 0);
     cr_assert_eq(reset.watermark, filled.watermark);
 
-    struct stats3 cleared = stats_n(&r, 3), compacted = stats_n(&r, 4);
+    struct stats_lines cleared = stats_n(&r, 3), compacted = stats_n(&r, 4);
     cr_assert_eq(cleared.len, 0);
     cr_assert_gt(cleared.bytes, 0, "clear keeps the bucket array");
     cr_assert_eq(compacted.len, 20);
@@ -356,7 +356,7 @@ Test(qemu, selftest_on_the_board, .timeout = 90)
     free(a);
     /* Its map and arena were its own (the scratch region): the console's
      * map and arena are as before, counters included. */
-    struct stats3 before = stats_n(&r, 0), after = stats_n(&r, 1);
+    struct stats_lines before = stats_n(&r, 0), after = stats_n(&r, 1);
     cr_assert_eq(after.len, 100);
     cr_assert_eq(after.bytes, before.bytes);
     cr_assert_eq(after.in_use, before.in_use);
@@ -424,17 +424,17 @@ Test(qemu, bad_input_answers_err_and_stats_stays_true, .timeout = 60)
     cr_assert_eq(transcript_count_lines(r.out, "ERR "), (int)nitems,
                  "one ERR line per bad item:\n%s", r.out);
     cr_assert_eq(transcript_count_stats(r.out), (int)nitems + 2);
-    struct stats3 base = stats_n(&r, 0);
+    struct stats_lines base = stats_n(&r, 0);
     cr_assert_eq(base.len, 1001);
     for (size_t i = 0; i < nitems; i++) {
-        struct stats3 s = stats_n(&r, (int)i + 1);
-        cr_assert(memcmp(&s, &base, sizeof s - 2 * sizeof(size_t)) == 0,
-                  "bad item %zu changed the figures (in_use %zu->%zu, len %zu->%zu, "
-                  "failed %zu->%zu)",
-                  i, base.in_use, s.in_use, base.len, s.len, base.failed, s.failed);
+        struct stats_lines s = stats_n(&r, (int)i + 1);
+        const char *changed = stats_first_difference(&s, &base, false);
+        cr_assert(changed == NULL,
+                  "bad item %zu changed %s (in_use %zu->%zu, len %zu->%zu, failed %zu->%zu)",
+                  i, changed, base.in_use, s.in_use, base.len, s.len, base.failed, s.failed);
     }
     assert_answer(&r, "get 5000", 0, "7\n");
-    struct stats3 last = stats_n(&r, (int)nitems + 1);
+    struct stats_lines last = stats_n(&r, (int)nitems + 1);
     cr_assert_eq(last.len, 1, "the fill bookkeeping survived the bad input");
     /* Every ERR says what was wrong: a few exact ones. */
     cr_assert(strstr(r.out, "\nERR unknown command 'frobnicate' (try help)\n"));
@@ -465,13 +465,13 @@ Test(qemu, fill_that_runs_out_of_pages_keeps_what_went_in, .timeout = 180)
     cr_assert_eq(of, 4000000);
     cr_assert_eq(last + 1, got);
     cr_assert_gt(got, 1000000);
-    struct stats3 s = stats_n(&r, 0);
+    struct stats_lines s = stats_n(&r, 0);
     cr_assert_eq(s.len, got, "the map holds what the fill said went in");
     cr_assert_gt(s.failed, 0);
     cr_assert_eq(s.growing, 0);
     assert_answer(&r, "get 0", 0, "0\n");
     assert_answer(&r, "get 4000000", 0, "ERR get: no such key 4000000\n");
-    struct stats3 after = stats_n(&r, 1);
+    struct stats_lines after = stats_n(&r, 1);
     cr_assert_eq(after.in_use, 0);
     cr_assert_eq(after.watermark, s.watermark);
     assert_answer(&r, "fill 8192", 0, "ok\n");
@@ -650,7 +650,7 @@ Test(qemu, one_gib_of_ram_is_one_gib_of_arena, .timeout = 240)
     size_t arena_size = banner_number(r.out, "\narena: ", "size=");
     cr_assert_gt(arena_size, (size_t)1000 << 20, "the arena is the rest of the 1 GiB");
     assert_answer(&r, "fill 4200000", 0, "ok\n");
-    struct stats3 filled = stats_n(&r, 0), deleted = stats_n(&r, 1), reset = stats_n(&r, 2);
+    struct stats_lines filled = stats_n(&r, 0), deleted = stats_n(&r, 1), reset = stats_n(&r, 2);
     cr_assert_eq(filled.len, 4200000);
     cr_assert_eq(filled.growing, 0, "a growth under way: delall would finish it");
     cr_assert_eq(deleted.len, 0);

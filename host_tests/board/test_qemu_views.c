@@ -90,7 +90,7 @@ static size_t count_char(const struct drawing *d, char ch)
 
 /* The frag line's figures as the page map says them (one page a character):
  * free runs of `.` and the untouched pages above the watermark. */
-static void assert_frag_matches(const struct drawing *d, const struct stats3 *s)
+static void assert_frag_matches(const struct drawing *d, const struct stats_lines *s)
 {
     cr_assert_eq(d->per_char, 1);
     size_t free_pages = 0, runs = 0, largest = 0, run = 0;
@@ -116,7 +116,7 @@ static void assert_frag_matches(const struct drawing *d, const struct stats3 *s)
 
 /* `slots` against stats: live= is len, the row has a character per page
  * of the array; after the fill mostly digits, after delall only `.`. */
-static void assert_slots(const struct qemu_result *r, int step, const struct stats3 *s)
+static void assert_slots(const struct qemu_result *r, int step, const struct stats_lines *s)
 {
     char *a = answer(r, "slots", step);
     size_t live, empty, evac, buckets, overflow, bytes, live_bytes;
@@ -161,7 +161,7 @@ static void assert_slots(const struct qemu_result *r, int step, const struct sta
 /* The last line of `history` (the end of the command before it, which
  * changed nothing since `stats`) says what stats said. */
 static void assert_history_ends_at(const struct qemu_result *r, int step,
-                                   const struct stats3 *s)
+                                   const struct stats_lines *s)
 {
     char *a = answer(r, "history", step);
     size_t entries, dropped;
@@ -196,7 +196,7 @@ Test(qemu_views, seed_story_in_pictures, .timeout = 60)
     struct drawing *d = &drawing_buf;
     char *first = NULL;
     for (int step = 0; step < 3; step++) {
-        struct stats3 s;
+        struct stats_lines s;
         cr_assert(transcript_stats(r.out, step, &s));
         char *a = answer(&r, "pages", step);
         read_pages(a, d);
@@ -239,7 +239,7 @@ static ptrdiff_t top_line_end(const char *l)
 Test(qemu_views, chart_after_the_seed_story, .timeout = 60)
 {
     struct qemu_result r = boot("fill 8192\ndelall\nreset\nstats\nchart\nexit\n", 30);
-    struct stats3 s;
+    struct stats_lines s;
     cr_assert(transcript_stats(r.out, 0, &s));
     char *a = answer(&r, "chart", 0);
     cr_assert_eq(transcript_count_lines(a, ""), 20, "%s", a);
@@ -288,7 +288,7 @@ Test(qemu_views, chart_after_a_big_fill_and_reset, .timeout = 120)
 Test(qemu_views, bounded_on_a_full_arena, .timeout = 120)
 {
     struct qemu_result r = boot("fill 4000000\nhistory\npages\nslots\nchart\nstats\nexit\n", 90);
-    struct stats3 s;
+    struct stats_lines s;
     cr_assert(transcript_stats(r.out, 0, &s));
     cr_assert_gt(s.capacity / PAGE, 30000);
     cr_assert_gt(s.watermark, s.capacity / 2, "the fill took the watermark past half the arena");

@@ -46,7 +46,7 @@ static const char *nth_line_start(const char *text, const char *prefix, int nth)
     return NULL;
 }
 
-bool transcript_stats(const char *text, int nth, struct stats3 *s)
+bool transcript_stats(const char *text, int nth, struct stats_lines *s)
 {
     const char *p = nth_line_start(text, "arena in_use=", nth);
     if (!p)
@@ -95,6 +95,23 @@ bool transcript_stats(const char *text, int nth, struct stats3 *s)
              "frag free=%zu largest_free=%zu free_runs=%zu free_below_watermark=%zu",
              s->frag_free, s->frag_largest, s->frag_runs, s->frag_below);
     return strcmp(again, l4) == 0;
+}
+
+const char *stats_first_difference(const struct stats_lines *a, const struct stats_lines *b,
+                                   bool with_stack)
+{
+#define SAME(field)                                                                                \
+    if (a->field != b->field)                                                                      \
+        return #field;
+    SAME(in_use) SAME(watermark) SAME(peak) SAME(capacity) SAME(page) SAME(allocs) SAME(frees)
+    SAME(failed)
+    SAME(len) SAME(B) SAME(buckets) SAME(overflow) SAME(bytes) SAME(growing)
+    SAME(frag_free) SAME(frag_largest) SAME(frag_runs) SAME(frag_below)
+    if (with_stack) {
+        SAME(stack_used) SAME(stack_size)
+    }
+#undef SAME
+    return NULL;
 }
 
 int transcript_count_stats(const char *text)

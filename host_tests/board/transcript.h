@@ -12,9 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The four lines of `stats` (the stack figures last: tests compare the
- * rest with memcmp). */
-struct stats3 {
+/* The four lines of `stats`, field by field. */
+struct stats_lines {
     size_t in_use, watermark, peak, capacity, page, allocs, frees, failed;
     size_t len, B, buckets, overflow, bytes, growing, hint;
     size_t frag_free, frag_largest, frag_runs, frag_below;
@@ -27,7 +26,16 @@ struct stats3 {
  * format (re-printing the parsed figures gives back each line byte for
  * byte), growing is 0 or 1, and the lines are consecutive.
  */
-bool transcript_stats(const char *text, int nth, struct stats3 *s);
+bool transcript_stats(const char *text, int nth, struct stats_lines *s);
+
+/*
+ * The name of the first field ("in_use", "len", ...) whose figure differs
+ * between a and b, or NULL when they agree.  The stack figures count only
+ * with with_stack: the stack's high-water mark may rise between two stats
+ * that should otherwise read the same.
+ */
+const char *stats_first_difference(const struct stats_lines *a, const struct stats_lines *b,
+                                   bool with_stack);
 
 /* How many `arena in_use=` lines text holds. */
 int transcript_count_stats(const char *text);

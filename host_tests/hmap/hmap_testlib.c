@@ -211,6 +211,15 @@ int put64(struct hmap *m, uint64_t k, uint64_t v)
     return hmap_put(m, &k, &v);
 }
 
+void assert_range(struct hmap *m, uint64_t from, uint64_t to, uint64_t mul)
+{
+    for (uint64_t k = from; k < to; k++) {
+        uint64_t v;
+        cr_assert(get64(m, k, &v), "key %lu lost", (unsigned long)k);
+        cr_assert_eq(v, k * mul);
+    }
+}
+
 bool get64(struct hmap *m, uint64_t k, uint64_t *v)
 {
     void *p = hmap_get(m, &k);

@@ -125,6 +125,8 @@ int put64(struct hmap *m, uint64_t k, uint64_t v);
 /* True and *v set when k is present. */
 bool get64(struct hmap *m, uint64_t k, uint64_t *v);
 bool del64(struct hmap *m, uint64_t k);
+/* Asserts that keys from..to-1 are present with value k * mul (get64). */
+void assert_range(struct hmap *m, uint64_t from, uint64_t to, uint64_t mul);
 
 /*
  * Iterate the whole map and count visits of each 8-byte key in [0, range):

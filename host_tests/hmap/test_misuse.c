@@ -3,8 +3,9 @@
  * test_misuse.c - best-effort misuse detection (Go's hashWriting flag).
  *
  * Rules (hmap.h): a write called from inside a write on the same map (from a
- * hash or equal callback) is refused and changes nothing: hmap_put and
- * hmap_compact return HMAP_ERR_BUSY, hmap_delete returns false, hmap_clear
+ * hash or equal callback) is refused and changes nothing: hmap_put,
+ * hmap_compact and hmap_remove return HMAP_ERR_BUSY, hmap_delete returns
+ * false, hmap_clear
  * and hmap_reset do nothing, hmap_get returns NULL; the outer write goes on
  * and succeeds.  Any write during an iteration ends it: hmap_iter_next
  * returns false and hmap_iter_error gives HMAP_ERR_CHANGED.
@@ -47,6 +48,10 @@ static void reenter(void)
         note_wrong("inner hmap_put not HMAP_ERR_BUSY");
     if (hmap_delete(m, &present))
         note_wrong("inner hmap_delete returned true");
+    if (hmap_remove(m, &present) != HMAP_ERR_BUSY)
+        note_wrong("inner hmap_remove not HMAP_ERR_BUSY");
+    if (m->fast64 && hmap_remove_u64(m, present) != HMAP_ERR_BUSY)
+        note_wrong("inner hmap_remove_u64 not HMAP_ERR_BUSY");
     if (hmap_get(m, &present) != NULL)
         note_wrong("inner hmap_get not NULL");
     if (hmap_compact(m) != HMAP_ERR_BUSY)
