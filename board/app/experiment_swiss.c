@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "hmap.h"
 #include "map_u64.h"
+#include "page_size.h"
 #include "swiss.h"
 
 typedef intptr_t go_int;
@@ -102,7 +103,7 @@ int experiment_swiss_print(void *region, size_t size, out_write_fn write, void *
 {
     struct arena a;
     struct swiss m;
-    int rc = arena_init(&a, region, size, EXPERIMENT_PAGE_SIZE);
+    int rc = arena_init(&a, region, size, TIDEMARK_PAGE_SIZE);
     out_printf(write, ctx,
                "swiss experiment (Go 1.24 and later): the same n = %u keys, %u-byte keys\n"
                "and values, on Go's Swiss map; figures after each step, in bytes\n",
@@ -237,7 +238,7 @@ int experiment_churn_print(void *region, size_t size, size_t n, out_write_fn wri
     for (size_t i = 0; i < 2; i++) {
         const struct churn_map *cm = &churn_maps[i];
         struct arena a;
-        int rc = arena_init(&a, region, size, EXPERIMENT_PAGE_SIZE);
+        int rc = arena_init(&a, region, size, TIDEMARK_PAGE_SIZE);
         struct churn_point pts[3] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}};
         const char *step = "arena";
         if (rc == 0)
