@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_system.c - the console's commands beyond its map: demo (the
- * experiment table again), slide (the churn at constant length on both
+ * experiment table again, and scenario 2's pictures), slide (the churn at constant length on both
  * maps), bench (the target benchmark), exit, and the hidden trap (what
  * each answers: console.h).
  */
@@ -9,6 +9,7 @@
 
 #include "bench.h"
 #include "experiment.h"
+#include "experiment_views.h"
 #include "experiment_swiss.h"
 
 /* The experiment's result is large (a row per step): keep it out of the
@@ -23,8 +24,12 @@ static void cmd_demo(struct console *c, const struct console_word *w, int nargs)
         console_say(c, "ERR demo: this console has no region for the experiment\n");
         return;
     }
-    (void)experiment_run(c->cfg.demo_region, c->cfg.demo_size, &demo_result);
+    struct experiment_watch watch;
+    experiment_views_watch(&watch);
+    (void)experiment_run_watched(c->cfg.demo_region, c->cfg.demo_size, &demo_result, &watch);
     experiment_print(&demo_result, c->cfg.write, c->cfg.ctx);
+    console_say(c, "\n");
+    experiment_views_print(c->cfg.write, c->cfg.ctx);
 }
 
 /* The churn experiment, a sliding window at constant length, on the
@@ -147,7 +152,7 @@ static void cmd_trap(struct console *c, const struct console_word *w, int nargs)
 }
 
 static const struct console_command system_commands[] = {
-    {"demo", "", 0, 0, false, NULL, cmd_demo, "run the seed experiment again"},
+    {"demo", "", 0, 0, false, NULL, cmd_demo, "the seed experiment again, and its pictures"},
     {"slide", "[N]", 0, 1, false, NULL, cmd_slide,
      "churn: N keys at constant length on both maps"},
     {"bench", "", 0, 0, false, NULL, cmd_bench, "instructions per map operation and page pair"},

@@ -105,8 +105,7 @@ int experiment_swiss_print(void *region, size_t size, out_write_fn write, void *
     struct swiss m;
     int rc = arena_init(&a, region, size, TIDEMARK_PAGE_SIZE);
     out_printf(write, ctx,
-               "swiss experiment (Go 1.24 and later): the same n = %u keys, %u-byte keys\n"
-               "and values, on Go's Swiss map; figures after each step, in bytes\n",
+               "swiss experiment (Go 1.24+): the same %u keys, %u-byte, on Go's Swiss map\n",
                (unsigned)EXPERIMENT_KEYS, (unsigned)sizeof(go_int));
     out_printf(write, ctx, ROW_FMT, "step", "Go", "C", "len", "bytes", "in_use", "watermark");
     const char *bad = NULL;
@@ -229,10 +228,8 @@ int experiment_churn_print(void *region, size_t size, size_t n, out_write_fn wri
     static struct hmap bucket; /* static: keep the caller's stack small */
     static struct swiss swiss;
     void *maps[2] = {&bucket, &swiss};
-    out_printf(write, ctx,
-               "churn: a window of %zu keys (no hint), then %zu times delete the oldest\n"
-               "and insert a new one: the length stays %zu\n",
-               n, n, n);
+    out_printf(write, ctx, "churn: %zu keys, no hint; %zu times delete the oldest, put a new one\n",
+               n, n);
     out_printf(write, ctx, "%-6s %-5s %8s %9s %8s %10s %7s\n", "map", "after", "len", "bytes",
                "tables/B", "tombstones", "x fill");
     for (size_t i = 0; i < 2; i++) {
@@ -257,7 +254,6 @@ int experiment_churn_print(void *region, size_t size, size_t n, out_write_fn wri
         }
     }
     out_printf(write, ctx,
-               "tables/B: the Swiss map's tables, the bucket map's B (2^B buckets); x fill:\n"
-               "bytes over the bytes after the fill\n");
+               "tables/B: Swiss tables, or the bucket map's B; x fill: bytes / after fill\n");
     return 0;
 }

@@ -7,7 +7,7 @@
  * The Swiss table: the seed's steps as Go 1.26 runs them, with a hint and
  * without, and clear(intMap) between the deletes and the nil:
  *
- *   swiss experiment (Go 1.24 and later): n = 8192 keys 0..8191, ...
+ *   swiss experiment (Go 1.24+): the same 8192 keys, 8-byte, on Go's Swiss map
  *   step Go                         C                  len   bytes  in_use watermark
  *   S1   <title>
  *   S1.1 make(map[int]int, n)       swiss_init(n)        0  331776  331776    331776
@@ -22,7 +22,7 @@
  * (B for the bucket map) and tombstones after the fill, half-way and at
  * the end, and the end's bytes over the fill's:
  *
- *   churn: a window of <n> keys, then <n> times delete the oldest and ...
+ *   churn: <n> keys, no hint; <n> times delete the oldest, put a new one
  *   map    after      len     bytes tables/B tombstones  x fill
  *   bucket fill    <n> ...
  *   ...
