@@ -52,6 +52,8 @@ static bool starts(const char *s, const char *word)
 struct figures {
     size_t len, B, buckets, overflow, bytes, growing, nevacuate, old_buckets;
     size_t in_use, peak, watermark, allocs, frees;
+    /* the Swiss map's, while it is the console's (all 0 otherwise) */
+    size_t swiss_len, swiss_bytes, swiss_tombstones, swiss_tables;
 };
 
 static void take(struct console *c, struct arena *a, struct figures *f)
@@ -62,12 +64,21 @@ static void take(struct console *c, struct arena *a, struct figures *f)
     arena_get_stats(a, &s);
     *f = (struct figures){
         m.len, m.B, m.buckets, m.overflow, m.bytes, m.growing, m.nevacuate,
-        m.old_buckets, s.in_use, s.peak_in_use, s.watermark, s.allocs, s.frees};
+        m.old_buckets, s.in_use, s.peak_in_use, s.watermark, s.allocs, s.frees, 0, 0, 0, 0};
+    if (console_swiss(c) != NULL) {
+        struct swiss_stats w;
+        swiss_get_stats(console_swiss(c), &w);
+        f->swiss_len = w.len;
+        f->swiss_bytes = w.bytes;
+        f->swiss_tombstones = w.tombstones;
+        f->swiss_tables = w.tables;
+    }
 }
 
 static void check_invariants(struct console *c, struct arena *a)
 {
     REQUIRE(hmap_check(console_map(c)) == HMAP_OK);
+    REQUIRE(console_swiss(c) == NULL || swiss_check(console_swiss(c)) == SWISS_OK);
     REQUIRE(arena_check(a) == ARENA_OK);
 }
 
@@ -86,7 +97,7 @@ static void check_stats(const char *s)
     const char *l2 = strchr(s, '\n');
     REQUIRE(l2 != NULL && starts(s, "arena in_use="));
     const char *l3 = strchr(l2 + 1, '\n');
-    REQUIRE(l3 != NULL && starts(l2 + 1, "map len="));
+    REQUIRE(l3 != NULL && (starts(l2 + 1, "map len=") || starts(l2 + 1, "swiss len=")));
     const char *l4 = strchr(l3 + 1, '\n');
     REQUIRE(l4 != NULL && starts(l3 + 1, "stack used="));
     REQUIRE(starts(l4 + 1, "frag free="));
