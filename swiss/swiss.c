@@ -60,15 +60,6 @@ static int group_find(const struct swiss *m, uint8_t *g, uint64_t hash, const vo
     return -1;
 }
 
-static void slot_write(const struct swiss *m, uint8_t *g, unsigned i, uint64_t hash,
-                       const void *key, const void *val)
-{
-    memcpy(slot_key(m, g, i), key, m->key_size);
-    if (m->val_size != 0)
-        memcpy(slot_val(m, g, i), val, m->val_size);
-    g[i] = h2(hash);
-}
-
 /* Go's putSlotSmall, for a small map with fewer than 8 entries. */
 static void small_put(struct swiss *m, uint64_t hash, const void *key, const void *val)
 {
@@ -87,6 +78,9 @@ static void small_put(struct swiss *m, uint64_t hash, const void *key, const voi
 }
 
 /* --- a table --------------------------------------------------------------- */
+
+/* Where a put writes: a slot found or taken, or why none. */
+enum { PUT_DONE = 0, PUT_REHASH = 1 };
 
 /*
  * Go's table.PutSlot: overwrite key's value if the probe finds it, else
@@ -190,7 +184,9 @@ __attribute__((noinline)) int sw_put_slow(struct swiss *m, uint64_t hash, const 
     }
 }
 
-int sw_put_hashed(struct swiss *m, uint64_t hash, const void *key, const void *val)
+/* The insert once the key's hash is known: overwrite, take a slot, prune or
+ * grow as Go's PutSlot does. */
+static int put_hashed(struct swiss *m, uint64_t hash, const void *key, const void *val)
 {
     if (m->dir != NULL && table_put(m, table_for(m, hash), hash, key, val) == PUT_DONE)
         return SWISS_OK;
@@ -203,9 +199,31 @@ int swiss_put(struct swiss *m, const void *key, const void *val)
         return SWISS_ERR_ARG;
     if (!write_begin(m))
         return SWISS_ERR_BUSY;
-    int rc = sw_put_hashed(m, sw_key_hash(m, key), key, val);
+    int rc = put_hashed(m, sw_key_hash(m, key), key, val);
     write_end(m);
     return rc;
+}
+
+/*
+ * The slot holding key, or -1, with the group looked at last in *group:
+ * the small map's one group, or the groups of key's probe sequence in its
+ * table, up to one with an empty slot (where every probe for key ends).
+ * The map holds a group.
+ */
+static int find_slot(const struct swiss *m, uint64_t hash, const void *key, uint8_t **group)
+{
+    if (m->dir == NULL) {
+        *group = m->small;
+        return group_find(m, m->small, hash, key);
+    }
+    const struct swiss_table *t = table_for(m, hash);
+    for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
+        uint8_t *g = group_at(m, t, p.offset);
+        int i = group_find(m, g, hash, key);
+        *group = g;
+        if (i >= 0 || match_empty(sw_load_ctrl(g)) != 0)
+            return i;
+    }
 }
 
 void *swiss_get(struct swiss *m, const void *key)
@@ -216,68 +234,39 @@ void *swiss_get(struct swiss *m, const void *key)
         m->misuse++;
         return NULL;
     }
-    uint64_t hash = sw_key_hash(m, key);
-    if (m->dir == NULL) {
-        int i = group_find(m, m->small, hash, key);
-        return i < 0 ? NULL : slot_val(m, m->small, (unsigned)i);
-    }
-    struct swiss_table *t = table_for(m, hash);
-    for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
-        uint8_t *g = group_at(m, t, p.offset);
-        int i = group_find(m, g, hash, key);
-        if (i >= 0)
-            return slot_val(m, g, (unsigned)i);
-        if (match_empty(sw_load_ctrl(g)) != 0)
-            return NULL;
-    }
+    uint8_t *g;
+    int i = find_slot(m, sw_key_hash(m, key), key, &g);
+    return i < 0 ? NULL : slot_val(m, g, (unsigned)i);
 }
 
 /*
  * Go's table.Delete: a slot whose group still has an empty slot becomes
  * empty (no probe sequence can have passed this group, since they end at
  * an empty slot) and gives its growth back; otherwise it becomes a
- * tombstone, so that probes for keys placed beyond still go on.
+ * tombstone, so that probes for keys placed beyond still go on.  The small
+ * map always empties the slot.  The last entry gone, the map reseeds.
+ * (swiss_delete_u64 is the same for 8-byte keys.)
  */
-static bool table_delete(struct swiss *m, struct swiss_table *t, uint64_t hash,
-                         const void *key)
+static bool delete_hashed(struct swiss *m, uint64_t hash, const void *key)
 {
-    for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
-        uint8_t *g = group_at(m, t, p.offset);
-        int i = group_find(m, g, hash, key);
-        uint64_t ctrl = sw_load_ctrl(g);
-        if (i >= 0) {
-            t->used--;
-            m->used--;
-            if (match_empty(ctrl) != 0) {
-                g[i] = CTRL_EMPTY;
-                t->growth_left++;
-            } else {
-                g[i] = CTRL_DELETED;
-                m->tombstone_possible = true;
-            }
-            return true;
-        }
-        if (match_empty(ctrl) != 0)
-            return false;
-    }
-}
-
-bool sw_delete_hashed(struct swiss *m, uint64_t hash, const void *key)
-{
-    bool found;
-    if (m->dir == NULL) {
-        int i = group_find(m, m->small, hash, key);
-        found = i >= 0;
-        if (found) { /* the small map always empties the slot */
-            m->small[i] = CTRL_EMPTY;
-            m->used--;
-        }
+    uint8_t *g;
+    int i = find_slot(m, hash, key, &g);
+    if (i < 0)
+        return false;
+    struct swiss_table *t = m->dir != NULL ? table_for(m, hash) : NULL;
+    if (t == NULL || match_empty(sw_load_ctrl(g)) != 0) {
+        g[i] = CTRL_EMPTY;
+        if (t != NULL)
+            t->growth_left++;
     } else {
-        found = table_delete(m, table_for(m, hash), hash, key);
+        g[i] = CTRL_DELETED;
+        m->tombstone_possible = true;
     }
-    if (m->used == 0)
+    if (t != NULL)
+        t->used--;
+    if (--m->used == 0)
         sw_reseed(m);
-    return found;
+    return true;
 }
 
 bool swiss_delete(struct swiss *m, const void *key)
@@ -286,7 +275,7 @@ bool swiss_delete(struct swiss *m, const void *key)
         return false;
     if (!write_begin(m))
         return false;
-    bool found = sw_delete_hashed(m, sw_key_hash(m, key), key);
+    bool found = delete_hashed(m, sw_key_hash(m, key), key);
     write_end(m);
     return found;
 }

@@ -101,16 +101,14 @@ ALWAYS_INLINE uint64_t *u64_lookup(uint8_t *groups, size_t mask, uint64_t hash, 
                                    const struct u64_swar *w, uint8_t **group,
                                    uint64_t *ctrl_out)
 {
-    size_t offset = h1(hash) & mask;
-    for (size_t index = 0;;) {
-        uint8_t *g = groups + offset * U64_GROUP;
+    for (struct probe p = probe_start(hash, mask);; probe_next(&p)) {
+        uint8_t *g = groups + p.offset * U64_GROUP;
         uint64_t ctrl = sw_load_ctrl(g);
         uint64_t *s = u64_find(g, ctrl, w, key);
         *group = g;
         *ctrl_out = ctrl;
-        if (s != NULL || u64_empty(ctrl, w) != 0 || index == mask)
+        if (s != NULL || u64_empty(ctrl, w) != 0 || p.index == mask)
             return s;
-        offset = (offset + ++index) & mask;
     }
 }
 
@@ -162,9 +160,8 @@ ALWAYS_INLINE bool u64_table_put(struct swiss *m, struct swiss_table *t, uint64_
                                  uint64_t key, uint64_t val)
 {
     struct u64_swar w = u64_swar_of(hash);
-    size_t mask = t->group_mask, offset = h1(hash) & mask;
-    for (size_t index = 0;; offset = (offset + ++index) & mask) {
-        uint8_t *g = t->groups + offset * U64_GROUP;
+    for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
+        uint8_t *g = t->groups + p.offset * U64_GROUP;
         uint64_t ctrl = sw_load_ctrl(g);
         uint64_t *s = u64_find(g, ctrl, &w, key);
         if (s != NULL) {
@@ -224,7 +221,7 @@ static __attribute__((noinline)) bool u64_emptied(struct swiss *m)
     return true;
 }
 
-/* sw_delete_hashed (swiss.c) for 8-byte keys. */
+/* delete_hashed (swiss.c) for 8-byte keys. */
 bool swiss_delete_u64(struct swiss *m, uint64_t key)
 {
     if (m == NULL || !m->fast64 || m->used == 0)

@@ -47,7 +47,6 @@
 
 #define LSB 0x0101010101010101ull
 #define MSB 0x8080808080808080ull
-#define CTRL_ALL_EMPTY (LSB * CTRL_EMPTY)
 
 struct swiss_table {
     uint8_t *groups;      /* group 0: the first page of this table's run    */
@@ -143,17 +142,6 @@ ALWAYS_INLINE void set_all_empty(uint8_t *g)
 }
 
 /*
- * Bit 8i + 7 set for every slot i whose byte equals h.  The classic
- * zero-byte test on ctrl ^ h * LSB: a byte after a true match may be
- * flagged too (the borrow), so a caller confirms a match by its key.
- */
-ALWAYS_INLINE uint64_t match_h2(uint64_t ctrl, uint8_t h)
-{
-    uint64_t v = ctrl ^ (LSB * h);
-    return (v - LSB) & ~v & MSB;
-}
-
-/*
  * The SWAR constants of a probe loop, made from one: where constants come
  * from memory (RISC-V), the compiler would load LSB, MSB and -LSB each on
  * its own; sw_swar_lsb hides LSB's value from it, so MSB is one shift of it
@@ -166,12 +154,23 @@ ALWAYS_INLINE uint64_t sw_swar_lsb(void)
     return lsb;
 }
 
-/* match_h2 with the constants made once for a whole probe: hb is h2 in every
- * byte (h2 * lsb), msb is lsb << 7. */
+/*
+ * Bit 8i + 7 set for every slot i whose byte equals h2, given hb, h2 in
+ * every byte (h2 * lsb), and the constants lsb and msb (lsb << 7), which a
+ * probe loop makes once.  The classic zero-byte test on ctrl ^ hb: a byte
+ * after a true match may be flagged too (the borrow), so a caller confirms
+ * a match by its key.
+ */
 ALWAYS_INLINE uint64_t sw_match_bcast(uint64_t ctrl, uint64_t hb, uint64_t lsb, uint64_t msb)
 {
     uint64_t v = ctrl ^ hb;
     return (v - lsb) & ~v & msb;
+}
+
+/* sw_match_bcast for one group, with the constants as they are. */
+ALWAYS_INLINE uint64_t match_h2(uint64_t ctrl, uint8_t h)
+{
+    return sw_match_bcast(ctrl, LSB * h, LSB, MSB);
 }
 
 /* Empty slots: 0x80 is the only byte with bit 7 set and bit 1 clear
@@ -232,6 +231,16 @@ ALWAYS_INLINE uint8_t *slot_val(const struct swiss *m, uint8_t *g, unsigned i)
     return g + SLOTS + i * m->slot_size + m->key_size;
 }
 
+/* Write an entry into slot i of group g and mark it live with H2. */
+ALWAYS_INLINE void slot_write(const struct swiss *m, uint8_t *g, unsigned i, uint64_t hash,
+                              const void *key, const void *val)
+{
+    memcpy(slot_key(m, g, i), key, m->key_size);
+    if (m->val_size != 0)
+        memcpy(slot_val(m, g, i), val, m->val_size);
+    g[i] = h2(hash);
+}
+
 /* Go's quadratic probe over groups: offsets p, p+1, p+3, p+6, ... (mod the
  * group count), which visits every group of a power-of-two table once. */
 struct probe {
@@ -284,15 +293,6 @@ ALWAYS_INLINE size_t dir_span(const struct swiss *m, const struct swiss_table *t
 
 /* Pages of a table run with this many groups. */
 size_t sw_table_run_pages(const struct swiss *m, size_t groups);
-/* A new empty table of capacity slots (a power of two, 8..1024), or NULL
- * when the arena has no run for it. */
-struct swiss_table *sw_table_new(struct swiss *m, size_t capacity, unsigned local_depth,
-                                 size_t index);
-void sw_table_free(struct swiss *m, struct swiss_table *t);
-/* Insert an entry known to be absent into a table with growth_left > 0
- * (Go's uncheckedPutSlot). */
-void sw_table_put_new(struct swiss *m, struct swiss_table *t, uint64_t hash,
-                      const void *key, const void *val);
 /* Go 1.25's pruneTombstones: turn the tombstones that no probe sequence
  * needs back into empty slots, if that frees at least 10% of capacity. */
 void sw_table_prune(struct swiss *m, struct swiss_table *t);
@@ -310,19 +310,11 @@ void sw_free_all(struct swiss *m);
  * initial seed). */
 void sw_reseed(struct swiss *m);
 
-/* Where a put writes: a slot found or taken, or why none. */
-enum { PUT_DONE = 0, PUT_REHASH = 1 };
-
-/* The insert of swiss_put once the key's hash is known: overwrite, take a
- * slot, prune or grow as Go's PutSlot does. */
-int sw_put_hashed(struct swiss *m, uint64_t hash, const void *key, const void *val);
-/* Its rare paths (no table yet, the small map, a table to prune or grow),
- * also where swiss_put_u64 goes when its own probe cannot place the key.
- * Copies key and val first: they may point into pages a growth frees. */
+/* The general put's rare paths (no table yet, the small map, a table to
+ * prune or grow), also where swiss_put_u64 goes when its own probe cannot
+ * place the key.  Copies key and val first: they may point into pages a
+ * growth frees. */
 int sw_put_slow(struct swiss *m, uint64_t hash, const void *key, const void *val);
-/* The delete of swiss_delete and swiss_delete_u64 once the hash is known
- * (the map has an entry); reseeds when it takes the last one. */
-bool sw_delete_hashed(struct swiss *m, uint64_t hash, const void *key);
 
 /* The write bracket: refuse a re-entrant write, count it as misuse. */
 ALWAYS_INLINE bool write_begin(struct swiss *m)

@@ -6,6 +6,9 @@
  *
  * Every change that allocates takes all its runs first and touches the map
  * only once it has them, so running out of pages leaves the map as it was.
+ * Every free comes after the map has let go of its run, so that an arena
+ * observer reading the map's figures from inside the free (the console's
+ * history does) sees neither the run nor freed pages.
  */
 #include "swiss_internal.h"
 
@@ -14,8 +17,10 @@ size_t sw_table_run_pages(const struct swiss *m, size_t groups)
     return arena_pages_for(m->arena, groups * m->group_size + sizeof(struct swiss_table));
 }
 
-struct swiss_table *sw_table_new(struct swiss *m, size_t capacity, unsigned local_depth,
-                                 size_t index)
+/* A new empty table of capacity slots (a power of two, 8..1024), or NULL
+ * when the arena has no run for it. */
+static struct swiss_table *table_new(struct swiss *m, size_t capacity, unsigned local_depth,
+                                     size_t index)
 {
     size_t groups = capacity / SLOTS;
     size_t pages = sw_table_run_pages(m, groups);
@@ -38,35 +43,23 @@ struct swiss_table *sw_table_new(struct swiss *m, size_t capacity, unsigned loca
     return t;
 }
 
-void sw_table_free(struct swiss *m, struct swiss_table *t)
+/* Give back a table the map no longer points at (the file's rule). */
+static void table_free(struct swiss *m, struct swiss_table *t)
 {
     (void)arena_free_pages(m->arena, t->groups, t->pages);
 }
 
-/*
- * Give back a run the map no longer points at.  Every free comes after the
- * map has let go of its run, so that an arena observer reading the map's
- * figures from inside the free (the console's history does) sees neither
- * the run nor freed pages.
- */
-static void free_unlinked(struct swiss *m, void *run, size_t pages)
-{
-    (void)arena_free_pages(m->arena, run, pages);
-}
-
-void sw_table_put_new(struct swiss *m, struct swiss_table *t, uint64_t hash,
-                      const void *key, const void *val)
+/* Insert an entry known to be absent into a table with growth_left > 0
+ * (Go's uncheckedPutSlot). */
+static void table_put_new(struct swiss *m, struct swiss_table *t, uint64_t hash,
+                          const void *key, const void *val)
 {
     for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
         uint8_t *g = group_at(m, t, p.offset);
         uint64_t free_slots = match_empty_or_deleted(sw_load_ctrl(g));
         if (free_slots == 0)
             continue;
-        unsigned i = first_slot(free_slots);
-        memcpy(slot_key(m, g, i), key, m->key_size);
-        if (m->val_size != 0)
-            memcpy(slot_val(m, g, i), val, m->val_size);
-        g[i] = h2(hash);
+        slot_write(m, g, first_slot(free_slots), hash, key, val);
         t->growth_left--;
         t->used++;
         return;
@@ -82,7 +75,7 @@ static void move_group(struct swiss *m, uint8_t *g, uint64_t bit, struct swiss_t
         unsigned i = first_slot(full);
         const uint8_t *key = slot_key(m, g, i);
         uint64_t hash = sw_key_hash(m, key);
-        sw_table_put_new(m, (hash & bit) ? right : left, hash, key, slot_val(m, g, i));
+        table_put_new(m, (hash & bit) ? right : left, hash, key, slot_val(m, g, i));
     }
 }
 
@@ -103,13 +96,13 @@ static size_t dir_run_pages(const struct swiss *m, size_t len)
  * (tombstones dropped), the old groups given back. */
 static int table_grow(struct swiss *m, struct swiss_table *t)
 {
-    struct swiss_table *nt = sw_table_new(m, t->capacity * 2, t->local_depth, t->index);
+    struct swiss_table *nt = table_new(m, t->capacity * 2, t->local_depth, t->index);
     if (nt == NULL)
         return SWISS_ERR_NOMEM;
     for (size_t i = 0; i <= t->group_mask; i++)
         move_group(m, group_at(m, t, i), 0, nt, nt);
     dir_install(m, nt);
-    sw_table_free(m, t);
+    table_free(m, t);
     m->grows++;
     m->layout++;
     return SWISS_OK;
@@ -132,9 +125,9 @@ static int table_split(struct swiss *m, struct swiss_table *t)
      * here, out of pages, rather than shifting by 64. */
     if (depth > 63 || (dir_grows && new_len > SIZE_MAX / sizeof(struct swiss_table *)))
         return SWISS_ERR_NOMEM;
-    struct swiss_table *left = sw_table_new(m, SWISS_MAX_TABLE_CAPACITY, depth, 0);
+    struct swiss_table *left = table_new(m, SWISS_MAX_TABLE_CAPACITY, depth, 0);
     struct swiss_table *right =
-        left ? sw_table_new(m, SWISS_MAX_TABLE_CAPACITY, depth, 0) : NULL;
+        left ? table_new(m, SWISS_MAX_TABLE_CAPACITY, depth, 0) : NULL;
     struct swiss_table **dir = NULL;
     size_t dir_pages = 0;
     if (right != NULL && dir_grows) {
@@ -143,9 +136,9 @@ static int table_split(struct swiss *m, struct swiss_table *t)
     }
     if (right == NULL || (dir_grows && dir == NULL)) {
         if (right)
-            sw_table_free(m, right);
+            table_free(m, right);
         if (left)
-            sw_table_free(m, left);
+            table_free(m, left);
         return SWISS_ERR_NOMEM;
     }
     if (dir_grows) {
@@ -163,7 +156,7 @@ static int table_split(struct swiss *m, struct swiss_table *t)
         m->global_depth++;
         m->dir_shift--;
         m->dir_grows++;
-        free_unlinked(m, old, old_pages);
+        (void)arena_free_pages(m->arena, old, old_pages);
     }
     uint64_t bit = (uint64_t)1 << (64 - depth);
     for (size_t i = 0; i <= t->group_mask; i++)
@@ -172,7 +165,7 @@ static int table_split(struct swiss *m, struct swiss_table *t)
     dir_install(m, left);
     right->index = left->index + dir_span(m, left);
     dir_install(m, right);
-    sw_table_free(m, t);
+    table_free(m, t);
     m->splits++;
     m->layout++;
     return SWISS_OK;
@@ -231,13 +224,13 @@ void sw_table_prune(struct swiss *m, struct swiss_table *t)
 
 int sw_grow_to_table(struct swiss *m)
 {
-    struct swiss_table *t = sw_table_new(m, 2 * SLOTS, 0, 0);
+    struct swiss_table *t = table_new(m, 2 * SLOTS, 0, 0);
     if (t == NULL)
         return SWISS_ERR_NOMEM;
     size_t dir_pages = dir_run_pages(m, 1);
     struct swiss_table **dir = arena_alloc_pages(m->arena, dir_pages);
     if (dir == NULL) {
-        sw_table_free(m, t);
+        table_free(m, t);
         return SWISS_ERR_NOMEM;
     }
     move_group(m, m->small, 0, t, t);
@@ -250,7 +243,7 @@ int sw_grow_to_table(struct swiss *m)
     m->global_depth = 0;
     m->dir_shift = 63;
     m->layout++;
-    free_unlinked(m, small, arena_pages_for(m->arena, m->group_size));
+    (void)arena_free_pages(m->arena, small, arena_pages_for(m->arena, m->group_size));
     return SWISS_OK;
 }
 
@@ -298,10 +291,10 @@ int sw_make_tables(struct swiss *m, size_t hint)
     while (((size_t)1 << depth) < len)
         depth++;
     for (size_t i = 0; i < len; i++) {
-        dir[i] = sw_table_new(m, cap, depth, i);
+        dir[i] = table_new(m, cap, depth, i);
         if (dir[i] == NULL) {
             while (i-- > 0)
-                sw_table_free(m, dir[i]);
+                table_free(m, dir[i]);
             (void)arena_free_pages(m->arena, dir, dir_pages);
             return SWISS_ERR_NOMEM;
         }
@@ -326,16 +319,16 @@ void sw_free_all(struct swiss *m)
     m->dir_pages = 0;
     m->layout++;
     if (small != NULL)
-        free_unlinked(m, small, arena_pages_for(m->arena, m->group_size));
+        (void)arena_free_pages(m->arena, small, arena_pages_for(m->arena, m->group_size));
     /* A table's struct is inside its run: read its span (global_depth is
      * still the directory's) before the run goes back. */
     for (size_t i = 0; i < dir_len;) {
         struct swiss_table *t = dir[i];
         i += dir_span(m, t);
-        sw_table_free(m, t);
+        table_free(m, t);
     }
     if (dir != NULL)
-        free_unlinked(m, dir, dir_pages);
+        (void)arena_free_pages(m->arena, dir, dir_pages);
     m->global_depth = 0;
     m->dir_shift = 63;
 }
