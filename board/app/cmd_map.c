@@ -114,6 +114,13 @@ static void say_why_no_pages(struct console *c, const struct hmap *m)
                 f.largest_free / page, f.largest_free / page == 1 ? "" : "s", f.free);
 }
 
+/* The bucket map when it is current (say_why_no_pages reads its last
+ * request), else NULL. */
+static const struct hmap *current_bucket_map(const struct console *c)
+{
+    return swiss_now(c) ? NULL : &c->map;
+}
+
 static void cmd_put(struct console *c, const struct console_word *w, int nargs)
 {
     (void)nargs;
@@ -124,7 +131,7 @@ static void cmd_put(struct console *c, const struct console_word *w, int nargs)
     int rc = map_put(c, k, v);
     if (rc == HMAP_ERR_NOMEM) {
         console_say(c, "ERR put: out of pages (the map is unchanged)\n");
-        say_why_no_pages(c, swiss_now(c) ? NULL : &c->map);
+        say_why_no_pages(c, current_bucket_map(c));
     } else if (rc != 0)
         console_say(c, "ERR put: %s\n", map_strerror(c, rc));
     else
@@ -159,44 +166,53 @@ static void cmd_del(struct console *c, const struct console_word *w, int nargs)
     console_say(c, "ok\n");
 }
 
+/*
+ * More than the arena could hold with every slot full (the bucket map: 8 a
+ * bucket; the Swiss map: 7 a group, Go's load) can never fit: refused
+ * before the fill starts, with one ERR (and, for the bucket map, what a
+ * fill from empty reaches).  Returns true when it refused.
+ */
+static bool fill_cannot_fit(struct console *c, uint64_t n)
+{
+    struct arena_stats as;
+    arena_get_stats(c->cfg.arena, &as);
+    if (swiss_now(c)) {
+        struct swiss_stats ss;
+        swiss_get_stats(&c->swiss, &ss);
+        uint64_t most = (uint64_t)(as.capacity / ss.group_size) * SWISS_LOAD_NUM;
+        if (n <= most)
+            return false;
+        console_say(c,
+                    "ERR fill: %" PRIu64 " keys cannot fit: at most %" PRIu64
+                    ", 7 in every group of %zu bytes\n",
+                    (uint64_t)n, most, ss.group_size);
+        return true;
+    }
+    uint64_t most = (uint64_t)hmap_entries_upper_bound(&c->map, as.capacity);
+    if (n <= most)
+        return false;
+    /* What a fill reaches depends on the arena and on the map's own
+     * settings (its hint: a map made with one skips the small tables), not
+     * on what the map holds now: say which. */
+    struct hmap_stats ms;
+    hmap_get_stats(&c->map, &ms);
+    console_say(c,
+                "ERR fill: %" PRIu64 " keys cannot fit: at most %" PRIu64
+                ", 8 in every bucket\n",
+                (uint64_t)n, most);
+    console_say(c, "  a fill into this map, with its hint %zu, reaches %zu from empty\n",
+                ms.hint, hmap_entries_fit(&c->map, as.capacity));
+    return true;
+}
+
 static void cmd_fill(struct console *c, const struct console_word *w, int nargs)
 {
     (void)nargs;
     uint64_t n;
     if (!console_arg_number(c, "fill", "N", &w[1], SIZE_MAX, &n))
         return;
-    /* More than the arena could hold with every bucket full can never fit:
-     * refused before it starts, quoting what a fill from empty reaches. */
-    struct arena_stats as;
-    arena_get_stats(c->cfg.arena, &as);
-    if (swiss_now(c)) {
-        /* Every byte a group, each holding 7 (Go's maxAvgGroupLoad of 8). */
-        struct swiss_stats ss;
-        swiss_get_stats(&c->swiss, &ss);
-        uint64_t most = (uint64_t)(as.capacity / ss.group_size) * SWISS_LOAD_NUM;
-        if (n > most) {
-            console_say(c,
-                        "ERR fill: %" PRIu64 " keys cannot fit: at most %" PRIu64
-                        ", 7 in every group of %zu bytes\n",
-                        (uint64_t)n, most, ss.group_size);
-            return;
-        }
-    }
-    uint64_t most = (uint64_t)hmap_entries_upper_bound(&c->map, as.capacity);
-    if (!swiss_now(c) && n > most) {
-        /* What a fill reaches depends on the arena and on the map's own
-         * settings (its hint: a map made with one skips the small tables),
-         * not on what the map holds now: say which. */
-        struct hmap_stats ms;
-        hmap_get_stats(&c->map, &ms);
-        console_say(c,
-                    "ERR fill: %" PRIu64 " keys cannot fit: at most %" PRIu64
-                    ", 8 in every bucket\n",
-                    (uint64_t)n, most);
-        console_say(c, "  a fill into this map, with its hint %zu, reaches %zu from empty\n",
-                    ms.hint, hmap_entries_fit(&c->map, as.capacity));
+    if (fill_cannot_fit(c, n))
         return;
-    }
     for (uint64_t i = 0; i < n; i++) {
         int rc = map_put(c, i, i);
         if (rc != 0) {
@@ -213,7 +229,7 @@ static void cmd_fill(struct console *c, const struct console_word *w, int nargs)
                             " keys (nothing inserted)\n",
                             (uint64_t)n);
             if (rc == HMAP_ERR_NOMEM)
-                say_why_no_pages(c, swiss_now(c) ? NULL : &c->map);
+                say_why_no_pages(c, current_bucket_map(c));
             else
                 console_say(c, "ERR fill: %s after %" PRIu64 " of %" PRIu64 " keys\n",
                             map_strerror(c, rc), (uint64_t)i, (uint64_t)n);

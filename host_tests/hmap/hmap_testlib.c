@@ -125,29 +125,6 @@ bool over_load(size_t count, unsigned B)
 
 /* --- hashing helpers ---------------------------------------------------- */
 
-uint64_t tmix(uint64_t x)
-{
-    /* xor-shift / odd-multiply rounds: each step is invertible. */
-    x ^= x >> 31;
-    x *= 0xd6e8feb86659fd93ull;
-    x ^= x >> 29;
-    x *= 0xcf3bd2a9c2e7b8f5ull;
-    x ^= x >> 32;
-    return x;
-}
-
-uint64_t load_u64(const void *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-void store_u64(void *p, uint64_t v)
-{
-    memcpy(p, &v, sizeof v);
-}
-
 uint64_t ctl_hash(const void *key, size_t len, uint64_t seed)
 {
     (void)len;
@@ -168,25 +145,6 @@ uint64_t weak_hash(const void *key, size_t len, uint64_t seed)
     (void)len;
     (void)seed;
     return 0xab00000000000000ull | (load_u64(key) % 7);
-}
-
-/* --- random numbers ----------------------------------------------------- */
-
-void trng_seed(struct trng *r, uint64_t seed)
-{
-    r->s = seed ^ 0x5851f42d4c957f2dull;
-}
-
-uint64_t trng_next(struct trng *r)
-{
-    /* A Weyl sequence passed through the mixer: simple and full-period. */
-    r->s += 0x9e3779b97f4a7c15ull;
-    return tmix(r->s);
-}
-
-uint64_t trng_below(struct trng *r, uint64_t n)
-{
-    return trng_next(r) % n;
 }
 
 /* --- map helpers -------------------------------------------------------- */

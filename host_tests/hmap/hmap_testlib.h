@@ -28,6 +28,7 @@
 
 #include "arena.h"
 #include "hmap.h"
+#include "test_support.h" /* tmix, load_u64, store_u64, trng */
 
 /* Figures the lead quotes go to stderr, one line each, with this prefix, so
  * they show with `ctest -V` or when a suite binary is run by hand. */
@@ -82,13 +83,6 @@ bool over_load(size_t count, unsigned B);
 
 /* --- hashing helpers ---------------------------------------------------- */
 
-/* A 64-bit mixer (not the map's hash): a bijection on uint64_t. */
-uint64_t tmix(uint64_t x);
-
-/* Read / write an 8-byte key without alignment assumptions. */
-uint64_t load_u64(const void *p);
-void store_u64(void *p, uint64_t v);
-
 /*
  * Placement-controlling hashes for 8-byte keys; all ignore the seed, which
  * the contract allows (equal keys must hash equally under every seed).
@@ -102,16 +96,6 @@ void store_u64(void *p, uint64_t v);
 uint64_t ctl_hash(const void *key, size_t len, uint64_t seed);
 uint64_t bucket0_hash(const void *key, size_t len, uint64_t seed);
 uint64_t weak_hash(const void *key, size_t len, uint64_t seed);
-
-/* --- random numbers ----------------------------------------------------- */
-
-struct trng {
-    uint64_t s;
-};
-void trng_seed(struct trng *r, uint64_t seed);
-uint64_t trng_next(struct trng *r);
-/* Uniform in [0, n), n >= 1. */
-uint64_t trng_below(struct trng *r, uint64_t n);
 
 /* --- map helpers -------------------------------------------------------- */
 

@@ -111,28 +111,6 @@ size_t expect_max_load(size_t capacity)
 
 /* --- hashing -------------------------------------------------------------- */
 
-uint64_t tmix(uint64_t x)
-{
-    x ^= x >> 31;
-    x *= 0xd6e8feb86659fd93ull;
-    x ^= x >> 29;
-    x *= 0xcf3bd2a9c2e7b8f5ull;
-    x ^= x >> 32;
-    return x;
-}
-
-uint64_t load_u64(const void *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-void store_u64(void *p, uint64_t v)
-{
-    memcpy(p, &v, sizeof v);
-}
-
 /* Up to 8 bytes of a key, little-endian, whatever the key's length. */
 static uint64_t head(const void *key, size_t len)
 {
@@ -175,24 +153,6 @@ uint64_t top_hash(const void *key, size_t len, uint64_t seed)
 bool bytes_equal(const void *a, const void *b, size_t len)
 {
     return memcmp(a, b, len) == 0;
-}
-
-/* --- random numbers ----------------------------------------------------- */
-
-void trng_seed(struct trng *r, uint64_t seed)
-{
-    r->s = seed ^ 0x5851f42d4c957f2dull;
-}
-
-uint64_t trng_next(struct trng *r)
-{
-    r->s += 0x9e3779b97f4a7c15ull;
-    return tmix(r->s);
-}
-
-uint64_t trng_below(struct trng *r, uint64_t n)
-{
-    return trng_next(r) % n;
 }
 
 /* --- map helpers -------------------------------------------------------- */

@@ -28,6 +28,7 @@
 
 #include "arena.h"
 #include "swiss.h"
+#include "test_support.h" /* tmix, load_u64, store_u64, trng */
 
 /* Figures go to stderr, one line each, with this prefix. */
 #define SLOG(...) (fprintf(stderr, "[swiss-tests] " __VA_ARGS__), fflush(stderr))
@@ -62,11 +63,6 @@ size_t expect_max_load(size_t capacity);
 
 /* --- hashing -------------------------------------------------------------- */
 
-/* A 64-bit bijective mixer (not the map's hash). */
-uint64_t tmix(uint64_t x);
-uint64_t load_u64(const void *p);
-void store_u64(void *p, uint64_t v);
-
 /*
  * Hashes for keys of any size (they read up to 8 bytes, the rest only
  * through tmix of the bytes); all ignore the seed, which the contract
@@ -89,15 +85,6 @@ uint64_t top_hash(const void *key, size_t len, uint64_t seed);
 uint64_t mix_hash(const void *key, size_t len, uint64_t seed);
 /* Byte equality, as a custom callback. */
 bool bytes_equal(const void *a, const void *b, size_t len);
-
-/* --- random numbers ----------------------------------------------------- */
-
-struct trng {
-    uint64_t s;
-};
-void trng_seed(struct trng *r, uint64_t seed);
-uint64_t trng_next(struct trng *r);
-uint64_t trng_below(struct trng *r, uint64_t n);
 
 /* --- map helpers -------------------------------------------------------- */
 
