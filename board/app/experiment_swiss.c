@@ -160,10 +160,10 @@ struct churn_point {
     size_t len, bytes, tables, tombstones;
 };
 
-/* One map, behind the four calls the churn makes. */
+/* One map, behind the calls the churn makes. */
 struct churn_map {
     const char *name;
-    const char *tables_name; /* what the tables column means */
+    const char *(*strerror)(int code);
     int (*init)(void *m, struct arena *a);
     int (*put)(void *m, uint64_t k);
     bool (*del)(void *m, uint64_t k);
@@ -194,8 +194,8 @@ static void s_point(const void *m, struct churn_point *p)
 }
 
 static const struct churn_map churn_maps[] = {
-    {"bucket", "B", b_init, b_put, b_del, b_point, b_reset},
-    {"swiss", "tables", s_init, s_put, s_del, s_point, s_reset},
+    {"bucket", hmap_strerror, b_init, b_put, b_del, b_point, b_reset},
+    {"swiss", swiss_strerror, s_init, s_put, s_del, s_point, s_reset},
 };
 
 /* Fill keys 0..n-1, then n rounds of delete k, insert k + n; the points
@@ -236,13 +236,17 @@ int experiment_churn_print(void *region, size_t size, size_t n, out_write_fn wri
         const struct churn_map *cm = &churn_maps[i];
         struct arena a;
         int rc = arena_init(&a, region, size, TIDEMARK_PAGE_SIZE);
+        if (rc != 0) {
+            out_printf(write, ctx, "ERR churn: no arena over the region: %s\n",
+                       arena_strerror(rc));
+            return rc;
+        }
         struct churn_point pts[3] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}};
-        const char *step = "arena";
-        if (rc == 0)
-            rc = churn_one(cm, maps[i], &a, n, pts, &step);
+        const char *step;
+        rc = churn_one(cm, maps[i], &a, n, pts, &step);
         if (rc != 0) {
             out_printf(write, ctx, "ERR churn: the %s map's %s failed: %s\n", cm->name, step,
-                       i == 0 ? hmap_strerror(rc) : swiss_strerror(rc));
+                       cm->strerror(rc));
             return rc;
         }
         static const char *const when[3] = {"fill", "half", "end"};
