@@ -44,11 +44,11 @@ struct arena;
  * (arena_check's ARENA_BROKEN_* codes: arena_debug.h). */
 enum {
     ARENA_OK = 0,
-    ARENA_ERR_ARG = -1,         /* a NULL arena or base                        */
-    ARENA_ERR_PAGE_SIZE = -2,   /* page size not a power of two, or below 64  */
-    ARENA_ERR_TOO_SMALL = -3,   /* region cannot hold bookkeeping + one page  */
-    ARENA_ERR_NOT_IN_ARENA = -4,/* pointer outside the pages or not aligned   */
-    ARENA_ERR_BAD_COUNT = -5,   /* npages == 0, or the run passes the end     */
+    ARENA_ERR_ARG = -1,          /* a NULL arena or base                        */
+    ARENA_ERR_PAGE_SIZE = -2,    /* page size not a power of two, or below 64  */
+    ARENA_ERR_TOO_SMALL = -3,    /* region cannot hold bookkeeping + one page  */
+    ARENA_ERR_NOT_IN_ARENA = -4, /* pointer outside the pages or not aligned   */
+    ARENA_ERR_BAD_COUNT = -5,    /* npages == 0, or the run passes the end     */
     ARENA_ERR_NOT_ALLOCATED = -6 /* some page of the run is not handed out    */
 };
 
@@ -188,17 +188,17 @@ const char *arena_strerror(int code);
  *     one test each fast path makes stands for both settings.
  */
 struct arena {
-    uint64_t *map;        /* allocation bitmap, inside the region          */
-    uint8_t *pages;       /* first usable page, page-aligned               */
-    size_t npages;        /* usable pages                                  */
-    size_t region_size;   /* bytes given to arena_init                     */
-    size_t page_size;     /* bytes, a power of two >= 64                   */
-    unsigned page_shift;  /* log2(page_size)                               */
+    uint64_t *map;       /* allocation bitmap, inside the region          */
+    uint8_t *pages;      /* first usable page, page-aligned               */
+    size_t npages;       /* usable pages                                  */
+    size_t region_size;  /* bytes given to arena_init                     */
+    size_t page_size;    /* bytes, a power of two >= 64                   */
+    unsigned page_shift; /* log2(page_size)                               */
 
-    size_t first_free;    /* no free page below this index                 */
-    size_t used_pages;    /* pages handed out now                          */
-    size_t peak_pages;    /* max used_pages since init/reset               */
-    size_t high_pages;    /* watermark, in pages                           */
+    size_t first_free; /* no free page below this index                 */
+    size_t used_pages; /* pages handed out now                          */
+    size_t peak_pages; /* max used_pages since init/reset               */
+    size_t high_pages; /* watermark, in pages                           */
 
     size_t allocs;        /* successful arena_alloc_pages calls            */
     size_t frees;         /* successful arena_free_pages calls             */

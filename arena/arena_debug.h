@@ -24,7 +24,7 @@ enum {
     ARENA_BROKEN_FIRST_FREE = -22, /* a free page below first_free             */
     ARENA_BROKEN_PEAK = -23,       /* peak_pages below used_pages                */
     ARENA_BROKEN_HOOKS = -24       /* alloc_hooked or fast_free_npages out of
-                                   step with fault injection and observer    */
+                                      step with fault injection and observer    */
 };
 
 /*

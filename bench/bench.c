@@ -51,11 +51,23 @@
 #define PAGE_SIZE 4096u
 #define MAX_NS 8
 
-enum workload { W_INSERT, W_INSERT_HINT, W_LOOKUP_HIT, W_LOOKUP_MISS, W_DELETE,
-                W_CHURN, W_COUNT };
+enum workload {
+    W_INSERT,
+    W_INSERT_HINT,
+    W_LOOKUP_HIT,
+    W_LOOKUP_MISS,
+    W_DELETE,
+    W_CHURN,
+    W_COUNT,
+};
 
 static const char *const workload_name[W_COUNT] = {
-    "insert", "insert_hint", "lookup_hit", "lookup_miss", "delete", "churn",
+    "insert",
+    "insert_hint",
+    "lookup_hit",
+    "lookup_miss",
+    "delete",
+    "churn",
 };
 
 static const struct hmap_type u64_type = {.key_size = 8, .val_size = 8};
@@ -66,10 +78,10 @@ static const struct swiss_type swiss_u64_type = {.key_size = 8, .val_size = 8};
 static struct arena arena;
 static struct hmap map;
 static struct swiss smap;
-static bool use_swiss;      /* --map swiss: the Swiss map, side "swiss"    */
+static bool use_swiss;                /* --map swiss: the Swiss map, side "swiss"    */
 static const char *side = "tidemark"; /* the records' impl name           */
-static bool use_thp = true; /* --thp: advise huge pages for the region    */
-static bool thp_advised;    /* the kernel took the advice                 */
+static bool use_thp = true;           /* --thp: advise huge pages for the region    */
+static bool thp_advised;              /* the kernel took the advice                 */
 
 static void die(const char *what, const char *why)
 {
@@ -123,49 +135,49 @@ static void map_fresh(size_t hint)
  * their results; one set per map, each calling its map's u64 functions
  * directly (a call through a pointer would add its own cost) ------------- */
 
-#define MAP_LOOPS(pfx, map, put_u64, get_u64, delete_u64, ok, strerror)                    \
-    static void pfx##_insert_all(const uint64_t *keys, size_t n)                           \
-    {                                                                                      \
-        for (size_t i = 0; i < n; i++) {                                                   \
-            int rc = put_u64(&map, keys[i], value_of(keys[i]));                            \
-            if (rc != ok)                                                                  \
-                die(#put_u64, strerror(rc));                                               \
-        }                                                                                  \
-    }                                                                                      \
-    /* Returns hits; *bad collects the xor of every wrong value found. */                 \
-    static size_t pfx##_lookup_all(const uint64_t *keys, size_t n, uint64_t *bad)         \
-    {                                                                                      \
-        size_t hits = 0;                                                                   \
-        uint64_t wrong = 0;                                                                \
-        for (size_t i = 0; i < n; i++) {                                                   \
-            uint64_t v;                                                                    \
-            if (get_u64(&map, keys[i], &v)) {                                              \
-                hits++;                                                                    \
-                wrong |= v ^ value_of(keys[i]);                                            \
-            }                                                                              \
-        }                                                                                  \
-        *bad = wrong;                                                                      \
-        return hits;                                                                       \
-    }                                                                                      \
-    static size_t pfx##_delete_all(const uint64_t *keys, size_t n)                         \
-    {                                                                                      \
-        size_t found = 0;                                                                  \
-        for (size_t i = 0; i < n; i++)                                                     \
-            found += delete_u64(&map, keys[i]);                                            \
-        return found;                                                                      \
-    }                                                                                      \
+#define MAP_LOOPS(pfx, map, put_u64, get_u64, delete_u64, ok, strerror)                     \
+    static void pfx##_insert_all(const uint64_t *keys, size_t n)                            \
+    {                                                                                       \
+        for (size_t i = 0; i < n; i++) {                                                    \
+            int rc = put_u64(&map, keys[i], value_of(keys[i]));                             \
+            if (rc != ok)                                                                   \
+                die(#put_u64, strerror(rc));                                                \
+        }                                                                                   \
+    }                                                                                       \
+    /* Returns hits; *bad collects the xor of every wrong value found. */                   \
+    static size_t pfx##_lookup_all(const uint64_t *keys, size_t n, uint64_t *bad)           \
+    {                                                                                       \
+        size_t hits = 0;                                                                    \
+        uint64_t wrong = 0;                                                                 \
+        for (size_t i = 0; i < n; i++) {                                                    \
+            uint64_t v;                                                                     \
+            if (get_u64(&map, keys[i], &v)) {                                               \
+                hits++;                                                                     \
+                wrong |= v ^ value_of(keys[i]);                                             \
+            }                                                                               \
+        }                                                                                   \
+        *bad = wrong;                                                                       \
+        return hits;                                                                        \
+    }                                                                                       \
+    static size_t pfx##_delete_all(const uint64_t *keys, size_t n)                          \
+    {                                                                                       \
+        size_t found = 0;                                                                   \
+        for (size_t i = 0; i < n; i++)                                                      \
+            found += delete_u64(&map, keys[i]);                                             \
+        return found;                                                                       \
+    }                                                                                       \
     /* Delete out[i], insert in[i], for every i.  Returns the deletes that                \
-     * found their key. */                                                                 \
-    static size_t pfx##_churn(const uint64_t *out, const uint64_t *in, size_t n)           \
-    {                                                                                      \
-        size_t found = 0;                                                                  \
-        for (size_t i = 0; i < n; i++) {                                                   \
-            found += delete_u64(&map, out[i]);                                             \
-            int rc = put_u64(&map, in[i], value_of(in[i]));                                \
-            if (rc != ok)                                                                  \
-                die(#put_u64, strerror(rc));                                               \
-        }                                                                                  \
-        return found;                                                                      \
+     * found their key. */ \
+    static size_t pfx##_churn(const uint64_t *out, const uint64_t *in, size_t n)            \
+    {                                                                                       \
+        size_t found = 0;                                                                   \
+        for (size_t i = 0; i < n; i++) {                                                    \
+            found += delete_u64(&map, out[i]);                                              \
+            int rc = put_u64(&map, in[i], value_of(in[i]));                                 \
+            if (rc != ok)                                                                   \
+                die(#put_u64, strerror(rc));                                                \
+        }                                                                                   \
+        return found;                                                                       \
     }
 
 MAP_LOOPS(hmap, map, hmap_put_u64, hmap_get_u64, hmap_delete_u64, HMAP_OK, hmap_strerror)
@@ -401,8 +413,7 @@ int main(int argc, char **argv)
             else if (strcmp(v, "bucket") != 0)
                 usage();
             side = use_swiss ? "swiss" : "tidemark";
-        }
-        else
+        } else
             usage();
     }
     if (nr != 1 && nr != nn)

@@ -10,16 +10,20 @@ uint64_t instret_read(void)
 {
 #if __riscv_xlen == 64
     uint64_t n;
-    __asm__ volatile("csrr %0, minstret" : "=r"(n));
+    __asm__ volatile("csrr %0, minstret"
+                     : "=r"(n));
     return n;
 #else
     /* rv32: the count's halves are two CSRs; read high, low, high again
      * until the high half held still (the low half did not wrap between). */
     uint32_t hi, lo, again;
     do {
-        __asm__ volatile("csrr %0, minstreth" : "=r"(hi));
-        __asm__ volatile("csrr %0, minstret" : "=r"(lo));
-        __asm__ volatile("csrr %0, minstreth" : "=r"(again));
+        __asm__ volatile("csrr %0, minstreth"
+                         : "=r"(hi));
+        __asm__ volatile("csrr %0, minstret"
+                         : "=r"(lo));
+        __asm__ volatile("csrr %0, minstreth"
+                         : "=r"(again));
     } while (hi != again);
     return (uint64_t)hi << 32 | lo;
 #endif

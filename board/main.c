@@ -86,15 +86,16 @@ static void deliberate_trap(void *ctx, enum console_trap kind)
 static const void *boot_dtb(void)
 {
     uintptr_t p;
-    __asm__ volatile("csrr %0, mscratch" : "=r"(p));
+    __asm__ volatile("csrr %0, mscratch"
+                     : "=r"(p));
     return (const void *)p;
 }
 
 /* The RAM QEMU gave, from the device tree's /memory node. */
 struct ram {
     uintptr_t base;
-    uintptr_t end;  /* one past the last byte the arena may use */
-    uint64_t size;  /* as the device tree says (may pass 4 GiB on rv64) */
+    uintptr_t end; /* one past the last byte the arena may use */
+    uint64_t size; /* as the device tree says (may pass 4 GiB on rv64) */
 };
 
 /*

@@ -10,7 +10,7 @@ static _Alignas(4096) uint8_t region[11 * 4096];
 
 int main(void)
 {
-    static const struct hmap_type u64 = { .key_size = 8, .val_size = 8 };
+    static const struct hmap_type u64 = {.key_size = 8, .val_size = 8};
     struct arena a;
     struct hmap m;
     struct arena_stats s;
@@ -30,7 +30,7 @@ int main(void)
     arena_get_stats(&a, &s); /* deletes free slots, never pages */
     if (hmap_len(&m) != 0 || hmap_get_u64(&m, 1, &v) || s.in_use != 10 * 4096)
         return 5;
-    hmap_reset(&m);          /* every page back to the arena; the watermark stays */
+    hmap_reset(&m); /* every page back to the arena; the watermark stays */
     arena_get_stats(&a, &s);
     return s.in_use == 0 && s.watermark == 10 * 4096 ? 0 : 6;
 }

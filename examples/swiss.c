@@ -10,7 +10,7 @@ static _Alignas(4096) uint8_t region[12 * 4096];
 
 int main(void)
 {
-    static const struct swiss_type u64 = { .key_size = 8, .val_size = 8 };
+    static const struct swiss_type u64 = {.key_size = 8, .val_size = 8};
     struct arena a;
     struct swiss m;
     struct arena_stats s;
@@ -30,7 +30,7 @@ int main(void)
     arena_get_stats(&a, &s); /* deletes free slots, never pages */
     if (swiss_len(&m) != 0 || swiss_get_u64(&m, 1, &v) || s.in_use != 11 * 4096)
         return 5;
-    swiss_reset(&m);         /* every page back to the arena; the watermark stays */
+    swiss_reset(&m); /* every page back to the arena; the watermark stays */
     arena_get_stats(&a, &s);
     return s.in_use == 0 && s.watermark == 11 * 4096 ? 0 : 6;
 }

@@ -38,7 +38,11 @@ static struct model mo;
 static uint8_t *pages; /* address of page 0 */
 static size_t ps, npages;
 
-#define REQUIRE(c) do { if (!(c)) abort(); } while (0)
+#define REQUIRE(c)   \
+    do {             \
+        if (!(c))    \
+            abort(); \
+    } while (0)
 
 static uint8_t *addr(size_t page)
 {
@@ -187,13 +191,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t at = 2; at + 1 < size; at += 2) {
         uint8_t op = data[at], arg = data[at + 1];
         switch (op % 8) {
-        case 0: case 1: case 2:
+        case 0:
+        case 1:
+        case 2:
             do_alloc(&a, arg % 17);
             break;
-        case 3: case 4:
+        case 3:
+        case 4:
             do_free(&a, arg);
             break;
-        case 5: case 6:
+        case 5:
+        case 6:
             do_bad_free(&a, arg);
             break;
         case 7:

@@ -23,7 +23,11 @@
 #include "console.h"
 #include "experiment.h"
 
-#define REQUIRE(c) do { if (!(c)) abort(); } while (0)
+#define REQUIRE(c)   \
+    do {             \
+        if (!(c))    \
+            abort(); \
+    } while (0)
 #define ARENA_BYTES (256 * 1024)
 
 static _Alignas(4096) uint8_t region[ARENA_BYTES];
@@ -170,8 +174,12 @@ static void run_checked(struct console *c, struct arena *a, const char *line,
     if (IS("help") || IS("demo"))
         return;
     if (IS("pages") || IS("slots") || IS("history") || IS("chart")) {
-        check_view(out, IS("pages") ? "pages total=" : IS("slots") ? "slots live=" :
-                        IS("chart") ? "chart entries=" : out[0] == 'o' ? "ok\n" : "history entries=");
+        const char *head = IS("pages")     ? "pages total="
+                           : IS("slots")   ? "slots live="
+                           : IS("chart")   ? "chart entries="
+                           : out[0] == 'o' ? "ok\n"
+                                           : "history entries=";
+        check_view(out, head);
         take(c, a, &after);
         REQUIRE(memcmp(&before, &after, sizeof before) == 0); /* they only read */
         return;

@@ -29,7 +29,11 @@ static bool ref_has[KEYS];
 static size_t ref_len;
 static size_t ks, vs;
 
-#define REQUIRE(c) do { if (!(c)) abort(); } while (0)
+#define REQUIRE(c)   \
+    do {             \
+        if (!(c))    \
+            abort(); \
+    } while (0)
 
 /* A weak hash: 4 distinct low parts, so a few buckets take every key. */
 static uint64_t weak_hash(const void *key, size_t len, uint64_t seed)
@@ -118,7 +122,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         unsigned i = arg % KEYS;
         make_key(k, i);
         switch (op % 12) {
-        case 0: case 1: case 2: case 3: { /* put */
+        case 0:
+        case 1:
+        case 2:
+        case 3: { /* put */
             make_val(v, i, op);
             struct hmap_stats before, after;
             hmap_get_stats(&m, &before);
@@ -135,7 +142,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memcpy(ref_val[i], v, vs);
             break;
         }
-        case 4: case 5: case 6: /* delete */
+        case 4:
+        case 5:
+        case 6: /* delete */
             REQUIRE(hmap_delete(&m, k) == ref_has[i]);
             if (ref_has[i])
                 ref_len--;

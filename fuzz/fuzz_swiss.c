@@ -27,16 +27,20 @@
 #define MAX_OPS 256 /* per input: swiss_check after each costs a pass */
 #define REGION (1024 * 1024)
 
-static const size_t key_sizes[] = { 1, 2, 3, 8, 16, 40, 128, 8 };
-static const size_t val_sizes[] = { 0, 1, 8, 24, 128, 8 };
-static const size_t hints[] = { 0, 0, 9, 40, 300, 1200, 5000, 8 };
+static const size_t key_sizes[] = {1, 2, 3, 8, 16, 40, 128, 8};
+static const size_t val_sizes[] = {0, 1, 8, 24, 128, 8};
+static const size_t hints[] = {0, 0, 9, 40, 300, 1200, 5000, 8};
 
 static _Alignas(4096) uint8_t region[REGION];
 static uint8_t ref_val[MAX_KEYS][SWISS_MAX_VAL];
 static bool ref_has[MAX_KEYS];
 static size_t ref_len, keys, ks, vs;
 
-#define REQUIRE(c) do { if (!(c)) abort(); } while (0)
+#define REQUIRE(c)   \
+    do {             \
+        if (!(c))    \
+            abort(); \
+    } while (0)
 
 static uint64_t mix(uint64_t x)
 {
@@ -239,7 +243,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t ps = (size_t)64 << (f % 4 * 2); /* 64, 256, 1024, 4096 */
     size_t region_size = REGION >> ((f >> 2) % 4);
     unsigned hash_kind = (f >> 4) % 4;
-    struct swiss_type t = { ks, vs, NULL, NULL };
+    struct swiss_type t = {ks, vs, NULL, NULL};
     if (hash_kind == 1)
         t.hash = mix_hash;
     else if (hash_kind == 2) {
@@ -248,7 +252,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     bool lenient = hash_kind == 2;
     /* 1-byte keys have 256 values; crowded keys stay under 897. */
-    keys = ks == 1 ? 256 : lenient ? 600 : MAX_KEYS;
+    keys = ks == 1 ? 256 : (lenient ? 600 : MAX_KEYS);
     size_t hint = hints[(data[0] / 48 + (f >> 6)) % 8];
 
     struct arena a;
@@ -273,7 +277,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t i = ((size_t)arg * 8 + op / 16) % keys;
         make_key(k, i);
         switch (op % 16) {
-        case 0: case 1: case 2: /* put */
+        case 0:
+        case 1:
+        case 2: /* put */
             make_val(v, i, op);
             checked_put(&m, &a, k, i, v, lenient);
             break;
@@ -285,7 +291,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 checked_put(&m, &a, k, x, v, lenient);
             }
             break;
-        case 4: case 5: case 6: /* delete */
+        case 4:
+        case 5:
+        case 6: /* delete */
             REQUIRE(swiss_delete(&m, k) == ref_has[i]);
             if (ref_has[i])
                 ref_len--;
@@ -347,7 +355,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memset(ref_has, 0, sizeof ref_has);
             ref_len = 0;
             break;
-        case 10: case 11:
+        case 10:
+        case 11:
             iterate(&m, arg);
             break;
         case 12:

@@ -212,7 +212,7 @@ static bool in_map_pages(const struct hmap *m, const void *p)
 }
 
 static __attribute__((noinline)) int put_as_pages_may_go(struct hmap *m, const void *key,
-                                                          const void *val)
+                                                         const void *val)
 {
     if (!in_map_pages(m, key) && !in_map_pages(m, val))
         return hm_put(m, key, val, &hm_any_keys);

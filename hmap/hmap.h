@@ -38,22 +38,22 @@ struct hmap_iter;
  * (hmap_check's HMAP_BROKEN_* codes: hmap_debug.h). */
 enum {
     HMAP_OK = 0,
-    HMAP_ERR_ARG = -1,     /* NULL map, type, arena, key or value          */
-    HMAP_ERR_SIZE = -2,    /* key_size 0 or > HMAP_MAX_KEY, or val_size >
-                              HMAP_MAX_VAL, or a hint too large to size     */
-    HMAP_ERR_NOMEM = -3,   /* the arena had no pages for the operation      */
-    HMAP_ERR_BUSY = -4,    /* a write re-entered a write (from a hash or
-                              equal callback): refused, nothing changed     */
-    HMAP_ERR_CHANGED = -5, /* iterator: the map was written since it began  */
-    HMAP_ERR_NOT_FOUND = -6  /* hmap_remove: the key is not in the map      */
+    HMAP_ERR_ARG = -1,      /* NULL map, type, arena, key or value          */
+    HMAP_ERR_SIZE = -2,     /* key_size 0 or > HMAP_MAX_KEY, or val_size >
+                               HMAP_MAX_VAL, or a hint too large to size     */
+    HMAP_ERR_NOMEM = -3,    /* the arena had no pages for the operation      */
+    HMAP_ERR_BUSY = -4,     /* a write re-entered a write (from a hash or
+                               equal callback): refused, nothing changed     */
+    HMAP_ERR_CHANGED = -5,  /* iterator: the map was written since it began  */
+    HMAP_ERR_NOT_FOUND = -6 /* hmap_remove: the key is not in the map      */
 };
 
 /* Go's constants. */
-#define HMAP_BUCKET_SLOTS 8        /* bucketCnt                               */
-#define HMAP_LOAD_NUM 13           /* loadFactor = 13/2 = 6.5 entries/bucket  */
+#define HMAP_BUCKET_SLOTS 8 /* bucketCnt                               */
+#define HMAP_LOAD_NUM 13    /* loadFactor = 13/2 = 6.5 entries/bucket  */
 #define HMAP_LOAD_DEN 2
-#define HMAP_MAX_KEY 128           /* larger keys are an init error (Go would */
-#define HMAP_MAX_VAL 128           /* store them indirectly)                  */
+#define HMAP_MAX_KEY 128 /* larger keys are an init error (Go would */
+#define HMAP_MAX_VAL 128 /* store them indirectly)                  */
 
 /*
  * Growth's pace, beyond Go (docs/design.md says why).  During a growth
@@ -88,25 +88,25 @@ struct hmap_type {
 /* What hmap_get_stats reports.  bytes is the figure the Go experiment is
  * about: arena bytes the map holds, in whole pages. */
 struct hmap_stats {
-    size_t len;           /* live entries                                   */
-    unsigned B;           /* log2 of the bucket count (of the array the next
-                             put allocates, when there is none yet)         */
-    size_t buckets;       /* regular buckets allocated (0 before the first
-                             allocation and after hmap_reset)               */
-    size_t overflow;      /* overflow buckets in chains, old table included */
-    size_t bytes;         /* arena bytes held: whole pages, both tables     */
-    bool growing;         /* an evacuation is under way                     */
+    size_t len;      /* live entries                                   */
+    unsigned B;      /* log2 of the bucket count (of the array the next
+                        put allocates, when there is none yet)         */
+    size_t buckets;  /* regular buckets allocated (0 before the first
+                        allocation and after hmap_reset)               */
+    size_t overflow; /* overflow buckets in chains, old table included */
+    size_t bytes;    /* arena bytes held: whole pages, both tables     */
+    bool growing;    /* an evacuation is under way                     */
 
-    size_t bucket_size;   /* bytes per bucket                               */
-    size_t old_buckets;   /* regular buckets of the old table while growing */
-    size_t nevacuate;     /* old buckets evacuated so far                   */
-    size_t spare_overflow;/* preallocated or chunked overflow buckets not yet
+    size_t bucket_size;     /* bytes per bucket                               */
+    size_t old_buckets;     /* regular buckets of the old table while growing */
+    size_t nevacuate;       /* old buckets evacuated so far                   */
+    size_t spare_overflow;  /* preallocated or chunked overflow buckets not yet
                              used (current table)                           */
-    size_t grows;         /* doublings started                              */
+    size_t grows;           /* doublings started                              */
     size_t same_size_grows; /* same-size growths started                    */
-    size_t shrinks;       /* hmap_compact / auto-shrink rebuilds done       */
-    size_t misuse;        /* re-entrant writes refused                      */
-    size_t hint;          /* the hint hmap_init was given (kept by clear,
+    size_t shrinks;         /* hmap_compact / auto-shrink rebuilds done       */
+    size_t misuse;          /* re-entrant writes refused                      */
+    size_t hint;            /* the hint hmap_init was given (kept by clear,
                              reset and compact, as Go's map keeps its B)   */
 };
 
@@ -287,23 +287,23 @@ const char *hmap_strerror(int code);
 /* One bucket array and the overflow memory allocated for it.  While a map
  * grows it has two: the new (cur) and the old. */
 struct hmap_table {
-    uint8_t *buckets;     /* 2^B buckets, then preallocated overflow ones   */
-    size_t array_pages;   /* pages of that one arena run                    */
-    uint8_t *chunks;      /* overflow chunks from the arena, linked through
-                             their first word                              */
-    size_t chunk_pages;   /* pages in all of those chunks                   */
-    uint8_t *free_ovf;    /* unused overflow buckets, linked through their
-                             overflow field                                */
-    size_t nfree_ovf;     /* how many are on that list                      */
-    size_t noverflow;     /* overflow buckets linked into chains            */
-    unsigned B;           /* log2 of the bucket count                       */
+    uint8_t *buckets;   /* 2^B buckets, then preallocated overflow ones   */
+    size_t array_pages; /* pages of that one arena run                    */
+    uint8_t *chunks;    /* overflow chunks from the arena, linked through
+                           their first word                              */
+    size_t chunk_pages; /* pages in all of those chunks                   */
+    uint8_t *free_ovf;  /* unused overflow buckets, linked through their
+                           overflow field                                */
+    size_t nfree_ovf;   /* how many are on that list                      */
+    size_t noverflow;   /* overflow buckets linked into chains            */
+    unsigned B;         /* log2 of the bucket count                       */
     /* Cached from B when buckets is set (else 0), for the hot paths: */
-    size_t mask;          /* 2^B - 1: a hash's bucket index                 */
-    size_t load_max;      /* most entries without overloading (Go's
-                             overLoadFactor): a new key at count >= this
-                             grows the map                                  */
-    size_t overflow_max;  /* noverflow at which Go's tooManyOverflowBuckets
-                             says grow at the same size                     */
+    size_t mask;         /* 2^B - 1: a hash's bucket index                 */
+    size_t load_max;     /* most entries without overloading (Go's
+                            overLoadFactor): a new key at count >= this
+                            grows the map                                  */
+    size_t overflow_max; /* noverflow at which Go's tooManyOverflowBuckets
+                            says grow at the same size                     */
 };
 
 struct hmap {
@@ -311,44 +311,44 @@ struct hmap {
     uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
     bool (*equal)(const void *a, const void *b, size_t len);
     size_t key_size, val_size;
-    bool fast64;          /* 8-byte keys and values, built-in hash and equal */
+    bool fast64; /* 8-byte keys and values, built-in hash and equal */
     /* The fast paths' cached state, recomputed at the end of every write
      * and checked by hmap_check.  The flags are 0 or 1 in a uint8_t rather
      * than a bool, which lets GCC return a flag that tested true without
      * first turning it into a canonical `true`. */
-    uint8_t fast_ready;   /* fast64, no write in progress, an array and no
-                             growth: the one byte hmap_get_u64 tests        */
-    uint8_t fast_write;   /* fast_ready and no shrink policy: the one byte
-                             the 8-byte put and delete test                 */
-    size_t grow_at;       /* a new key inserted at this count starts a
-                             growth: cur.load_max, or 0 when the overflow
-                             count already asks for a same-size one         */
-    uint64_t hash_key;    /* the hash seed, premixed for the built-in hash  */
-    uint64_t hash_mul;    /* and its multiplier                             */
-    size_t bucket_size;   /* 8 + 8*key_size + 8*val_size + pointer size     */
-    uint64_t seed;        /* current hash seed (reseeded when len hits 0)   */
-    size_t count;         /* live entries                                   */
+    uint8_t fast_ready; /* fast64, no write in progress, an array and no
+                           growth: the one byte hmap_get_u64 tests        */
+    uint8_t fast_write; /* fast_ready and no shrink policy: the one byte
+                           the 8-byte put and delete test                 */
+    size_t grow_at;     /* a new key inserted at this count starts a
+                           growth: cur.load_max, or 0 when the overflow
+                           count already asks for a same-size one         */
+    uint64_t hash_key;  /* the hash seed, premixed for the built-in hash  */
+    uint64_t hash_mul;  /* and its multiplier                             */
+    size_t bucket_size; /* 8 + 8*key_size + 8*val_size + pointer size     */
+    uint64_t seed;      /* current hash seed (reseeded when len hits 0)   */
+    size_t count;       /* live entries                                   */
 
-    struct hmap_table cur;  /* the table inserts go to                      */
-    struct hmap_table old;  /* the table being evacuated; buckets NULL when
-                               not growing                                  */
-    size_t nevacuate;     /* old buckets below this are all evacuated       */
-    bool same_size;       /* the growth under way keeps B                   */
+    struct hmap_table cur; /* the table inserts go to                      */
+    struct hmap_table old; /* the table being evacuated; buckets NULL when
+                              not growing                                  */
+    size_t nevacuate;      /* old buckets below this are all evacuated       */
+    bool same_size;        /* the growth under way keeps B                   */
 
-    unsigned hint_B;      /* B the init hint asked for: a floor for shrinks */
+    unsigned hint_B; /* B the init hint asked for: a floor for shrinks */
     /* The shrink policy a delete runs while auto-shrink is on, else NULL
      * (hmap_set_auto_shrink).  A pointer, not a flag, so that only turning
      * auto-shrink on reaches the rebuild: a firmware that never does, linked
      * with --gc-sections, carries none of it.                              */
     void (*shrink)(struct hmap *m);
-    bool writing;         /* a write is in progress (Go's hashWriting)      */
+    bool writing;             /* a write is in progress (Go's hashWriting)      */
     size_t ops_since_resize;  /* inserts of new keys + deletes since the
                                  table last changed size or auto-shrink was
                                  turned on (the 8-byte fast paths, which run
                                  only while it is off, do not count)        */
     size_t peak_since_resize; /* largest len since then                     */
 
-    size_t hint;          /* the init hint, as given                        */
+    size_t hint; /* the init hint, as given                        */
     /* The last run asked of the arena: its pages for a bucket array, the
      * pages negated (0 - pages) for an overflow chunk: one word, so that a
      * request costs one store on the paths a minimal firmware links
@@ -357,23 +357,23 @@ struct hmap {
     /* The table hmap_compact is building, while it does (else NULL): its
      * pages are the map's already.                                        */
     const struct hmap_table *building;
-    size_t writes;        /* bumped by every write; iterators compare it    */
+    size_t writes;                          /* bumped by every write; iterators compare it    */
     size_t grows, same_size_grows, shrinks; /* counts, for stats            */
-    size_t misuse;        /* writes refused or reads failed as re-entrant   */
+    size_t misuse;                          /* writes refused or reads failed as re-entrant   */
 };
 
 /* An iteration in progress; start it with hmap_iter_init. */
 struct hmap_iter {
     struct hmap *m;
-    size_t writes;        /* m->writes when the iteration began             */
-    size_t start;         /* first bucket visited (seeded, like Go's)       */
-    size_t visited;       /* buckets of the current array finished          */
-    uint8_t *b;           /* bucket in the chain now being read             */
-    unsigned slot;        /* next slot of b to look at (0..8)               */
-    unsigned offset;      /* slot rotation, like Go's                       */
-    bool from_old;        /* b belongs to the old table                     */
+    size_t writes;   /* m->writes when the iteration began             */
+    size_t start;    /* first bucket visited (seeded, like Go's)       */
+    size_t visited;  /* buckets of the current array finished          */
+    uint8_t *b;      /* bucket in the chain now being read             */
+    unsigned slot;   /* next slot of b to look at (0..8)               */
+    unsigned offset; /* slot rotation, like Go's                       */
+    bool from_old;   /* b belongs to the old table                     */
     bool done;
-    int err;              /* HMAP_ERR_CHANGED once the map was written      */
+    int err; /* HMAP_ERR_CHANGED once the map was written      */
 };
 
 #ifdef __cplusplus

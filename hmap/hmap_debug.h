@@ -23,23 +23,23 @@ extern "C" {
 
 /* What hmap_check reports when an invariant is broken. */
 enum {
-    HMAP_BROKEN_COUNT = -20,     /* live slots differ from len              */
-    HMAP_BROKEN_TOPHASH = -21,   /* a live slot's tophash differs from its
-                                    key's hash                               */
-    HMAP_BROKEN_PLACEMENT = -22, /* a key sits in a bucket its hash does not
-                                    select                                   */
-    HMAP_BROKEN_EMPTY_REST = -23,/* a slot after an emptyRest is not one, or
-                                    a bucket's last slot with nothing live
-                                    after it is not emptyRest                */
-    HMAP_BROKEN_DUPLICATE = -24, /* a key is stored twice                    */
-    HMAP_BROKEN_EVACUATED = -25, /* evacuation marks disagree with nevacuate,
-                                    or an evacuated mark outside growth      */
-    HMAP_BROKEN_OVERFLOW = -26,  /* overflow count or chain is inconsistent  */
-    HMAP_BROKEN_PAGES = -27,     /* pages held disagree with the tables      */
-    HMAP_BROKEN_CACHE = -28      /* a cached figure the fast paths read (the
-                                    fast flags, grow_at, a table's mask or
-                                    limits, the hash key) disagrees with the
-                                    state it summarises                      */
+    HMAP_BROKEN_COUNT = -20,      /* live slots differ from len              */
+    HMAP_BROKEN_TOPHASH = -21,    /* a live slot's tophash differs from its
+                                     key's hash                               */
+    HMAP_BROKEN_PLACEMENT = -22,  /* a key sits in a bucket its hash does not
+                                     select                                   */
+    HMAP_BROKEN_EMPTY_REST = -23, /* a slot after an emptyRest is not one, or
+                                     a bucket's last slot with nothing live
+                                     after it is not emptyRest                */
+    HMAP_BROKEN_DUPLICATE = -24,  /* a key is stored twice                    */
+    HMAP_BROKEN_EVACUATED = -25,  /* evacuation marks disagree with nevacuate,
+                                     or an evacuated mark outside growth      */
+    HMAP_BROKEN_OVERFLOW = -26,   /* overflow count or chain is inconsistent  */
+    HMAP_BROKEN_PAGES = -27,      /* pages held disagree with the tables      */
+    HMAP_BROKEN_CACHE = -28       /* a cached figure the fast paths read (the
+                                     fast flags, grow_at, a table's mask or
+                                     limits, the hash key) disagrees with the
+                                     state it summarises                      */
 };
 
 /*

@@ -43,7 +43,7 @@ ALWAYS_INLINE size_t key_offset_in(const uint8_t *b, uint64_t tops, uint64_t key
 {
     for (uint64_t cand = hm_zero_bytes(tops ^ want, ones); cand != 0; cand &= cand - 1) {
         size_t off = hm_lowest_key_offset(cand, ones);
-        if (off == 0) /* never (it is 8..64): the callers' test of */
+        if (off == 0)                /* never (it is 8..64): the callers' test of */
             __builtin_unreachable(); /* off != 0 then costs nothing    */
         if (hm_load64(b + off) == key)
             return off;

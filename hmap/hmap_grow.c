@@ -19,7 +19,7 @@
  * the new array (Y): the hash bit the doubling added (never in a same-size
  * growth), by k's hash.  One out-of-line copy for the plan and the move. */
 static __attribute__((noinline)) bool goes_to_y(const struct hmap *m, uint8_t *b,
-                                                 unsigned s, const struct hm_keyops *k)
+                                                unsigned s, const struct hm_keyops *k)
 {
     if (m->same_size)
         return false;

@@ -145,7 +145,8 @@ HM_ALWAYS_INLINE uint64_t hm_tophash64(uint64_t h)
 HM_ALWAYS_INLINE uint64_t hm_swar_ones(void)
 {
     uint64_t ones = HM_ONES;
-    __asm__("" : "+r"(ones));
+    __asm__(""
+            : "+r"(ones));
     return ones;
 }
 

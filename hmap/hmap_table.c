@@ -120,7 +120,7 @@ int hm_table_reserve(struct hmap *m, struct hmap_table *t, size_t n)
 }
 
 uint8_t *hm_table_new_overflow(const struct hmap *m, struct hmap_table *t,
-                            uint8_t *b)
+                               uint8_t *b)
 {
     uint8_t *ovf = t->free_ovf;
     t->free_ovf = bucket_overflow(m, ovf);

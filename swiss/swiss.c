@@ -80,7 +80,10 @@ static void small_put(struct swiss *m, uint64_t hash, const void *key, const voi
 /* --- a table --------------------------------------------------------------- */
 
 /* Where a put writes: a slot found or taken, or why none. */
-enum { PUT_DONE = 0, PUT_REHASH = 1 };
+enum {
+    PUT_DONE = 0,
+    PUT_REHASH = 1,
+};
 
 /*
  * Go's table.PutSlot: overwrite key's value if the probe finds it, else

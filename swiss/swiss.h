@@ -87,11 +87,11 @@ enum {
 };
 
 /* Go's constants (internal/runtime/maps, internal/abi). */
-#define SWISS_GROUP_SLOTS 8         /* abi.MapGroupSlots                     */
+#define SWISS_GROUP_SLOTS 8           /* abi.MapGroupSlots                     */
 #define SWISS_MAX_TABLE_CAPACITY 1024 /* maxTableCapacity                    */
-#define SWISS_LOAD_NUM 7            /* maxAvgGroupLoad: a table fills to 7/8 */
-#define SWISS_MAX_KEY 128           /* larger keys and values Go stores      */
-#define SWISS_MAX_VAL 128           /* indirectly; tidemark refuses them     */
+#define SWISS_LOAD_NUM 7              /* maxAvgGroupLoad: a table fills to 7/8 */
+#define SWISS_MAX_KEY 128             /* larger keys and values Go stores      */
+#define SWISS_MAX_VAL 128             /* indirectly; tidemark refuses them     */
 
 /*
  * What Go's runtime allocates besides the groups, on this target's pointer
@@ -118,26 +118,26 @@ struct swiss_type {
  * about: arena bytes the map holds, in whole pages; alloc_bytes is what Go's
  * runtime would have asked its allocator for, for the same map. */
 struct swiss_stats {
-    size_t len;           /* live entries                                   */
-    size_t tables;        /* tables (0 for a small map or none)             */
-    unsigned global_depth;/* log2 of the directory's length                 */
-    size_t dir_len;       /* directory entries (0 without tables)           */
-    size_t groups;        /* groups in all tables, or 1 for a small map     */
-    size_t capacity;      /* slots: 8 a group                               */
-    size_t tombstones;    /* deleted slots still counted against the load   */
-    size_t growth_left;   /* inserts into empty slots before the tables
-                             would have to prune or grow                    */
-    size_t bytes;         /* arena bytes held: whole pages                  */
-    size_t alloc_bytes;   /* Go's requested bytes: directory, table structs
-                             and groups arrays, or the small map's group    */
-    bool small;           /* the map is one group without tables            */
-    size_t group_size;    /* bytes per group: 8 + 8 * (key + value)          */
+    size_t len;            /* live entries                                   */
+    size_t tables;         /* tables (0 for a small map or none)             */
+    unsigned global_depth; /* log2 of the directory's length                 */
+    size_t dir_len;        /* directory entries (0 without tables)           */
+    size_t groups;         /* groups in all tables, or 1 for a small map     */
+    size_t capacity;       /* slots: 8 a group                               */
+    size_t tombstones;     /* deleted slots still counted against the load   */
+    size_t growth_left;    /* inserts into empty slots before the tables
+                              would have to prune or grow                    */
+    size_t bytes;          /* arena bytes held: whole pages                  */
+    size_t alloc_bytes;    /* Go's requested bytes: directory, table structs
+                              and groups arrays, or the small map's group    */
+    bool small;            /* the map is one group without tables            */
+    size_t group_size;     /* bytes per group: 8 + 8 * (key + value)          */
 
-    size_t grows;         /* tables doubled                                 */
-    size_t splits;        /* 1024-slot tables split in two                  */
-    size_t dir_grows;     /* directory doublings                            */
-    size_t prunes;        /* tombstone prunes that freed slots              */
-    size_t misuse;        /* re-entrant writes refused, reads failed        */
+    size_t grows;     /* tables doubled                                 */
+    size_t splits;    /* 1024-slot tables split in two                  */
+    size_t dir_grows; /* directory doublings                            */
+    size_t prunes;    /* tombstone prunes that freed slots              */
+    size_t misuse;    /* re-entrant writes refused, reads failed        */
 };
 
 /*
@@ -284,43 +284,43 @@ struct swiss {
     uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
     bool (*equal)(const void *a, const void *b, size_t len);
     size_t key_size, val_size;
-    size_t slot_size;     /* key_size + val_size                            */
-    size_t group_size;    /* 8 + 8 * slot_size                              */
-    bool fast64;          /* 8-byte keys and values, built-in hash and equal */
-    bool writing;         /* a write is in progress (Go's m.writing)        */
+    size_t slot_size;        /* key_size + val_size                            */
+    size_t group_size;       /* 8 + 8 * slot_size                              */
+    bool fast64;             /* 8-byte keys and values, built-in hash and equal */
+    bool writing;            /* a write is in progress (Go's m.writing)        */
     bool tombstone_possible; /* a delete may have left a tombstone since the
                                 last clear (Go's m.tombstonePossible)       */
-    bool pruning;         /* Go 1.25's tombstone pruning is on              */
-    uint64_t seed;        /* the hash seed (reseeded when len falls to 0)   */
-    uint64_t hash_key;    /* the seed premixed for the 8-byte hash          */
-    size_t used;          /* live entries                                   */
-    size_t hint;          /* the init hint: reset sizes the next put by it  */
+    bool pruning;            /* Go 1.25's tombstone pruning is on              */
+    uint64_t seed;           /* the hash seed (reseeded when len falls to 0)   */
+    uint64_t hash_key;       /* the seed premixed for the 8-byte hash          */
+    size_t used;             /* live entries                                   */
+    size_t hint;             /* the init hint: reset sizes the next put by it  */
 
     /* Exactly one of: nothing (both NULL), the small map's one group, or
      * the directory of dir_len = 2^global_depth table pointers. */
     uint8_t *small;
     struct swiss_table **dir;
     size_t dir_len;
-    size_t dir_pages;     /* the directory's run                            */
+    size_t dir_pages; /* the directory's run                            */
     unsigned global_depth;
-    unsigned dir_shift;   /* 63 - global_depth: see sw_dir_index            */
+    unsigned dir_shift; /* 63 - global_depth: see sw_dir_index            */
 
-    size_t layout;        /* bumped whenever a table is replaced; iterators
-                             compare it                                     */
+    size_t layout;                           /* bumped whenever a table is replaced; iterators
+                                                compare it                                     */
     size_t grows, splits, dir_grows, prunes; /* counts, for stats           */
-    size_t misuse;        /* writes refused or reads failed as re-entrant   */
+    size_t misuse;                           /* writes refused or reads failed as re-entrant   */
 };
 
 /* An iteration in progress; start it with swiss_iter_init. */
 struct swiss_iter {
     struct swiss *m;
-    size_t layout;        /* m->layout when the iteration began             */
-    size_t dir_pos;       /* directory entry of the table being walked      */
-    size_t dir_seen;      /* directory entries covered by finished tables   */
-    size_t slot;          /* slots of the current table (or group) walked   */
-    size_t slot_offset;   /* the walk's start inside a table, from the seed */
+    size_t layout;      /* m->layout when the iteration began             */
+    size_t dir_pos;     /* directory entry of the table being walked      */
+    size_t dir_seen;    /* directory entries covered by finished tables   */
+    size_t slot;        /* slots of the current table (or group) walked   */
+    size_t slot_offset; /* the walk's start inside a table, from the seed */
     bool done;
-    int err;              /* SWISS_ERR_CHANGED once a table was replaced    */
+    int err; /* SWISS_ERR_CHANGED once a table was replaced    */
 };
 
 #ifdef __cplusplus

@@ -41,8 +41,10 @@ static bool ctrl_valid(uint8_t c)
     return c == CTRL_EMPTY || c == CTRL_DELETED || c <= H2_MASK;
 }
 
-static int check_group_bytes(const struct swiss *m, uint8_t *g, uint64_t (*hash_of)(
-                                 const struct swiss *, const void *), size_t *live, size_t *dead)
+typedef uint64_t hash_of_fn(const struct swiss *m, const void *key);
+
+static int check_group_bytes(const struct swiss *m, uint8_t *g, hash_of_fn *hash_of,
+                             size_t *live, size_t *dead)
 {
     uint64_t ctrl = sw_load_ctrl(g);
     for (unsigned i = 0; i < SLOTS; i++) {

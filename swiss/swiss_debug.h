@@ -37,16 +37,16 @@ size_t swiss_for_each_run(const struct swiss *m, swiss_run_fn fn, void *ctx);
 
 /* One table, as swiss_for_each_table reports it. */
 struct swiss_table_info {
-    size_t index;         /* its first directory entry                      */
-    size_t entries;       /* directory entries pointing at it:
-                             2^(global_depth - local_depth)                 */
+    size_t index;   /* its first directory entry                      */
+    size_t entries; /* directory entries pointing at it:
+                       2^(global_depth - local_depth)                 */
     unsigned local_depth;
-    size_t capacity;      /* slots                                          */
-    size_t groups;        /* capacity / 8                                   */
-    size_t used;          /* live slots                                     */
+    size_t capacity; /* slots                                          */
+    size_t groups;   /* capacity / 8                                   */
+    size_t used;     /* live slots                                     */
     size_t tombstones;
     size_t growth_left;
-    const void *pages;    /* its run, and the run's length                  */
+    const void *pages; /* its run, and the run's length                  */
     size_t npages;
 };
 

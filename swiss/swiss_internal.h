@@ -49,14 +49,14 @@
 #define MSB 0x8080808080808080ull
 
 struct swiss_table {
-    uint8_t *groups;      /* group 0: the first page of this table's run    */
-    size_t group_mask;    /* groups - 1                                     */
-    size_t capacity;      /* slots: 8 * groups, a power of two, 8..1024     */
-    size_t used;          /* live slots                                     */
-    size_t growth_left;   /* empty slots an insert may still take before the
-                             table must prune or grow (Go's growthLeft)     */
-    size_t index;         /* first directory entry pointing here            */
-    size_t pages;         /* length of the run                              */
+    uint8_t *groups;    /* group 0: the first page of this table's run    */
+    size_t group_mask;  /* groups - 1                                     */
+    size_t capacity;    /* slots: 8 * groups, a power of two, 8..1024     */
+    size_t used;        /* live slots                                     */
+    size_t growth_left; /* empty slots an insert may still take before the
+                           table must prune or grow (Go's growthLeft)     */
+    size_t index;       /* first directory entry pointing here            */
+    size_t pages;       /* length of the run                              */
     unsigned local_depth;
 };
 
@@ -150,7 +150,8 @@ ALWAYS_INLINE void set_all_empty(uint8_t *g)
 ALWAYS_INLINE uint64_t sw_swar_lsb(void)
 {
     uint64_t lsb = LSB;
-    __asm__("" : "+r"(lsb));
+    __asm__(""
+            : "+r"(lsb));
     return lsb;
 }
 
@@ -249,7 +250,7 @@ struct probe {
 
 ALWAYS_INLINE struct probe probe_start(uint64_t hash, size_t mask)
 {
-    return (struct probe){ .mask = mask, .offset = h1(hash) & mask, .index = 0 };
+    return (struct probe){.mask = mask, .offset = h1(hash) & mask, .index = 0};
 }
 
 ALWAYS_INLINE void probe_next(struct probe *p)

@@ -10,7 +10,7 @@
 
 void swiss_iter_init(struct swiss_iter *it, struct swiss *m)
 {
-    *it = (struct swiss_iter){ .m = m, .done = true };
+    *it = (struct swiss_iter){.m = m, .done = true};
     if (m == NULL || m->used == 0)
         return;
     /* Go draws both offsets at random; a hash of the seed and of where the

@@ -190,7 +190,7 @@ void sw_table_prune(struct swiss *m, struct swiss_table *t)
 {
     if (!m->pruning || table_tombstones(t) * 10 < t->capacity)
         return;
-    uint32_t needed[SWISS_MAX_TABLE_CAPACITY / SLOTS / 32] = { 0 };
+    uint32_t needed[SWISS_MAX_TABLE_CAPACITY / SLOTS / 32] = {0};
     for (size_t i = 0; i <= t->group_mask; i++) {
         uint8_t *g = group_at(m, t, i);
         uint64_t ctrl = sw_load_ctrl(g);

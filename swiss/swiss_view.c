@@ -59,7 +59,7 @@ bool swiss_in_write(const struct swiss *m)
 
 bool swiss_table_at(const struct swiss *m, size_t index, struct swiss_table_info *out)
 {
-    *out = (struct swiss_table_info){ 0 };
+    *out = (struct swiss_table_info){0};
     if (m == NULL || m->dir == NULL || index >= m->dir_len)
         return false;
     *out = info_of(m, m->dir[index]);
@@ -81,7 +81,7 @@ static void count_group(const uint8_t *g, struct swiss_slot_counts *out)
 bool swiss_group_slots(const struct swiss *m, size_t index, size_t group,
                        struct swiss_slot_counts *out)
 {
-    *out = (struct swiss_slot_counts){ 0 };
+    *out = (struct swiss_slot_counts){0};
     if (m == NULL)
         return false;
     if (m->small != NULL) {
@@ -101,7 +101,7 @@ bool swiss_group_slots(const struct swiss *m, size_t index, size_t group,
 
 void swiss_slot_totals(const struct swiss *m, struct swiss_slot_counts *out)
 {
-    *out = (struct swiss_slot_counts){ 0 };
+    *out = (struct swiss_slot_counts){0};
     if (m == NULL)
         return;
     if (m->small != NULL) {

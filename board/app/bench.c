@@ -64,45 +64,45 @@ static void report(const struct bench_io *io, const char *tag, size_t n, const c
  * (3), (4) lookup: *hits is how many keys were found.
  * (5) delete: *hits is how many deletes found their key.
  */
-#define MAP_LOOPS(pfx, map_t, put_u64, get_u64, delete_u64)                                 \
+#define MAP_LOOPS(pfx, map_t, put_u64, get_u64, delete_u64)                                   \
     static uint64_t pfx##_loop_insert(const struct bench_io *io, void *mv, const uint64_t *k, \
-                                      size_t n, uint64_t *err)                              \
-    {                                                                                       \
-        map_t *m = mv;                                                                      \
-        uint64_t acc = 0;                                                                   \
-        const uint64_t *end = k + n;                                                        \
-        uint64_t t0 = count(io);                                                            \
-        for (const uint64_t *p = k; p != end; p++)                                          \
-            acc |= (uint64_t)put_u64(m, *p, ~*p);                                           \
-        uint64_t t1 = count(io);                                                            \
-        *err = acc;                                                                         \
-        return t1 - t0;                                                                     \
-    }                                                                                       \
+                                      size_t n, uint64_t *err)                                \
+    {                                                                                         \
+        map_t *m = mv;                                                                        \
+        uint64_t acc = 0;                                                                     \
+        const uint64_t *end = k + n;                                                          \
+        uint64_t t0 = count(io);                                                              \
+        for (const uint64_t *p = k; p != end; p++)                                            \
+            acc |= (uint64_t)put_u64(m, *p, ~*p);                                             \
+        uint64_t t1 = count(io);                                                              \
+        *err = acc;                                                                           \
+        return t1 - t0;                                                                       \
+    }                                                                                         \
     static uint64_t pfx##_loop_lookup(const struct bench_io *io, void *mv, const uint64_t *k, \
-                                      size_t n, size_t *hits)                               \
-    {                                                                                       \
-        map_t *m = mv;                                                                      \
-        uint64_t found = 0, v;                                                              \
-        const uint64_t *end = k + n;                                                        \
-        uint64_t t0 = count(io);                                                            \
-        for (const uint64_t *p = k; p != end; p++)                                          \
-            found += get_u64(m, *p, &v);                                                    \
-        uint64_t t1 = count(io);                                                            \
-        *hits = (size_t)found;                                                              \
-        return t1 - t0;                                                                     \
-    }                                                                                       \
+                                      size_t n, size_t *hits)                                 \
+    {                                                                                         \
+        map_t *m = mv;                                                                        \
+        uint64_t found = 0, v;                                                                \
+        const uint64_t *end = k + n;                                                          \
+        uint64_t t0 = count(io);                                                              \
+        for (const uint64_t *p = k; p != end; p++)                                            \
+            found += get_u64(m, *p, &v);                                                      \
+        uint64_t t1 = count(io);                                                              \
+        *hits = (size_t)found;                                                                \
+        return t1 - t0;                                                                       \
+    }                                                                                         \
     static uint64_t pfx##_loop_delete(const struct bench_io *io, void *mv, const uint64_t *k, \
-                                      size_t n, size_t *hits)                               \
-    {                                                                                       \
-        map_t *m = mv;                                                                      \
-        uint64_t found = 0;                                                                 \
-        const uint64_t *end = k + n;                                                        \
-        uint64_t t0 = count(io);                                                            \
-        for (const uint64_t *p = k; p != end; p++)                                          \
-            found += delete_u64(m, *p);                                                     \
-        uint64_t t1 = count(io);                                                            \
-        *hits = (size_t)found;                                                              \
-        return t1 - t0;                                                                     \
+                                      size_t n, size_t *hits)                                 \
+    {                                                                                         \
+        map_t *m = mv;                                                                        \
+        uint64_t found = 0;                                                                   \
+        const uint64_t *end = k + n;                                                          \
+        uint64_t t0 = count(io);                                                              \
+        for (const uint64_t *p = k; p != end; p++)                                            \
+            found += delete_u64(m, *p);                                                       \
+        uint64_t t1 = count(io);                                                              \
+        *hits = (size_t)found;                                                                \
+        return t1 - t0;                                                                       \
     }
 
 MAP_LOOPS(hmap, struct hmap, hmap_put_u64, hmap_get_u64, hmap_delete_u64)
@@ -143,7 +143,7 @@ static const char *swiss_bench_strerror(int rc)
 
 /* One map under the bench: how its lines are tagged, and its calls. */
 struct bench_map_ops {
-    const char *tag;   /* after "bench ": "" (the bucket map) or "map=swiss " */
+    const char *tag; /* after "bench ": "" (the bucket map) or "map=swiss " */
     const char *init_name;
     int (*init)(void *m, struct arena *a, size_t n);
     size_t (*len)(void *m);
@@ -157,13 +157,25 @@ struct bench_map_ops {
 };
 
 static const struct bench_map_ops bucket_ops = {
-    "", "hmap_init", hmap_bench_init, hmap_bench_len, hmap_bench_strerror,
-    hmap_loop_insert, hmap_loop_lookup, hmap_loop_delete,
+    "",
+    "hmap_init",
+    hmap_bench_init,
+    hmap_bench_len,
+    hmap_bench_strerror,
+    hmap_loop_insert,
+    hmap_loop_lookup,
+    hmap_loop_delete,
 };
 
 static const struct bench_map_ops swiss_ops = {
-    "map=swiss ", "swiss_init", swiss_bench_init, swiss_bench_len, swiss_bench_strerror,
-    swiss_loop_insert, swiss_loop_lookup, swiss_loop_delete,
+    "map=swiss ",
+    "swiss_init",
+    swiss_bench_init,
+    swiss_bench_len,
+    swiss_bench_strerror,
+    swiss_loop_insert,
+    swiss_loop_lookup,
+    swiss_loop_delete,
 };
 
 /* The empty twins take the map as a plain pointer: the asm only needs it in
@@ -175,11 +187,15 @@ static uint64_t empty_insert(const struct bench_io *io, void *m, const uint64_t 
     uint64_t t0 = count(io);
     for (const uint64_t *p = k; p != end; p++) {
         uint64_t r;
-        __asm__ volatile("" : "=r"(r) : "r"(m), "r"(*p), "r"(~*p));
+        __asm__ volatile(""
+                         : "=r"(r)
+                         : "r"(m), "r"(*p), "r"(~*p));
         acc |= r;
     }
     uint64_t t1 = count(io);
-    __asm__ volatile("" : : "r"(acc));
+    __asm__ volatile(""
+                     :
+                     : "r"(acc));
     return t1 - t0;
 }
 
@@ -190,11 +206,15 @@ static uint64_t empty_lookup(const struct bench_io *io, void *m, const uint64_t 
     uint64_t t0 = count(io);
     for (const uint64_t *p = k; p != end; p++) {
         uint64_t r;
-        __asm__ volatile("" : "=r"(r) : "r"(m), "r"(*p), "r"(&v));
+        __asm__ volatile(""
+                         : "=r"(r)
+                         : "r"(m), "r"(*p), "r"(&v));
         found += r;
     }
     uint64_t t1 = count(io);
-    __asm__ volatile("" : : "r"(found));
+    __asm__ volatile(""
+                     :
+                     : "r"(found));
     return t1 - t0;
 }
 
@@ -205,11 +225,15 @@ static uint64_t empty_delete(const struct bench_io *io, void *m, const uint64_t 
     uint64_t t0 = count(io);
     for (const uint64_t *p = k; p != end; p++) {
         uint64_t r;
-        __asm__ volatile("" : "=r"(r) : "r"(m), "r"(*p));
+        __asm__ volatile(""
+                         : "=r"(r)
+                         : "r"(m), "r"(*p));
         found += r;
     }
     uint64_t t1 = count(io);
-    __asm__ volatile("" : : "r"(found));
+    __asm__ volatile(""
+                     :
+                     : "r"(found));
     return t1 - t0;
 }
 
@@ -316,12 +340,18 @@ static uint64_t empty_pairs(const struct bench_io *io, struct arena *s, size_t p
     for (size_t i = 0; i < pairs; i++) {
         void *p;
         uint64_t r;
-        __asm__ volatile("" : "=r"(p) : "r"(s), "r"(1));
-        __asm__ volatile("" : "=r"(r) : "r"(s), "r"(p), "r"(1));
+        __asm__ volatile(""
+                         : "=r"(p)
+                         : "r"(s), "r"(1));
+        __asm__ volatile(""
+                         : "=r"(r)
+                         : "r"(s), "r"(p), "r"(1));
         acc |= r;
     }
     uint64_t t1 = count(io);
-    __asm__ volatile("" : : "r"(acc));
+    __asm__ volatile(""
+                     :
+                     : "r"(acc));
     return t1 - t0;
 }
 

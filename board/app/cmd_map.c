@@ -68,10 +68,10 @@ static void cmd_stats(struct console *c, const struct console_word *w, int nargs
     if (c->cfg.stack)
         c->cfg.stack(c->cfg.ctx, &used, &size);
     console_say(c,
-        "arena in_use=%zu watermark=%zu peak=%zu capacity=%zu page=%zu allocs=%zu frees=%zu "
-        "failed=%zu\n",
-        as.in_use, as.watermark, as.peak_in_use, as.capacity, as.page_size, as.allocs, as.frees,
-        as.failed_allocs);
+                "arena in_use=%zu watermark=%zu peak=%zu capacity=%zu page=%zu allocs=%zu frees=%zu "
+                "failed=%zu\n",
+                as.in_use, as.watermark, as.peak_in_use, as.capacity, as.page_size, as.allocs, as.frees,
+                as.failed_allocs);
     if (swiss_now(c)) {
         struct swiss_stats ss;
         swiss_get_stats(&c->swiss, &ss);
@@ -288,10 +288,12 @@ static void cmd_compact(struct console *c, const struct console_word *w, int nar
         size_t len = hmap_len(&c->map);
         if (hmap_last_request_kind(&c->map) == HMAP_RUN_ARRAY && want > have)
             console_say(c, "ERR compact: out of pages; %zu entries need a larger table: it "
-                           "would grow\n", len);
+                           "would grow\n",
+                        len);
         else if (hmap_last_request_kind(&c->map) == HMAP_RUN_ARRAY && want == have)
             console_say(c, "ERR compact: out of pages; %zu entries need this size (the map is "
-                           "unchanged)\n", len);
+                           "unchanged)\n",
+                        len);
         else
             console_say(c, "ERR compact: out of pages for the new table (the map is unchanged)\n");
         say_why_no_pages(c, &c->map);
@@ -310,7 +312,7 @@ static void make_refused(struct console *c, int rc, uint64_t n, const struct hma
     if (rc == HMAP_ERR_NOMEM) {
         console_say(c, "ERR make: out of pages for %" PRIu64 " entries (the map is unchanged)\n",
                     n);
-        say_why_no_pages(c, fresh); /* a failed init still names its request */
+        say_why_no_pages(c, fresh);   /* a failed init still names its request */
     } else if (rc == HMAP_ERR_SIZE) { /* the type is fixed: only the hint can be */
         console_say(c, "ERR make: %" PRIu64 " entries are too many to size (the map is unchanged)\n",
                     n);

@@ -51,7 +51,7 @@ static size_t ref_len;
 static struct hmap test_map; /* static: keep the command's stack small */
 static struct swiss test_swiss;
 static struct arena test_arena;
-static uint64_t runs;        /* runs so far: the next run's seed */
+static uint64_t runs; /* runs so far: the next run's seed */
 
 /* The built-in hashes as a 64-bit host computes them: hmap's (a 128-bit
  * multiply) and swiss's; the 13-byte key takes the general loop and its
@@ -129,8 +129,20 @@ static int hm_check(void) { return hmap_check(&test_map); }
 static size_t hm_len(void) { return hmap_len(&test_map); }
 
 static const struct tested_map bucket_map = {
-    "hmap", hm_init, hm_put_u64, hm_put, hm_get_u64, hm_get, hm_del_u64, hm_del,
-    hm_clear, hm_reset, hm_compact, hm_check, hm_len, hmap_strerror,
+    "hmap",
+    hm_init,
+    hm_put_u64,
+    hm_put,
+    hm_get_u64,
+    hm_get,
+    hm_del_u64,
+    hm_del,
+    hm_clear,
+    hm_reset,
+    hm_compact,
+    hm_check,
+    hm_len,
+    hmap_strerror,
 };
 
 static const struct swiss_type swiss_u64_type = {.key_size = 8, .val_size = 8};
@@ -147,8 +159,20 @@ static int sw_check(void) { return swiss_check(&test_swiss); }
 static size_t sw_len(void) { return swiss_len(&test_swiss); }
 
 static const struct tested_map swiss_map = {
-    "swiss", sw_init, sw_put_u64, sw_put, sw_get_u64, sw_get, sw_del_u64, sw_del,
-    sw_clear, sw_reset, NULL, sw_check, sw_len, swiss_strerror,
+    "swiss",
+    sw_init,
+    sw_put_u64,
+    sw_put,
+    sw_get_u64,
+    sw_get,
+    sw_del_u64,
+    sw_del,
+    sw_clear,
+    sw_reset,
+    NULL,
+    sw_check,
+    sw_len,
+    swiss_strerror,
 };
 
 /* Key i of the set: an odd multiplier spreads 0..511 over all 64 bits, so

@@ -66,9 +66,9 @@ enum {
 };
 
 struct console_config {
-    out_write_fn write;      /* required: where every answer goes           */
-    void *ctx;               /* passed to every hook                        */
-    struct arena *arena;     /* required: the map's arena, initialised      */
+    out_write_fn write;  /* required: where every answer goes           */
+    void *ctx;           /* passed to every hook                        */
+    struct arena *arena; /* required: the map's arena, initialised      */
     /* Optional: the stack figures for `stats`; NULL prints used=0 size=0. */
     void (*stack)(void *ctx, size_t *used, size_t *size);
     /* Optional: the instruction counter for `bench` (minstret on the
@@ -103,20 +103,20 @@ enum console_gen {
 /* The console.  Complete so a caller can own one statically; private. */
 struct console {
     struct console_config cfg;
-    struct hmap map;           /* the map while gen is CONSOLE_GEN_BUCKET   */
-    struct swiss swiss;        /* the map while gen is CONSOLE_GEN_SWISS    */
+    struct hmap map;    /* the map while gen is CONSOLE_GEN_BUCKET   */
+    struct swiss swiss; /* the map while gen is CONSOLE_GEN_SWISS    */
     enum console_gen gen;
-    uint64_t filled;           /* fill put keys 0..filled-1 (see delall)    */
+    uint64_t filled; /* fill put keys 0..filled-1 (see delall)    */
     char line[CONSOLE_LINE_MAX + 1];
-    size_t len;                /* characters in line                        */
-    size_t shown;              /* columns its echo took (rejected bytes' forms
-                                  included), what Ctrl-U rubs out           */
-    bool too_long;             /* the line passed CONSOLE_LINE_MAX          */
-    bool bad_byte;             /* the line held a byte that is not printable */
-    unsigned char first_bad;   /* the first such byte                       */
-    bool after_cr;             /* the previous byte was CR                  */
-    bool exited;               /* `exit` ran                                */
-    bool said_err;             /* the command running answered ERR          */
+    size_t len;              /* characters in line                        */
+    size_t shown;            /* columns its echo took (rejected bytes' forms
+                                included), what Ctrl-U rubs out           */
+    bool too_long;           /* the line passed CONSOLE_LINE_MAX          */
+    bool bad_byte;           /* the line held a byte that is not printable */
+    unsigned char first_bad; /* the first such byte                       */
+    bool after_cr;           /* the previous byte was CR                  */
+    bool exited;             /* `exit` ran                                */
+    bool said_err;           /* the command running answered ERR          */
     int exit_code;
     /* The memory over time: the arena's events and the ends of commands,
      * in a ring kept here (static on the board), not in the arena. */
@@ -178,7 +178,11 @@ struct swiss *console_swiss(struct console *c);
  * for anything malformed, CONSOLE_NUM_RANGE when above UINT64_MAX (then
  * *out is unchanged).
  */
-enum { CONSOLE_NUM_OK = 0, CONSOLE_NUM_BAD = -1, CONSOLE_NUM_RANGE = -2 };
+enum {
+    CONSOLE_NUM_OK = 0,
+    CONSOLE_NUM_BAD = -1,
+    CONSOLE_NUM_RANGE = -2,
+};
 int console_parse_u64(const char *s, size_t n, uint64_t *out);
 
 #endif /* TIDEMARK_CONSOLE_H */

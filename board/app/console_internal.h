@@ -34,15 +34,15 @@ struct console_word {
 
 struct console_command {
     const char *name;
-    const char *args;   /* usage after the name, "" for none            */
+    const char *args; /* usage after the name, "" for none            */
     int min_args, max_args;
-    bool hidden;        /* not listed by help                           */
+    bool hidden; /* not listed by help                           */
     /* NULL: always there; else the command exists only while this says
      * so (an unavailable command is unknown, as if not in the table). */
     bool (*available)(const struct console *c);
     /* w[0] is the command's name, w[1..nargs] its arguments. */
     void (*run)(struct console *c, const struct console_word *w, int nargs);
-    const char *help;   /* help's one-line description                  */
+    const char *help; /* help's one-line description                  */
 };
 
 /* A group of commands from one file. */
@@ -55,10 +55,10 @@ struct console_command_set {
 #define CONSOLE_COMMAND_SET(name, array) \
     const struct console_command_set name = {array, sizeof(array) / sizeof((array)[0])}
 
-extern const struct console_command_set console_map_commands;    /* cmd_map.c    */
-extern const struct console_command_set console_system_commands; /* cmd_system.c */
+extern const struct console_command_set console_map_commands;      /* cmd_map.c    */
+extern const struct console_command_set console_system_commands;   /* cmd_system.c */
 extern const struct console_command_set console_selftest_commands; /* cmd_selftest.c */
-extern const struct console_command_set console_view_commands;   /* cmd_view.c   */
+extern const struct console_command_set console_view_commands;     /* cmd_view.c   */
 
 /* Print one formatted piece through cfg.write (out.h: cut at
  * OUT_PIECE_MAX, never overrun).  console.c. */

@@ -43,7 +43,7 @@ struct step {
     const char *id;
     int scenario;
     enum experiment_op op;
-    int map;               /* 0: m (or a), 1: b */
+    int map; /* 0: m (or a), 1: b */
     const char *go;
     const char *c;
 };
@@ -255,7 +255,7 @@ const char *experiment_check(const struct experiment_result *r)
     if (r->nrows != NSTEPS)
         return "the table is missing rows";
 
-    const struct experiment_row *filled = NULL;  /* last row after a fill */
+    const struct experiment_row *filled = NULL; /* last row after a fill */
     const struct experiment_row *first_fill_6 = NULL;
     for (size_t i = 0; i < r->nrows; i++) {
         const struct experiment_row *row = &r->rows[i];
@@ -302,11 +302,11 @@ const char *experiment_check(const struct experiment_result *r)
 void experiment_print(const struct experiment_result *r, out_write_fn write, void *ctx)
 {
     out_printf(write, ctx,
-        "seed experiment: n = %u keys 0..%u (value = key), hint n, %u-byte keys and\n"
-        "values, %u-byte pages, on an arena of its own; figures after each step, in\n"
-        "bytes; each step's C counterpart under its Go\n",
-        (unsigned)EXPERIMENT_KEYS, (unsigned)EXPERIMENT_KEYS - 1, (unsigned)sizeof(go_int),
-        (unsigned)TIDEMARK_PAGE_SIZE);
+               "seed experiment: n = %u keys 0..%u (value = key), hint n, %u-byte keys and\n"
+               "values, %u-byte pages, on an arena of its own; figures after each step, in\n"
+               "bytes; each step's C counterpart under its Go\n",
+               (unsigned)EXPERIMENT_KEYS, (unsigned)EXPERIMENT_KEYS - 1, (unsigned)sizeof(go_int),
+               (unsigned)TIDEMARK_PAGE_SIZE);
     out_printf(write, ctx, ROW_FMT, "step", "Go (C under it)", "len", "bytes", "in_use",
                "watermark");
 
@@ -318,18 +318,18 @@ void experiment_print(const struct experiment_result *r, out_write_fn write, voi
             out_printf(write, ctx, "%d    %s\n", scenario, experiment_scenario_title(scenario));
         }
         out_printf(write, ctx, NUM_FMT, row->step, row->go, row->len, row->bytes, row->in_use,
-            row->watermark);
+                   row->watermark);
         out_printf(write, ctx, C_FMT, row->c);
     }
     if (r->err != 0)
         out_printf(write, ctx, "ERR experiment: step %s failed: %s\n",
-            r->failed_step ? r->failed_step : "?", r->err_text ? r->err_text : "?");
+                   r->failed_step ? r->failed_step : "?", r->err_text ? r->err_text : "?");
 
     const char *bad = experiment_check(r);
     if (bad)
         out_printf(write, ctx, "check: FAILED: %s\n", bad);
     else
         out_printf(write, ctx, "check: ok: deleting every key left bytes, in_use and watermark as they "
-                        "were;\n"
-                        "       only hmap_reset lowered in_use; the watermark never fell\n");
+                               "were;\n"
+                               "       only hmap_reset lowered in_use; the watermark never fell\n");
 }

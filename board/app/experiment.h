@@ -35,7 +35,7 @@
 #include "out.h"
 #include "page_size.h"
 
-#define EXPERIMENT_KEYS 8192         /* keys 0..8191, value = key; also the hint */
+#define EXPERIMENT_KEYS 8192                  /* keys 0..8191, value = key; also the hint */
 #define EXPERIMENT_REGION_SIZE (512u * 1024u) /* what the experiment needs, with room */
 #define EXPERIMENT_SEED 0x5eed5eed5eed5eedULL
 #define EXPERIMENT_MAX_ROWS 32
@@ -52,23 +52,23 @@ enum experiment_op {
 
 /* One step and the figures after it. */
 struct experiment_row {
-    const char *step;      /* "1.3"                                         */
-    int scenario;          /* 1..6                                          */
+    const char *step; /* "1.3"                                         */
+    int scenario;     /* 1..6                                          */
     enum experiment_op op;
-    const char *go;        /* the Go counterpart                            */
-    const char *c;         /* the C counterpart                             */
-    size_t len;            /* the map's len                                 */
-    size_t bytes;          /* the map's bytes (hmap_get_stats)              */
-    size_t in_use;         /* the experiment arena's in_use                 */
-    size_t watermark;      /* the experiment arena's watermark              */
+    const char *go;   /* the Go counterpart                            */
+    const char *c;    /* the C counterpart                             */
+    size_t len;       /* the map's len                                 */
+    size_t bytes;     /* the map's bytes (hmap_get_stats)              */
+    size_t in_use;    /* the experiment arena's in_use                 */
+    size_t watermark; /* the experiment arena's watermark              */
 };
 
 struct experiment_result {
     struct experiment_row rows[EXPERIMENT_MAX_ROWS];
-    size_t nrows;          /* rows done (all of them when err == 0)         */
-    int err;               /* 0, or the ARENA_* / HMAP_* code that stopped it */
+    size_t nrows;            /* rows done (all of them when err == 0)         */
+    int err;                 /* 0, or the ARENA_* / HMAP_* code that stopped it */
     const char *failed_step; /* the step that failed, when err != 0         */
-    const char *err_text;  /* arena_strerror / hmap_strerror of err         */
+    const char *err_text;    /* arena_strerror / hmap_strerror of err         */
 };
 
 /* Title of scenario 1..6, or "" for any other number. */
@@ -89,8 +89,8 @@ int experiment_run(void *region, size_t size, struct experiment_result *r);
 struct arena;
 struct hmap;
 struct experiment_watch {
-    int scenario;  /* the scenario watched, 1..6                         */
-    void *ctx;     /* passed to every hook                               */
+    int scenario; /* the scenario watched, 1..6                         */
+    void *ctx;    /* passed to every hook                               */
     /* Before the scenario's first step (to attach an arena observer). */
     void (*begin)(void *ctx, struct arena *a);
     /* After each of its steps, with the row just recorded and the map the

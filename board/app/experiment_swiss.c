@@ -26,7 +26,13 @@ static const struct swiss_type u64_type = {8, 8, NULL, NULL};
 
 /* --- the Swiss table ------------------------------------------------------ */
 
-enum swiss_op { S_MAKE, S_FILL, S_DELETE, S_CLEAR, S_RESET };
+enum swiss_op {
+    S_MAKE,
+    S_FILL,
+    S_DELETE,
+    S_CLEAR,
+    S_RESET,
+};
 
 struct swiss_step {
     const char *id;

@@ -46,26 +46,26 @@ enum history_event {
 #define HISTORY_CMD_SHOWN 24
 
 struct history_entry {
-    uint64_t seq;        /* 0, 1, 2, ... since history_init (never reused) */
+    uint64_t seq;                  /* 0, 1, 2, ... since history_init (never reused) */
     char cmd[HISTORY_CMD_MAX + 1]; /* HISTORY_CMD: the line, "" otherwise */
-    bool failed;         /* HISTORY_CMD: it answered ERR                   */
-    size_t pages;        /* the run's pages for alloc and free, else 0    */
-    size_t len, bytes;   /* the map's len and bytes (0 with no map)       */
-    size_t in_use, watermark; /* the arena's, after the event             */
-    uint8_t event;       /* enum history_event                            */
-    bool swiss;          /* len and bytes are a Swiss map's               */
+    bool failed;                   /* HISTORY_CMD: it answered ERR                   */
+    size_t pages;                  /* the run's pages for alloc and free, else 0    */
+    size_t len, bytes;             /* the map's len and bytes (0 with no map)       */
+    size_t in_use, watermark;      /* the arena's, after the event             */
+    uint8_t event;                 /* enum history_event                            */
+    bool swiss;                    /* len and bytes are a Swiss map's               */
 };
 
 struct history {
     struct history_entry *e; /* the ring: cap entries                     */
     size_t cap;
-    size_t first;            /* index of the oldest entry                 */
-    size_t n;                /* entries held                              */
-    uint64_t seq;            /* seq of the next entry                     */
-    uint64_t dropped;        /* oldest entries overwritten since the last
-                                init or clear                             */
+    size_t first;     /* index of the oldest entry                 */
+    size_t n;         /* entries held                              */
+    uint64_t seq;     /* seq of the next entry                     */
+    uint64_t dropped; /* oldest entries overwritten since the last
+                         init or clear                             */
     const struct arena *arena;
-    const struct hmap *map;  /* NULL: len and bytes are recorded as 0     */
+    const struct hmap *map;    /* NULL: len and bytes are recorded as 0     */
     const struct swiss *swiss; /* instead of map, when not NULL           */
 };
 

@@ -41,13 +41,13 @@
 
 /* Who holds a page. */
 enum view_owner {
-    VIEW_FREE,     /* '.' free (below the watermark: touched before)      */
-    VIEW_ARRAY,    /* 'A' the map's current bucket array                   */
-    VIEW_OLD,      /* 'O' the map's old bucket array, while growing         */
-    VIEW_OVERFLOW, /* 'v' an overflow chunk of the map                      */
-    VIEW_OTHER,    /* '#' handed out to anything else                       */
-    VIEW_GROUPS,   /* 'G' a Swiss map's table (its groups) or small group   */
-    VIEW_DIRECTORY,/* 'D' a Swiss map's directory                           */
+    VIEW_FREE,      /* '.' free (below the watermark: touched before)      */
+    VIEW_ARRAY,     /* 'A' the map's current bucket array                   */
+    VIEW_OLD,       /* 'O' the map's old bucket array, while growing         */
+    VIEW_OVERFLOW,  /* 'v' an overflow chunk of the map                      */
+    VIEW_OTHER,     /* '#' handed out to anything else                       */
+    VIEW_GROUPS,    /* 'G' a Swiss map's table (its groups) or small group   */
+    VIEW_DIRECTORY, /* 'D' a Swiss map's directory                           */
     VIEW_OWNERS
 };
 
@@ -69,7 +69,7 @@ struct view_pages_src {
     size_t in_use_pages;    /* pages handed out now                      */
     view_census_fn census;
     void *ctx;
-    bool swiss;             /* the map is a Swiss map: its legend        */
+    bool swiss; /* the map is a Swiss map: its legend        */
 };
 
 /*
@@ -187,9 +187,9 @@ struct view_rows {
     char held[VIEW_ROW_CHARS + 1]; /* the last finished row, not printed */
     size_t held_len;
     size_t held_first;
-    size_t held_count;             /* rows it stands for (0: none held)  */
-    size_t next_first;             /* offset of the next character      */
-    size_t step;                   /* offset units per character        */
+    size_t held_count; /* rows it stands for (0: none held)  */
+    size_t next_first; /* offset of the next character      */
+    size_t step;       /* offset units per character        */
 };
 
 /* Start rows whose first character is at offset first, each character

@@ -14,7 +14,11 @@
 #include "history.h"
 #include "view.h"
 
-enum { SERIES_I = 1, SERIES_B = 2, SERIES_W = 4 };
+enum {
+    SERIES_I = 1,
+    SERIES_B = 2,
+    SERIES_W = 4,
+};
 
 /* The cell's character for the set of series on it. */
 static char cell_char(unsigned set, int on_axis)

@@ -20,8 +20,8 @@
 
 /* One table, as the picture labels it. */
 struct view_groups_table {
-    size_t index;    /* its first directory entry                        */
-    unsigned depth;  /* its local depth                                  */
+    size_t index;   /* its first directory entry                        */
+    unsigned depth; /* its local depth                                  */
     size_t groups;
 };
 
@@ -72,7 +72,7 @@ char view_group_char(size_t live, size_t tombstones, size_t slots);
  * in order costs one step each. */
 struct view_groups_live {
     const struct swiss *map;
-    size_t last_t;                     /* ordinal of last, when have_last */
+    size_t last_t; /* ordinal of last, when have_last */
     struct swiss_table_info last;
     bool have_last;
 };

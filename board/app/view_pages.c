@@ -78,10 +78,13 @@ static void count_run(void *ctx, const void *pages, size_t npages, int kind)
     size_t hi = at + npages < w->end ? at + npages : w->end;
     if (lo >= hi)
         return;
-    enum view_owner o = w->swiss ? (kind == SWISS_RUN_DIRECTORY ? VIEW_DIRECTORY : VIEW_GROUPS)
-                        : kind == HMAP_RUN_ARRAY     ? VIEW_ARRAY
-                        : kind == HMAP_RUN_OLD_ARRAY ? VIEW_OLD
-                                                     : VIEW_OVERFLOW;
+    enum view_owner o;
+    if (w->swiss)
+        o = kind == SWISS_RUN_DIRECTORY ? VIEW_DIRECTORY : VIEW_GROUPS;
+    else if (kind == HMAP_RUN_ARRAY)
+        o = VIEW_ARRAY;
+    else
+        o = kind == HMAP_RUN_OLD_ARRAY ? VIEW_OLD : VIEW_OVERFLOW;
     w->count[o] += hi - lo;
 }
 

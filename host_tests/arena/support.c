@@ -51,7 +51,7 @@ static uint8_t *guard_end(void)
 uint8_t *region_make(size_t offset, size_t size, uint8_t fill)
 {
     cr_assert_leq(offset + size, REGION_SPAN, "region_make: %zu + %zu too big",
-                 offset, size);
+                  offset, size);
     cur_base = region_anchor() + offset;
     cur_size = size;
     memset(guard_start(), GUARD_BYTE, (size_t)(cur_base - guard_start()));

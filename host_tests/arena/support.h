@@ -53,8 +53,8 @@ void region_assert_guards(const char *ctx);
  * largest for which bitmap and pages fit in [base, base + size).
  */
 struct layout {
-    size_t npages;     /* 0: not even one page fits                        */
-    uintptr_t pages;   /* address of page 0 (meaningful when npages > 0)    */
+    size_t npages;   /* 0: not even one page fits                        */
+    uintptr_t pages; /* address of page 0 (meaningful when npages > 0)    */
 };
 struct layout layout_expect(uintptr_t base, size_t size, size_t page_size);
 

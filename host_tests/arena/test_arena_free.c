@@ -68,8 +68,8 @@ Test(arena_free, refuses_runs_partly_free)
 {
     struct fix f;
     fix_make(&f);
-    uint8_t *p = arena_alloc_pages(&f.a, 4); /* [0,4) */
-    uint8_t *q = arena_alloc_pages(&f.a, 2); /* [4,6) */
+    uint8_t *p = arena_alloc_pages(&f.a, 4);            /* [0,4) */
+    uint8_t *q = arena_alloc_pages(&f.a, 2);            /* [4,6) */
     cr_assert_eq(arena_free_pages(&f.a, p + PS, 1), 0); /* page 1 free */
     expect_refused(&f, p, 4, ARENA_ERR_NOT_ALLOCATED, "hole inside the run");
     expect_refused(&f, p, 2, ARENA_ERR_NOT_ALLOCATED, "last page free");

@@ -15,8 +15,8 @@ static const size_t page_sizes[] = {64, 128, 256, 4096, 65536};
 /* Offsets of base past a page boundary that stress the 8-byte and page grid. */
 static size_t offsets_for(size_t ps, size_t out[16])
 {
-    const size_t cand[] = {0,      1,      3,      7,      8,      9,
-                           31,     ps / 2, ps - 9, ps - 8, ps - 7, ps - 1};
+    const size_t cand[] = {0, 1, 3, 7, 8, 9,
+                           31, ps / 2, ps - 9, ps - 8, ps - 7, ps - 1};
     size_t n = 0;
     for (size_t i = 0; i < sizeof cand / sizeof cand[0]; i++) {
         int dup = 0;
@@ -121,21 +121,24 @@ static void check_layout(size_t ps, size_t off, size_t size, size_t *prev_n)
                      "ps %zu off %zu size %zu: init %d, want TOO_SMALL", ps,
                      off, size, rc);
         cr_assert_eq(*prev_n, 0, "ps %zu off %zu size %zu: refused after a "
-                     "smaller region was accepted", ps, off, size);
+                                 "smaller region was accepted",
+                     ps, off, size);
         return;
     }
     cr_assert_eq(rc, 0, "ps %zu off %zu size %zu: init %d (%s)", ps, off, size,
                  rc, arena_strerror(rc));
     size_t n = arena_npages(&a);
     cr_assert_eq(n, want.npages, "ps %zu off %zu size %zu: %zu pages, the "
-                 "largest that fit is %zu", ps, off, size, n, want.npages);
+                                 "largest that fit is %zu",
+                 ps, off, size, n, want.npages);
     cr_assert_leq(n * ps + (n + 7) / 8, size, "pages + bitmap exceed region");
     cr_assert_leq(*prev_n, n, "page count dropped when the region grew");
     *prev_n = n;
     uint8_t *p = arena_alloc_pages(&a, 1);
     cr_assert_eq((uintptr_t)p, want.pages,
                  "ps %zu off %zu size %zu: page 0 at base+%td, documented "
-                 "base+%td", ps, off, size, p - base,
+                 "base+%td",
+                 ps, off, size, p - base,
                  (uint8_t *)want.pages - base);
 }
 
@@ -222,9 +225,9 @@ Test(arena_init, smallest_region_accepted_one_byte_less_refused)
 /* Not a power of two, or below 64: ARENA_ERR_PAGE_SIZE, nothing touched. */
 Test(arena_init, bad_page_sizes_refused)
 {
-    const size_t bad[] = {0,    1,    2,    4,     8,     16,   32,
-                          48,   63,   65,   96,    100,   127,  129,
-                          192,  1000, 4095, 4097,  12288, (size_t)3 << 20,
+    const size_t bad[] = {0, 1, 2, 4, 8, 16, 32,
+                          48, 63, 65, 96, 100, 127, 129,
+                          192, 1000, 4095, 4097, 12288, (size_t)3 << 20,
                           SIZE_MAX, SIZE_MAX / 2, (SIZE_MAX / 2 + 1) + 64};
     uint8_t *base = region_make(8, 65536, 0x22);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -310,7 +313,8 @@ Test(arena_init, init_over_garbage_is_fresh)
     struct arena_stats s = stats_of(&a);
     struct layout l = layout_expect((uintptr_t)base, size, 64);
     struct arena_stats want = {
-        .page_size = 64, .capacity = l.npages * 64,
+        .page_size = 64,
+        .capacity = l.npages * 64,
         .overhead = size - l.npages * 64,
     };
     stats_assert_eq(&s, &want, "fresh arena over garbage");

@@ -36,17 +36,35 @@ struct run {
 
 /* Kinds of call, for the figures printed at the end. */
 enum {
-    K_ALLOC_OK, K_ALLOC_FULL, K_ALLOC_ZERO, K_ALLOC_INJECTED,
-    K_FREE_WHOLE, K_FREE_PIECE, K_FREE_SPAN,
-    K_REFUSED_NOT_ALLOCATED, K_REFUSED_NOT_IN_ARENA, K_REFUSED_BAD_COUNT,
-    K_RESET, K_FAIL_AFTER, K_FAIL_OFF, K_KINDS
+    K_ALLOC_OK,
+    K_ALLOC_FULL,
+    K_ALLOC_ZERO,
+    K_ALLOC_INJECTED,
+    K_FREE_WHOLE,
+    K_FREE_PIECE,
+    K_FREE_SPAN,
+    K_REFUSED_NOT_ALLOCATED,
+    K_REFUSED_NOT_IN_ARENA,
+    K_REFUSED_BAD_COUNT,
+    K_RESET,
+    K_FAIL_AFTER,
+    K_FAIL_OFF,
+    K_KINDS
 };
 static const char *const kind_name[K_KINDS] = {
-    "alloc ok", "alloc refused (no run)", "alloc refused (0 pages)",
-    "alloc refused (injected)", "free whole run", "free piece of run",
-    "free across runs", "free refused NOT_ALLOCATED",
-    "free refused NOT_IN_ARENA", "free refused BAD_COUNT", "reset",
-    "fail_after(k, sticky)", "fail_after(0, 0) ends sticky",
+    "alloc ok",
+    "alloc refused (no run)",
+    "alloc refused (0 pages)",
+    "alloc refused (injected)",
+    "free whole run",
+    "free piece of run",
+    "free across runs",
+    "free refused NOT_ALLOCATED",
+    "free refused NOT_IN_ARENA",
+    "free refused BAD_COUNT",
+    "reset",
+    "fail_after(k, sticky)",
+    "fail_after(0, 0) ends sticky",
 };
 
 struct model {
@@ -193,7 +211,8 @@ static void do_alloc(struct model *m, size_t n)
 
     if (injected || at == m->npages) {
         cr_assert_null(p, "step %zu: alloc(%zu) must fail (%s) but gave page "
-                       "%td", m->step, n, injected ? "injected" : "no run",
+                          "%td",
+                       m->step, n, injected ? "injected" : "no run",
                        p ? (p - m->first) / (ptrdiff_t)m->ps : -1);
         m->failed++;
         m->kinds[injected ? K_ALLOC_INJECTED
@@ -497,8 +516,12 @@ static void run_model(const struct model_cfg *c)
 Test(arena_model, small_pages)
 {
     static const struct model_cfg c = {
-        .name = "64 B pages", .page_size = 64, .offset = 13,
-        .size = 64 * 300 + 29, .steps = 120000, .seed = 0x7173DE0A12ull,
+        .name = "64 B pages",
+        .page_size = 64,
+        .offset = 13,
+        .size = 64 * 300 + 29,
+        .steps = 120000,
+        .seed = 0x7173DE0A12ull,
     };
     run_model(&c);
 }
@@ -507,8 +530,12 @@ Test(arena_model, small_pages)
 Test(arena_model, many_pages)
 {
     static const struct model_cfg c = {
-        .name = "128 B pages", .page_size = 128, .offset = 0,
-        .size = 128 * 1100, .steps = 60000, .seed = 0xB0C4A11Dull,
+        .name = "128 B pages",
+        .page_size = 128,
+        .offset = 0,
+        .size = 128 * 1100,
+        .steps = 60000,
+        .seed = 0xB0C4A11Dull,
     };
     run_model(&c);
 }
@@ -517,8 +544,12 @@ Test(arena_model, many_pages)
 Test(arena_model, large_pages)
 {
     static const struct model_cfg c = {
-        .name = "4 KiB pages", .page_size = 4096, .offset = 4000,
-        .size = 4096 * 70 + 100, .steps = 40000, .seed = 0x5EED4096ull,
+        .name = "4 KiB pages",
+        .page_size = 4096,
+        .offset = 4000,
+        .size = 4096 * 70 + 100,
+        .steps = 40000,
+        .seed = 0x5EED4096ull,
     };
     run_model(&c);
 }

@@ -91,8 +91,8 @@ Test(arena_poison, refused_free_poisons_nothing)
         size_t n;
         int code;
     } bad[] = {
-        {all + 2 * ps, 3, ARENA_ERR_NOT_ALLOCATED},  /* page 3 is free */
-        {all + 3 * ps, 1, ARENA_ERR_NOT_ALLOCATED},  /* double free */
+        {all + 2 * ps, 3, ARENA_ERR_NOT_ALLOCATED}, /* page 3 is free */
+        {all + 3 * ps, 1, ARENA_ERR_NOT_ALLOCATED}, /* double free */
         {all + 5 * ps + 1, 1, ARENA_ERR_NOT_IN_ARENA},
         {all + 5 * ps, 0, ARENA_ERR_BAD_COUNT},
         {all + (n - 2) * ps, 3, ARENA_ERR_BAD_COUNT},

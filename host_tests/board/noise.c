@@ -25,8 +25,12 @@ struct gen {
 bool noise_byte_allowed(unsigned char b)
 {
     switch (b) {
-    case 'e': case 'l': case 't':
-    case 'E': case 'L': case 'T':
+    case 'e':
+    case 'l':
+    case 't':
+    case 'E':
+    case 'L':
+    case 'T':
         return false;
     default:
         return true;
@@ -102,10 +106,32 @@ static void seg_esc(struct gen *g)
      * replies to queries) and a lone ESC.  Forbidden letters in them (e.g.
      * ESC [ ? 25 l) come out as '_' through gate(). */
     static const char *const seqs[] = {
-        "\x1b[A", "\x1b[B", "\x1b[C", "\x1b[D", "\x1b[H", "\x1b[2J", "\x1b[K", "\x1b[1;5C",
-        "\x1bOP", "\x1bOQ", "\x1b[200~", "\x1b[201~", "\x1b[?25h", "\x1b[?25l", "\x1b[6n",
-        "\x1b[24;80R", "\x1b]0;tidemark\x07", "\x1b" "c", "\x1b[3~", "\x1b[15;2~", "\x1b",
-        "\x1b\x1b[A", "\x1bP+q544e\x1b\\", "\x9b" "A",
+        "\x1b[A",
+        "\x1b[B",
+        "\x1b[C",
+        "\x1b[D",
+        "\x1b[H",
+        "\x1b[2J",
+        "\x1b[K",
+        "\x1b[1;5C",
+        "\x1bOP",
+        "\x1bOQ",
+        "\x1b[200~",
+        "\x1b[201~",
+        "\x1b[?25h",
+        "\x1b[?25l",
+        "\x1b[6n",
+        "\x1b[24;80R",
+        "\x1b]0;tidemark\x07",
+        "\x1b"
+        "c",
+        "\x1b[3~",
+        "\x1b[15;2~",
+        "\x1b",
+        "\x1b\x1b[A",
+        "\x1bP+q544e\x1b\\",
+        "\x9b"
+        "A",
     };
     for (size_t i = 1 + below(g, 3); i > 0; i--)
         gate_str(g, seqs[below(g, sizeof seqs / sizeof seqs[0])]);
@@ -124,11 +150,63 @@ static void seg_long(struct gen *g, size_t len)
 static void seg_garbage(struct gen *g)
 {
     static const char *const words[] = {
-        "pu", "g", "ga", "s", "sa", "sas", "fi", "f", "d", "da", "dmo", "dm", "c", "cmpac",
-        "comp", "rs", "r", "x", "ix", "bnch", "hp", "h", "pa", "rap", "sacks", "ok", "ERR",
-        "STATS", "PUT", "HELP", "GET", "?", "quit", "q", "ls", "cd", "/bin/sh", "AT", "+++",
-        "0", "1", "3", "5000", "0x", "0x1g", "0xffffffffffffffff", "18446744073709551616",
-        "99999999999999999999", "-1", "+5", "1e9", "0b101", "1,000", "'", "\"", "\\", ";",
+        "pu",
+        "g",
+        "ga",
+        "s",
+        "sa",
+        "sas",
+        "fi",
+        "f",
+        "d",
+        "da",
+        "dmo",
+        "dm",
+        "c",
+        "cmpac",
+        "comp",
+        "rs",
+        "r",
+        "x",
+        "ix",
+        "bnch",
+        "hp",
+        "h",
+        "pa",
+        "rap",
+        "sacks",
+        "ok",
+        "ERR",
+        "STATS",
+        "PUT",
+        "HELP",
+        "GET",
+        "?",
+        "quit",
+        "q",
+        "ls",
+        "cd",
+        "/bin/sh",
+        "AT",
+        "+++",
+        "0",
+        "1",
+        "3",
+        "5000",
+        "0x",
+        "0x1g",
+        "0xffffffffffffffff",
+        "18446744073709551616",
+        "99999999999999999999",
+        "-1",
+        "+5",
+        "1e9",
+        "0b101",
+        "1,000",
+        "'",
+        "\"",
+        "\\",
+        ";",
     };
     if (below(g, 4) == 0)
         for (size_t i = 1 + below(g, 3); i > 0; i--)
@@ -224,12 +302,34 @@ static void seg_inject(struct gen *g)
 
 /* --- the whole noise ------------------------------------------------------------ */
 
-enum kind { RANDOM, NUL, FF, ESC, END, LONG, GARBAGE, ERASE, HIGH, CTRL, INJECT, NKINDS };
+enum kind {
+    RANDOM,
+    NUL,
+    FF,
+    ESC,
+    END,
+    LONG,
+    GARBAGE,
+    ERASE,
+    HIGH,
+    CTRL,
+    INJECT,
+    NKINDS,
+};
 
 /* Relative weights of the kinds. */
 static const unsigned weights[NKINDS] = {
-    [RANDOM] = 10, [NUL] = 4, [FF] = 4, [ESC] = 6, [END] = 10, [LONG] = 1,
-    [GARBAGE] = 20, [ERASE] = 8, [HIGH] = 5, [CTRL] = 5, [INJECT] = 2,
+    [RANDOM] = 10,
+    [NUL] = 4,
+    [FF] = 4,
+    [ESC] = 6,
+    [END] = 10,
+    [LONG] = 1,
+    [GARBAGE] = 20,
+    [ERASE] = 8,
+    [HIGH] = 5,
+    [CTRL] = 5,
+    [INJECT] = 2,
 };
 
 static enum kind pick_kind(struct gen *g)

@@ -31,16 +31,16 @@
 
 /* What one noise_make put in. */
 struct noise_stats {
-    size_t bytes;         /* total bytes                                   */
-    size_t line_ends;     /* CR, and LF not right after a CR               */
-    size_t nul, ff;       /* 0x00 and 0xFF bytes                           */
-    size_t esc;           /* escape sequences (ESC bytes)                  */
-    size_t bare_cr;       /* CRs not followed by LF                        */
-    size_t high;          /* bytes 0x80..0xFE                              */
-    size_t erase;         /* BS and DEL bytes                              */
-    size_t longest_line;  /* most bytes between two line-end bytes         */
-    size_t long_lines;    /* lines longer than 80 bytes                    */
-    size_t injected;      /* injected command lines that change nothing    */
+    size_t bytes;        /* total bytes                                   */
+    size_t line_ends;    /* CR, and LF not right after a CR               */
+    size_t nul, ff;      /* 0x00 and 0xFF bytes                           */
+    size_t esc;          /* escape sequences (ESC bytes)                  */
+    size_t bare_cr;      /* CRs not followed by LF                        */
+    size_t high;         /* bytes 0x80..0xFE                              */
+    size_t erase;        /* BS and DEL bytes                              */
+    size_t longest_line; /* most bytes between two line-end bytes         */
+    size_t long_lines;   /* lines longer than 80 bytes                    */
+    size_t injected;     /* injected command lines that change nothing    */
 };
 
 /* Bytes noise_make may write past min_bytes (its last segment's). */

@@ -99,9 +99,23 @@ int qemu_run(const struct qemu_opts *o, const char *input, size_t n, struct qemu
     snprintf(mem, sizeof mem, "%uM", ram);
     snprintf(smp, sizeof smp, "%u", harts);
     char *argv[18 + QEMU_RUN_MAX_EXTRA + 1] = {
-        (char *)qemu, "-M", "virt", "-m", mem, "-smp", smp, "-bios", "none",
-        "-display", "none", "-serial", "stdio", "-monitor", "none",
-        "-kernel", (char *)elf,
+        (char *)qemu,
+        "-M",
+        "virt",
+        "-m",
+        mem,
+        "-smp",
+        smp,
+        "-bios",
+        "none",
+        "-display",
+        "none",
+        "-serial",
+        "stdio",
+        "-monitor",
+        "none",
+        "-kernel",
+        (char *)elf,
     };
     size_t argc = 17;
     for (size_t i = 0; o->extra && o->extra[i]; i++) {

@@ -17,11 +17,11 @@
 #include <stddef.h>
 
 struct qemu_opts {
-    const char *qemu;      /* program; NULL: TIDEMARK_QEMU                  */
-    const char *elf;       /* firmware; NULL: TIDEMARK_FIRMWARE_ELF         */
-    unsigned ram_mb;       /* 0: TIDEMARK_RAM_MB                            */
-    unsigned harts;        /* 0: 1                                          */
-    double timeout_s;      /* 0: QEMU_RUN_DEFAULT_TIMEOUT                   */
+    const char *qemu; /* program; NULL: TIDEMARK_QEMU                  */
+    const char *elf;  /* firmware; NULL: TIDEMARK_FIRMWARE_ELF         */
+    unsigned ram_mb;  /* 0: TIDEMARK_RAM_MB                            */
+    unsigned harts;   /* 0: 1                                          */
+    double timeout_s; /* 0: QEMU_RUN_DEFAULT_TIMEOUT                   */
     /* More QEMU arguments after the others (e.g. "-icount", "shift=0"),
      * NULL-terminated; NULL: none.  At most QEMU_RUN_MAX_EXTRA. */
     const char *const *extra;
@@ -32,14 +32,14 @@ struct qemu_opts {
 #define QEMU_RUN_DEFAULT_TIMEOUT 20.0
 
 struct qemu_result {
-    char *out;             /* UART output, NUL-terminated (malloc'd)        */
+    char *out; /* UART output, NUL-terminated (malloc'd)        */
     size_t out_len;
-    char *err;             /* QEMU's stderr, NUL-terminated (malloc'd)      */
+    char *err; /* QEMU's stderr, NUL-terminated (malloc'd)      */
     size_t err_len;
-    int status;            /* exit status when exited, else -1              */
-    int signal;            /* signal that ended it (e.g. SIGKILL), else 0   */
-    bool timed_out;        /* killed after timeout_s                        */
-    double seconds;        /* wall time of the run                          */
+    int status;     /* exit status when exited, else -1              */
+    int signal;     /* signal that ended it (e.g. SIGKILL), else 0   */
+    bool timed_out; /* killed after timeout_s                        */
+    double seconds; /* wall time of the run                          */
 };
 
 /*

@@ -53,7 +53,12 @@ static uint64_t fake_instret(void *ctx)
 }
 
 /* The console as the board makes it, with the parts a test leaves out. */
-enum rig_flags { COUNTER = 1, EXACT = 2, BENCH_REGION = 4, ALL = 7 };
+enum rig_flags {
+    COUNTER = 1,
+    EXACT = 2,
+    BENCH_REGION = 4,
+    ALL = 7,
+};
 
 static void rig_with(size_t bench_bytes, int flags)
 {
@@ -93,15 +98,23 @@ static struct stats_lines stats(void)
 }
 
 static const char *const lines_expected[] = {
-    "bench n=10000 op=insert_hint ",  "bench n=10000 op=lookup_hit ",
-    "bench n=10000 op=lookup_miss ",  "bench n=10000 op=delete ",
-    "bench n=100000 op=insert_hint ", "bench n=100000 op=lookup_hit ",
-    "bench n=100000 op=lookup_miss ", "bench n=100000 op=delete ",
+    "bench n=10000 op=insert_hint ",
+    "bench n=10000 op=lookup_hit ",
+    "bench n=10000 op=lookup_miss ",
+    "bench n=10000 op=delete ",
+    "bench n=100000 op=insert_hint ",
+    "bench n=100000 op=lookup_hit ",
+    "bench n=100000 op=lookup_miss ",
+    "bench n=100000 op=delete ",
     "bench op=page_pair ",
-    "bench map=swiss n=10000 op=insert_hint ",  "bench map=swiss n=10000 op=lookup_hit ",
-    "bench map=swiss n=10000 op=lookup_miss ",  "bench map=swiss n=10000 op=delete ",
-    "bench map=swiss n=100000 op=insert_hint ", "bench map=swiss n=100000 op=lookup_hit ",
-    "bench map=swiss n=100000 op=lookup_miss ", "bench map=swiss n=100000 op=delete ",
+    "bench map=swiss n=10000 op=insert_hint ",
+    "bench map=swiss n=10000 op=lookup_hit ",
+    "bench map=swiss n=10000 op=lookup_miss ",
+    "bench map=swiss n=10000 op=delete ",
+    "bench map=swiss n=100000 op=insert_hint ",
+    "bench map=swiss n=100000 op=lookup_hit ",
+    "bench map=swiss n=100000 op=lookup_miss ",
+    "bench map=swiss n=100000 op=delete ",
 };
 #define NLINES ((int)(sizeof lines_expected / sizeof lines_expected[0]))
 

@@ -44,10 +44,25 @@ Test(console_history, history_bytes_never_above_in_use)
 {
     rig_console(4u * 1024u * 1024u, true); /* 1023 pages */
     static const char *const lines[] = {
-        "fill 20000", "delall", "compact", "make 8192", "fill 8192", "reset", "put 1 1",
-        "fill 60000", "make 0", "fill 30000", "compact", "clear", "fill 25000",
+        "fill 20000",
+        "delall",
+        "compact",
+        "make 8192",
+        "fill 8192",
+        "reset",
+        "put 1 1",
+        "fill 60000",
+        "make 0",
+        "fill 30000",
+        "compact",
+        "clear",
+        "fill 25000",
         "fill 200000", /* runs out of pages midway */
-        "put 999999 1", "compact", "reset", "make 0", "fill 100",
+        "put 999999 1",
+        "compact",
+        "reset",
+        "make 0",
+        "fill 100",
     };
     uint64_t from = 0;
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {

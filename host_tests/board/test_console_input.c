@@ -275,7 +275,8 @@ Test(console_input, ctrl_u_erases_the_line)
     cr_assert_str_eq(con_sends("\x15"), "");
     /* A line with a bad byte, erased, is a new line: the next text runs;
      * the bad byte's visible form is rubbed out with the rest. */
-    cr_assert_str_eq(con_sends("\x02" "del\x15get 4\n"),
+    cr_assert_str_eq(con_sends("\x02"
+                               "del\x15get 4\n"),
                      "^Bdel\b \b\b \b\b \b\b \b\b \bget 4\n44\n> ");
     /* Erasing a line that ran too long (its echo stopped at the maximum). */
     char l[CONSOLE_LINE_MAX + 10];

@@ -99,9 +99,9 @@ Test(console_setup, help_lists_the_commands_but_not_trap)
 {
     rig_big();
     const char *a = con_run("help");
-    const char *names[] = {"help",   "stats", "make [GEN] [N]", "put K V", "get K",
-                           "del K",  "fill N", "delall", "clear",  "reset",
-                           "compact", "demo",  "bench",  "exit [CODE]"};
+    const char *names[] = {"help", "stats", "make [GEN] [N]", "put K V", "get K",
+                           "del K", "fill N", "delall", "clear", "reset",
+                           "compact", "demo", "bench", "exit [CODE]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char want[48];
         snprintf(want, sizeof want, "\n  %s ", names[i]);

@@ -209,7 +209,9 @@ Test(console_swiss, views_on_empty_small_and_full_maps)
     long long len = field(line_of(run("stats"), "swiss "), "len");
     const char *m = run("make swiss 100000");
     cr_assert(strncmp(m, "ERR make: out of pages for 100000 entries (the map is unchanged)\n"
-                         "  the largest free run is ", 91) == 0, "%s", m);
+                         "  the largest free run is ",
+                      91) == 0,
+              "%s", m);
     cr_assert_eq(field(line_of(run("stats"), "swiss "), "len"), len);
 }
 

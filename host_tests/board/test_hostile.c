@@ -341,7 +341,8 @@ Test(hostile, uart_loses_no_byte_at_full_speed, .timeout = 90)
     size_t lines = line_ends(noise, nn);
     cr_assert_eq((size_t)transcript_count_lines(con, "ERR "), lines, "one ERR per line");
     fprintf(stderr, "hostile: %zu bytes in %zu lines, every one echoed, transcript byte-exact, "
-                    "%.1f s\n", nn, lines, r.seconds);
+                    "%.1f s\n",
+            nn, lines, r.seconds);
     free(host);
     free(script.p);
     qemu_result_free(&r);

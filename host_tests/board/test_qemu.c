@@ -293,9 +293,9 @@ Test(qemu, every_command, .timeout = 60)
                                 "exit 0\n");
     cr_assert_eq(r.status, 0);
     char *help = answer(&r, "help", 0);
-    const char *names[] = {"help",   "stats", "make [GEN] [N]", "put K V", "get K",
-                           "del K",  "fill N", "delall", "clear",  "reset",
-                           "compact", "demo",  "bench",  "exit [CODE]",
+    const char *names[] = {"help", "stats", "make [GEN] [N]", "put K V", "get K",
+                           "del K", "fill N", "delall", "clear", "reset",
+                           "compact", "demo", "bench", "exit [CODE]",
                            "selftest [N]"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char want[48];
@@ -370,7 +370,10 @@ struct item {
     const char *s;
     size_t n; /* bytes: the items may hold NULs */
 };
-#define ITEM(lit) {lit, sizeof(lit) - 1}
+#define ITEM(lit)            \
+    {                        \
+        lit, sizeof(lit) - 1 \
+    }
 static const struct item bad_items[] = {
     ITEM("frobnicate\n"),
     ITEM("STATS\n"),
@@ -404,11 +407,11 @@ Test(qemu, bad_input_answers_err_and_stats_stays_true, .timeout = 60)
 {
     char script[8192];
     size_t n = 0;
-#define ADD(s, len)                                                                            \
-    do {                                                                                       \
-        cr_assert_lt(n + (len), sizeof script);                                                \
-        memcpy(script + n, (s), (len));                                                        \
-        n += (len);                                                                            \
+#define ADD(s, len)                             \
+    do {                                        \
+        cr_assert_lt(n + (len), sizeof script); \
+        memcpy(script + n, (s), (len));         \
+        n += (len);                             \
     } while (0)
     ADD("fill 1000\nput 5000 7\nstats\n", 27);
     size_t nitems = sizeof bad_items / sizeof bad_items[0];
@@ -533,7 +536,8 @@ Test(qemu, ctrl_c_cancels_and_ctrl_u_erases, .timeout = 60)
                                 "reset\x03"
                                 "get 1\n"
                                 "delall\x15get 1\n"
-                                "\x01" "clear\x03stats\nexit 5\n");
+                                "\x01"
+                                "clear\x03stats\nexit 5\n");
     cr_assert_eq(r.status, 5);
     cr_assert_eq(transcript_count(r.out, "ERR"), 0, "%s", r.out);
     cr_assert(strstr(r.out, "> reset^C\n> get 1\n10\n> "), "%s", r.out);
@@ -717,14 +721,57 @@ Test(qemu, fdt_reads_the_virt_device_tree, .timeout = 60)
  * whose figures or words run longest: a big map and its pictures, failures
  * that say why, a refused bench, the demo's table. */
 static const char *const every_command[] = {
-    "help", "stats", "make 8192", "put 1 2", "get 1", "del 1", "fill 1000000", "stats",
-    "pages", "slots", "history", "chart", "delall", "pages", "slots", "compact", "clear",
-    "reset", "chart", "compact", "make 0", "fill 1800000", "fill 100000000", "pages", "slots",
-    "chart", "put 99999999 1", "history clear", "history", "demo", "bench", "selftest 1000",
-    "get 424242", "del 424242", "frobnicate", "put\t7\t9",
+    "help",
+    "stats",
+    "make 8192",
+    "put 1 2",
+    "get 1",
+    "del 1",
+    "fill 1000000",
+    "stats",
+    "pages",
+    "slots",
+    "history",
+    "chart",
+    "delall",
+    "pages",
+    "slots",
+    "compact",
+    "clear",
+    "reset",
+    "chart",
+    "compact",
+    "make 0",
+    "fill 1800000",
+    "fill 100000000",
+    "pages",
+    "slots",
+    "chart",
+    "put 99999999 1",
+    "history clear",
+    "history",
+    "demo",
+    "bench",
+    "selftest 1000",
+    "get 424242",
+    "del 424242",
+    "frobnicate",
+    "put\t7\t9",
     /* the Swiss map: its stats, pictures and refusals; the churn */
-    "make swiss 0", "fill 100000", "stats", "pages", "slots", "history", "chart", "delall",
-    "slots", "compact", "make swiss 100000000000", "slide", "make bucket 0", "exit 0",
+    "make swiss 0",
+    "fill 100000",
+    "stats",
+    "pages",
+    "slots",
+    "history",
+    "chart",
+    "delall",
+    "slots",
+    "compact",
+    "make swiss 100000000000",
+    "slide",
+    "make bucket 0",
+    "exit 0",
 };
 
 /* A line the console's contract lets pass 80 columns, where its own

@@ -318,7 +318,7 @@ Test(qemu_views, bounded_on_a_full_arena, .timeout = 120)
     free(p);
     cr_assert_lt(s.stack_used, s.stack_size / 2, "stack %zu of %zu", s.stack_used, s.stack_size);
     fprintf(stderr, "qemu_views: after fill 4000000 and every view, stack used %zu of %zu\n",
-                    s.stack_used, s.stack_size);
+            s.stack_used, s.stack_size);
     qemu_result_free(&r);
 }
 

@@ -48,11 +48,11 @@
  * them (git log -p on this file).
  */
 struct ceiling {
-    const char *map;   /* "" for the bucket map (and page_pair), "swiss" */
-    unsigned n;        /* 0: a figure without N (page_pair) */
+    const char *map; /* "" for the bucket map (and page_pair), "swiss" */
+    unsigned n;      /* 0: a figure without N (page_pair) */
     const char *op;
-    double goal;       /* the goal the README states */
-    double ceiling;    /* what the test enforces */
+    double goal;    /* the goal the README states */
+    double ceiling; /* what the test enforces */
 };
 
 #ifndef TIDEMARK_XLEN
@@ -61,42 +61,42 @@ struct ceiling {
 static const struct ceiling ceilings[] = {
 #if TIDEMARK_XLEN == 32
     /* map      n       op             goal   ceiling */
-    {"",      10000,  "insert_hint",    80.0, 168.0}, /* rv32: measured 145.9 */
-    {"",      10000,  "lookup_hit",     50.0, 124.0}, /* rv32: measured 117.8 */
-    {"",      10000,  "lookup_miss",    40.0,  94.0}, /* rv32: measured 89.0 */
-    {"",      10000,  "delete",         80.0, 164.0}, /* rv32: measured 156.7 */
-    {"",      100000, "insert_hint",    80.0, 171.0}, /* rv32: measured 151.4 */
-    {"",      100000, "lookup_hit",     50.0, 125.0}, /* rv32: measured 118.6 */
-    {"",      100000, "lookup_miss",    40.0,  97.0}, /* rv32: measured 91.7 */
-    {"",      100000, "delete",         80.0, 165.0}, /* rv32: measured 162.3 */
-    {"",      0,      "page_pair",     100.0, 179.0}, /* rv32: measured 172.0 */
-    {"swiss", 10000,  "insert_hint",    64.0, 205.0}, /* rv32: measured 194.5 */
-    {"swiss", 10000,  "lookup_hit",     40.0, 166.0}, /* rv32: measured 157.7 */
-    {"swiss", 10000,  "lookup_miss",    32.0, 157.0}, /* rv32: measured 149.5 */
-    {"swiss", 10000,  "delete",         64.0, 204.0}, /* rv32: measured 193.4 */
-    {"swiss", 100000, "insert_hint",    64.0, 207.0}, /* rv32: measured 196.4 */
-    {"swiss", 100000, "lookup_hit",     40.0, 168.0}, /* rv32: measured 160.0 */
-    {"swiss", 100000, "lookup_miss",    32.0, 176.0}, /* rv32: measured 166.8 */
-    {"swiss", 100000, "delete",         64.0, 206.0}, /* rv32: measured 195.6 */
+    {"", 10000, "insert_hint", 80.0, 168.0},       /* rv32: measured 145.9 */
+    {"", 10000, "lookup_hit", 50.0, 124.0},        /* rv32: measured 117.8 */
+    {"", 10000, "lookup_miss", 40.0, 94.0},        /* rv32: measured 89.0 */
+    {"", 10000, "delete", 80.0, 164.0},            /* rv32: measured 156.7 */
+    {"", 100000, "insert_hint", 80.0, 171.0},      /* rv32: measured 151.4 */
+    {"", 100000, "lookup_hit", 50.0, 125.0},       /* rv32: measured 118.6 */
+    {"", 100000, "lookup_miss", 40.0, 97.0},       /* rv32: measured 91.7 */
+    {"", 100000, "delete", 80.0, 165.0},           /* rv32: measured 162.3 */
+    {"", 0, "page_pair", 100.0, 179.0},            /* rv32: measured 172.0 */
+    {"swiss", 10000, "insert_hint", 64.0, 205.0},  /* rv32: measured 194.5 */
+    {"swiss", 10000, "lookup_hit", 40.0, 166.0},   /* rv32: measured 157.7 */
+    {"swiss", 10000, "lookup_miss", 32.0, 157.0},  /* rv32: measured 149.5 */
+    {"swiss", 10000, "delete", 64.0, 204.0},       /* rv32: measured 193.4 */
+    {"swiss", 100000, "insert_hint", 64.0, 207.0}, /* rv32: measured 196.4 */
+    {"swiss", 100000, "lookup_hit", 40.0, 168.0},  /* rv32: measured 160.0 */
+    {"swiss", 100000, "lookup_miss", 32.0, 176.0}, /* rv32: measured 166.8 */
+    {"swiss", 100000, "delete", 64.0, 206.0},      /* rv32: measured 195.6 */
 #else
     /* map      n       op             goal   ceiling */
-    {"",      10000,  "insert_hint",    80.0,  80.0}, /* goal met: measured 63.1 */
-    {"",      10000,  "lookup_hit",     50.0,  50.0}, /* goal met: measured 46.4 */
-    {"",      10000,  "lookup_miss",    40.0,  40.0}, /* goal met: measured 36.9 */
-    {"",      10000,  "delete",         80.0,  80.0}, /* goal met: measured 65.5 */
-    {"",      100000, "insert_hint",    80.0,  80.0}, /* goal met: measured 67.2 */
-    {"",      100000, "lookup_hit",     50.0,  50.0}, /* goal met: measured 46.8 */
-    {"",      100000, "lookup_miss",    40.0,  40.0}, /* goal met: measured 38.3 */
-    {"",      100000, "delete",         80.0,  80.0}, /* goal met: measured 68.5 */
-    {"",      0,      "page_pair",     100.0, 100.0}, /* goal met: measured 93.0 */
-    {"swiss", 10000,  "insert_hint",    64.0,  96.0}, /* goal missed: measured 90.7 */
-    {"swiss", 10000,  "lookup_hit",     40.0,  70.0}, /* goal missed: measured 65.9 */
-    {"swiss", 10000,  "lookup_miss",    32.0,  67.0}, /* goal missed: measured 63.0 */
-    {"swiss", 10000,  "delete",         64.0,  96.0}, /* goal missed: measured 90.7 */
-    {"swiss", 100000, "insert_hint",    64.0,  97.0}, /* goal missed: measured 91.7 */
-    {"swiss", 100000, "lookup_hit",     40.0,  71.0}, /* goal missed: measured 67.1 */
-    {"swiss", 100000, "lookup_miss",    32.0,  76.0}, /* goal missed: measured 72.3 */
-    {"swiss", 100000, "delete",         64.0,  97.0}, /* goal missed: measured 91.9 */
+    {"", 10000, "insert_hint", 80.0, 80.0},       /* goal met: measured 63.1 */
+    {"", 10000, "lookup_hit", 50.0, 50.0},        /* goal met: measured 46.4 */
+    {"", 10000, "lookup_miss", 40.0, 40.0},       /* goal met: measured 36.9 */
+    {"", 10000, "delete", 80.0, 80.0},            /* goal met: measured 65.5 */
+    {"", 100000, "insert_hint", 80.0, 80.0},      /* goal met: measured 67.2 */
+    {"", 100000, "lookup_hit", 50.0, 50.0},       /* goal met: measured 46.8 */
+    {"", 100000, "lookup_miss", 40.0, 40.0},      /* goal met: measured 38.3 */
+    {"", 100000, "delete", 80.0, 80.0},           /* goal met: measured 68.5 */
+    {"", 0, "page_pair", 100.0, 100.0},           /* goal met: measured 93.0 */
+    {"swiss", 10000, "insert_hint", 64.0, 96.0},  /* goal missed: measured 90.7 */
+    {"swiss", 10000, "lookup_hit", 40.0, 70.0},   /* goal missed: measured 65.9 */
+    {"swiss", 10000, "lookup_miss", 32.0, 67.0},  /* goal missed: measured 63.0 */
+    {"swiss", 10000, "delete", 64.0, 96.0},       /* goal missed: measured 90.7 */
+    {"swiss", 100000, "insert_hint", 64.0, 97.0}, /* goal missed: measured 91.7 */
+    {"swiss", 100000, "lookup_hit", 40.0, 71.0},  /* goal missed: measured 67.1 */
+    {"swiss", 100000, "lookup_miss", 32.0, 76.0}, /* goal missed: measured 72.3 */
+    {"swiss", 100000, "delete", 64.0, 97.0},      /* goal missed: measured 91.9 */
 #endif
 };
 #define NCEILINGS (sizeof ceilings / sizeof ceilings[0])

@@ -30,7 +30,7 @@ static void make(size_t n, uint64_t seq0,
     h.n = n;
     for (size_t i = 0; i < n; i++) {
         buf[i] = (struct history_entry){.seq = seq0 + i, .event = HISTORY_CMD, .cmd = "x"};
-    h.seq = seq0 + n;
+        h.seq = seq0 + n;
         fill(i, &buf[i].in_use, &buf[i].bytes, &buf[i].watermark);
     }
 }

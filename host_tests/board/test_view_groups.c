@@ -60,10 +60,17 @@ static struct view_groups_src synth_src(struct synth *s)
 {
     size_t groups = s->tables * s->groups;
     return (struct view_groups_src){
-        .live = groups * s->live, .tombstones = groups * s->dead,
-        .empty = groups * (8 - s->live - s->dead), .groups = groups, .tables = s->tables,
-        .bytes = s->tables * 5 * 4096, .live_bytes = groups * s->live * 16,
-        .table_at = synth_table, .group_slots = synth_slots, .ctx = s};
+        .live = groups * s->live,
+        .tombstones = groups * s->dead,
+        .empty = groups * (8 - s->live - s->dead),
+        .groups = groups,
+        .tables = s->tables,
+        .bytes = s->tables * 5 * 4096,
+        .live_bytes = groups * s->live * 16,
+        .table_at = synth_table,
+        .group_slots = synth_slots,
+        .ctx = s,
+    };
 }
 
 Test(view_groups, one_row_per_64_groups_labelled_by_table)

@@ -48,9 +48,15 @@ static struct view_slots_src src(const size_t *live, size_t pages, size_t first)
     for (size_t i = 0; i < pages; i++)
         sum += live[i];
     return (struct view_slots_src){
-        .live = sum, .empty = pages * 224 - sum, .buckets = pages * 28, .bytes = pages * 4096,
-        .live_bytes = sum * 16, .array_first = first, .array_pages = pages,
-        .page_slots = page_slots};
+        .live = sum,
+        .empty = pages * 224 - sum,
+        .buckets = pages * 28,
+        .bytes = pages * 4096,
+        .live_bytes = sum * 16,
+        .array_first = first,
+        .array_pages = pages,
+        .page_slots = page_slots,
+    };
 }
 
 Test(view_slots, header_rows_and_legend)

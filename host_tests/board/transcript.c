@@ -100,9 +100,11 @@ bool transcript_stats(const char *text, int nth, struct stats_lines *s)
 const char *stats_first_difference(const struct stats_lines *a, const struct stats_lines *b,
                                    bool with_stack)
 {
-#define SAME(field)                                                                                \
-    if (a->field != b->field)                                                                      \
+#define SAME(field)           \
+    if (a->field != b->field) \
         return #field;
+    /* The fields in the order the stats lines print them. */
+    /* clang-format off */
     SAME(in_use) SAME(watermark) SAME(peak) SAME(capacity) SAME(page) SAME(allocs) SAME(frees)
     SAME(failed)
     SAME(len) SAME(B) SAME(buckets) SAME(overflow) SAME(bytes) SAME(growing)
@@ -110,6 +112,7 @@ const char *stats_first_difference(const struct stats_lines *a, const struct sta
     if (with_stack) {
         SAME(stack_used) SAME(stack_size)
     }
+    /* clang-format on */
 #undef SAME
     return NULL;
 }

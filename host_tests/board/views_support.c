@@ -53,7 +53,7 @@ int vs_lines_checked_except(const char *key_line)
         col++;
         if (!exempt)
             cr_assert_leq(col, VIEW_COLS, "line %d is wider than %d columns:\n%s", lines + 1,
-                      VIEW_COLS, vs_out);
+                          VIEW_COLS, vs_out);
     }
     return lines;
 }

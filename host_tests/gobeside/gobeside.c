@@ -19,7 +19,7 @@ int gb_run(const char *cmd, char **out)
     FILE *p = popen(cmd, "r");
     if (p == NULL)
         return -1;
-    struct gb_text t = { 0 };
+    struct gb_text t = {0};
     char buf[4096];
     size_t n;
     gb_printf(&t, "%s", "");
@@ -54,18 +54,79 @@ const char *gb_go_version(const char *out, char *buf, size_t len)
 /* Go 1.26's size classes, bytes an object (internal/runtime/gc/
  * sizeclasses.go, class 1 to 67): a fact of the runtime, copied as figures. */
 static const uint16_t go_size_classes[] = {
-    8,     16,    24,    32,    48,    64,    80,    96,    112,   128,   144,   160,
-    176,   192,   208,   224,   240,   256,   288,   320,   352,   384,   416,   448,
-    480,   512,   576,   640,   704,   768,   896,   1024,  1152,  1280,  1408,  1536,
-    1792,  2048,  2304,  2688,  3072,  3200,  3456,  4096,  4864,  5376,  6144,  6528,
-    6784,  6912,  8192,  9472,  9728,  10240, 10880, 12288, 13568, 14336, 16384, 18432,
-    19072, 20480, 21760, 24576, 27264, 28672, 32768,
+    8,
+    16,
+    24,
+    32,
+    48,
+    64,
+    80,
+    96,
+    112,
+    128,
+    144,
+    160,
+    176,
+    192,
+    208,
+    224,
+    240,
+    256,
+    288,
+    320,
+    352,
+    384,
+    416,
+    448,
+    480,
+    512,
+    576,
+    640,
+    704,
+    768,
+    896,
+    1024,
+    1152,
+    1280,
+    1408,
+    1536,
+    1792,
+    2048,
+    2304,
+    2688,
+    3072,
+    3200,
+    3456,
+    4096,
+    4864,
+    5376,
+    6144,
+    6528,
+    6784,
+    6912,
+    8192,
+    9472,
+    9728,
+    10240,
+    10880,
+    12288,
+    13568,
+    14336,
+    16384,
+    18432,
+    19072,
+    20480,
+    21760,
+    24576,
+    27264,
+    28672,
+    32768,
 };
 
-#define GO_MAX_SMALL 32768u      /* maxSmallSize                             */
-#define GO_MALLOC_HEADER 8u      /* gc.MallocHeaderSize                      */
-#define GO_PAGE 8192u            /* pageSize                                 */
-#define GO_TINY 16u              /* maxTinySize                              */
+#define GO_MAX_SMALL 32768u /* maxSmallSize                             */
+#define GO_MALLOC_HEADER 8u /* gc.MallocHeaderSize                      */
+#define GO_PAGE 8192u       /* pageSize                                 */
+#define GO_TINY 16u         /* maxTinySize                              */
 
 size_t gb_go_heap_bytes(size_t size, bool pointers, size_t ptr_size)
 {
@@ -107,7 +168,7 @@ void gb_printf(struct gb_text *t, const char *fmt, ...)
 void gb_text_free(struct gb_text *t)
 {
     free(t->p);
-    *t = (struct gb_text){ 0 };
+    *t = (struct gb_text){0};
 }
 
 const char *gb_num(size_t v, char *buf)
@@ -133,7 +194,7 @@ void gb_check_docs(const char *name, const char *text)
 
     FILE *f = fopen(path, "r");
     cr_assert(f != NULL, "cannot read %s", path);
-    struct gb_text doc = { 0 };
+    struct gb_text doc = {0};
     char buf[4096];
     size_t n;
     gb_printf(&doc, "%s", "");

@@ -10,9 +10,9 @@
 
 #include "arena.h"
 
-const char *const gb_type_names[GB_TYPES] = { "int", "uint64" };
-const size_t gb_hints[GB_HINTS] = { 0, 8, 9, 64, 1024, 8192, 100000 };
-const char *const gb_step_names[GB_STEPS] = { "make", "fill", "delete", "clear", "nil" };
+const char *const gb_type_names[GB_TYPES] = {"int", "uint64"};
+const size_t gb_hints[GB_HINTS] = {0, 8, 9, 64, 1024, 8192, 100000};
+const char *const gb_step_names[GB_STEPS] = {"make", "fill", "delete", "clear", "nil"};
 
 #define PAGE 4096u
 /* The largest step, hint 100,000, holds about 2.4 MB; hint 0's growths

@@ -18,9 +18,9 @@
 #define GB_HINTS 7
 #define GB_STEPS 5 /* make, fill, delete, clear, nil                         */
 
-extern const char *const gb_type_names[GB_TYPES];  /* "int", "uint64"      */
-extern const size_t gb_hints[GB_HINTS];            /* 0, 8, ... 100000     */
-extern const char *const gb_step_names[GB_STEPS];  /* "make", ... "nil"    */
+extern const char *const gb_type_names[GB_TYPES]; /* "int", "uint64"      */
+extern const size_t gb_hints[GB_HINTS];           /* 0, 8, ... 100000     */
+extern const char *const gb_step_names[GB_STEPS]; /* "make", ... "nil"    */
 
 /* What one step leaves. */
 struct gb_figures {

@@ -33,7 +33,7 @@
 #include "swiss.h"
 
 #define NS 5
-static const size_t ns[NS] = { 8192, 50000, 100000, 200000, 1000000 };
+static const size_t ns[NS] = {8192, 50000, 100000, 200000, 1000000};
 
 #define PAGE 4096u
 #define TOLERANCE 0.10
@@ -44,28 +44,38 @@ static const size_t ns[NS] = { 8192, 50000, 100000, 200000, 1000000 };
  * factors are NOTES.md's: 1.00, 2.00, 1.99, 2.00, 1.00 and 1.01, 1.28,
  * 1.28, 1.27, 1.02. */
 static const size_t go126[NS][2] = {
-    { 295600, 295600 },     { 1182368, 2364704 },   { 2364592, 4710672 },
-    { 4729360, 9458704 },   { 37740544, 37832976 },
+    {295600, 295600},
+    {1182368, 2364704},
+    {2364592, 4710672},
+    {4729360, 9458704},
+    {37740544, 37832976},
 };
 static const size_t go119[NS][2] = {
-    { 320096, 324656 },     { 1389200, 1773952 },   { 2766048, 3531600 },
-    { 5543408, 7036832 },   { 40149088, 40825488 },
+    {320096, 324656},
+    {1389200, 1773952},
+    {2766048, 3531600},
+    {5543408, 7036832},
+    {40149088, 40825488},
 };
 
-enum { SWISS, SWISS_NO_PRUNE, HMAP };
+enum {
+    SWISS,
+    SWISS_NO_PRUNE,
+    HMAP,
+};
 
 /* After how many rounds the pruning table looks (the last is how many the
  * churn runs); 1M keys are left out of it: 64 rounds of them take half a
  * minute. */
 #define CHECKPOINTS 4
-static const size_t checkpoints[CHECKPOINTS] = { 1, 4, 16, 64 };
+static const size_t checkpoints[CHECKPOINTS] = {1, 4, 16, 64};
 #define PRUNE_NS 4
 
 struct result {
-    size_t fill;                   /* bytes after the fill                  */
-    size_t round[CHECKPOINTS];     /* bytes after each checkpoint's rounds  */
-    size_t tables_fill, tables;    /* swiss: after the fill, after the last */
-    size_t prunes;                 /* swiss: by the last round              */
+    size_t fill;                /* bytes after the fill                  */
+    size_t round[CHECKPOINTS];  /* bytes after each checkpoint's rounds  */
+    size_t tables_fill, tables; /* swiss: after the fill, after the last */
+    size_t prunes;              /* swiss: by the last round              */
 };
 
 static double factor(size_t fill, size_t round)
@@ -94,15 +104,15 @@ static struct result churn(int kind, size_t n, size_t points, void *region, size
     struct swiss sm;
     struct hmap hm;
     if (kind == HMAP) {
-        struct hmap_type t = { .key_size = 8, .val_size = 8 };
+        struct hmap_type t = {.key_size = 8, .val_size = 8};
         cr_assert_eq(hmap_init(&hm, &t, &a, 0, 0x636875726eull), 0);
     } else {
-        struct swiss_type t = { .key_size = 8, .val_size = 8 };
+        struct swiss_type t = {.key_size = 8, .val_size = 8};
         cr_assert_eq(swiss_init(&sm, &t, &a, 0, 0x636875726eull), 0);
         swiss_set_pruning(&sm, kind == SWISS);
     }
     uint64_t ins = 0, del = 0; /* two splitmix64 streams, del n keys behind */
-    struct result r = { 0 };
+    struct result r = {0};
     struct swiss_stats ss;
     for (size_t i = 0; i < n; i++) {
         uint64_t k = splitmix64(&ins);
@@ -149,13 +159,14 @@ static bool measure_go(const char *name, size_t out[NS][2], char *version, size_
     int rc = gb_gomem(name, args, &text);
     if (rc == GB_NO_GO) {
         GLOG("%s: Go not run (the line above says why): tidemark is held against the "
-             "recorded figures only\n", name);
+             "recorded figures only\n",
+             name);
         free(text);
         return false;
     }
     cr_assert_eq(rc, 0, "gomem %s %s failed (exit %d)", name, args, rc);
     gb_go_version(text, version, vlen);
-    bool seen[NS][2] = { { 0 } };
+    bool seen[NS][2] = {{0}};
     for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
         size_t n, bytes;
         char what[16];
@@ -204,7 +215,7 @@ Test(gobeside, churn_beside_go, .timeout = 280)
     bool have126 = measure_go("swiss-amd64", m126, v126, sizeof v126);
     bool have119 = measure_go("bucket-amd64", m119, v119, sizeof v119);
 
-    struct gb_text doc = { 0 };
+    struct gb_text doc = {0};
     gb_printf(&doc, "| n | Go 1.26 | tidemark swiss | its tables | Go 1.19 | tidemark hmap |\n"
                     "|---:|---:|---:|---:|---:|---:|\n");
     for (size_t i = 0; i < NS; i++) {
@@ -249,7 +260,7 @@ Test(gobeside, pruning, .timeout = 280)
     size_t size = (size_t)256 << 20;
     void *region = malloc(size);
     cr_assert(region != NULL);
-    struct gb_text doc = { 0 };
+    struct gb_text doc = {0};
     gb_printf(&doc, "| n |");
     for (size_t p = 0; p < CHECKPOINTS; p++)
         gb_printf(&doc, " %zu round%s |", checkpoints[p], checkpoints[p] > 1 ? "s" : "");
@@ -278,7 +289,8 @@ Test(gobeside, pruning, .timeout = 280)
                   on.round[CHECKPOINTS - 1], checkpoints[CHECKPOINTS - 1], on.round[0]);
         cr_expect(off.round[CHECKPOINTS - 1] >= 2 * off.round[0] - off.round[0] / 50,
                   "n=%zu: without pruning %zu bytes after %zu rounds, %zu after one: not "
-                  "doubled again", n, off.round[CHECKPOINTS - 1],
+                  "doubled again",
+                  n, off.round[CHECKPOINTS - 1],
                   checkpoints[CHECKPOINTS - 1], off.round[0]);
         cr_expect(on.prunes > 0, "n=%zu: %zu rounds and no prune", n,
                   checkpoints[CHECKPOINTS - 1]);

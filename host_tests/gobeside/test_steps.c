@@ -47,8 +47,8 @@ struct width {
 };
 
 static const struct width widths[WIDTHS] = {
-    { "64-bit", "amd64", "swiss-amd64", 8, 48, 32 },
-    { "32-bit", "386", "swiss-386", 4, 32, 24 },
+    {"64-bit", "amd64", "swiss-amd64", 8, 48, 32},
+    {"32-bit", "386", "swiss-386", 4, 32, 24},
 };
 
 /*
@@ -63,42 +63,42 @@ static const struct width widths[WIDTHS] = {
 static const size_t recorded[WIDTHS][GB_TYPES][GB_HINTS][GB_STEPS] = {
     /* amd64 */ {
         /* map[int]int */ {
-            { 48, 295600, 295600, 295600, 0 },             /* hint 0 */
-            { 48, 192, 192, 192, 0 },                       /* hint 8 */
-            { 376, 376, 376, 376, 0 },                      /* hint 9 */
-            { 2392, 2392, 2392, 2392, 0 },                  /* hint 64 */
-            { 36992, 36992, 36992, 36992, 0 },              /* hint 1024 */
-            { 295600, 295600, 295600, 295600, 0 },          /* hint 8192 */
-            { 2364592, 2364592, 2364592, 2364592, 0 },      /* hint 100000 */
+            {48, 295600, 295600, 295600, 0},         /* hint 0 */
+            {48, 192, 192, 192, 0},                  /* hint 8 */
+            {376, 376, 376, 376, 0},                 /* hint 9 */
+            {2392, 2392, 2392, 2392, 0},             /* hint 64 */
+            {36992, 36992, 36992, 36992, 0},         /* hint 1024 */
+            {295600, 295600, 295600, 295600, 0},     /* hint 8192 */
+            {2364592, 2364592, 2364592, 2364592, 0}, /* hint 100000 */
         },
         /* map[uint64]uint64 */ {
-            { 48, 295600, 295600, 295600, 0 },
-            { 48, 192, 192, 192, 0 },
-            { 376, 376, 376, 376, 0 },
-            { 2392, 2392, 2392, 2392, 0 },
-            { 36992, 36992, 36992, 36992, 0 },
-            { 295600, 295600, 295600, 295600, 0 },
-            { 2364592, 2364592, 2364592, 2364592, 0 },
+            {48, 295600, 295600, 295600, 0},
+            {48, 192, 192, 192, 0},
+            {376, 376, 376, 376, 0},
+            {2392, 2392, 2392, 2392, 0},
+            {36992, 36992, 36992, 36992, 0},
+            {295600, 295600, 295600, 295600, 0},
+            {2364592, 2364592, 2364592, 2364592, 0},
         },
     },
     /* 386 */ {
         /* map[int]int */ {
-            { 32, 152032, 152032, 152032, 0 },
-            { 32, 112, 112, 112, 0 },
-            { 208, 208, 208, 208, 0 },
-            { 1216, 1216, 1216, 1216, 0 },
-            { 19032, 19032, 19032, 19032, 0 },
-            { 152032, 152032, 152032, 152032, 0 },
-            { 1216096, 1216096, 1216096, 1216096, 0 },
+            {32, 152032, 152032, 152032, 0},
+            {32, 112, 112, 112, 0},
+            {208, 208, 208, 208, 0},
+            {1216, 1216, 1216, 1216, 0},
+            {19032, 19032, 19032, 19032, 0},
+            {152032, 152032, 152032, 152032, 0},
+            {1216096, 1216096, 1216096, 1216096, 0},
         },
         /* map[uint64]uint64 */ {
-            { 32, 295392, 295392, 295392, 0 },
-            { 32, 176, 176, 176, 0 },
-            { 352, 352, 352, 352, 0 },
-            { 2368, 2368, 2368, 2368, 0 },
-            { 36952, 36952, 36952, 36952, 0 },
-            { 295392, 295392, 295392, 295392, 0 },
-            { 2362976, 2362976, 2362976, 2362976, 0 },
+            {32, 295392, 295392, 295392, 0},
+            {32, 176, 176, 176, 0},
+            {352, 352, 352, 352, 0},
+            {2368, 2368, 2368, 2368, 0},
+            {36952, 36952, 36952, 36952, 0},
+            {295392, 295392, 295392, 295392, 0},
+            {2362976, 2362976, 2362976, 2362976, 0},
         },
     },
 };
@@ -138,7 +138,7 @@ static void probe_32bit(void)
     int rc = gb_run(cmd, &out);
     cr_assert_eq(rc, 0, "%s failed (exit %d)%s", cmd, rc,
                  GB_QEMU_I386[0] ? "" : "; no qemu-i386 was found to run it (bash scripts/setup go)");
-    bool seen[GB_TYPES][GB_HINTS][GB_STEPS] = { 0 };
+    bool seen[GB_TYPES][GB_HINTS][GB_STEPS] = {0};
     size_t lines = 0, ptr = 0;
     unsigned map_bytes = 0, table_bytes = 0;
     for (char *line = strtok(out, "\n"); line != NULL; line = strtok(NULL, "\n")) {
@@ -183,13 +183,14 @@ static void measure_go(size_t w)
     int rc = gb_gomem(widths[w].gomem, "steps", &out);
     if (rc == GB_NO_GO || rc == GB_NO_QEMU) {
         GLOG("%s: Go not run (the line above says why): tidemark is held against the "
-             "recorded Go 1.26.8 figures only\n", widths[w].goarch);
+             "recorded Go 1.26.8 figures only\n",
+             widths[w].goarch);
         free(out);
         return;
     }
     cr_assert_eq(rc, 0, "gomem %s steps failed (exit %d)", widths[w].gomem, rc);
     gb_go_version(out, go_version[w], sizeof go_version[w]);
-    bool seen[GB_TYPES][GB_HINTS][GB_STEPS] = { 0 };
+    bool seen[GB_TYPES][GB_HINTS][GB_STEPS] = {0};
     size_t lines = 0, retries = 0;
     for (char *line = strtok(out, "\n"); line != NULL; line = strtok(NULL, "\n")) {
         char type[16], step[16];
@@ -210,7 +211,8 @@ static void measure_go(size_t w)
     cr_assert_eq(lines, (size_t)GB_TYPES * GB_HINTS * GB_STEPS, "gomem printed %zu steps", lines);
     have_go[w] = true;
     GLOG("%s: measured with %s (%zu hints measured again: a runtime allocation of its own, "
-         "or a split during a hinted fill; gomem/main.go says why)\n", widths[w].goarch,
+         "or a split during a hinted fill; gomem/main.go says why)\n",
+         widths[w].goarch,
          go_version[w], retries);
 }
 
@@ -301,8 +303,8 @@ Test(gobeside, steps_beside_go, .timeout = 280)
     for (size_t w = 0; w < WIDTHS; w++)
         measure_go(w);
 
-    size_t worst_recorded = 0, worst_measured[WIDTHS] = { 0 }, measured_off[WIDTHS] = { 0 };
-    struct gb_text doc = { 0 };
+    size_t worst_recorded = 0, worst_measured[WIDTHS] = {0}, measured_off[WIDTHS] = {0};
+    struct gb_text doc = {0};
     for (size_t t = 0; t < GB_TYPES; t++) {
         const char *ty = gb_type_names[t];
         gb_printf(&doc, "%smap[%s]%s: groups of %zu bytes (64-bit) and %zu (32-bit).\n\n",
@@ -344,11 +346,13 @@ Test(gobeside, steps_beside_go, .timeout = 280)
     }
     fprintf(stderr, "%s", doc.p);
     GLOG("tidemark's allocations in Go's heap against Go 1.26.8's recorded HeapAlloc: "
-         "largest difference %zu bytes (at most %u)\n", worst_recorded, TOLERANCE);
+         "largest difference %zu bytes (at most %u)\n",
+         worst_recorded, TOLERANCE);
     for (size_t w = 0; w < WIDTHS; w++)
         if (have_go[w])
             GLOG("%s, measured now with %s: largest difference %zu bytes; %zu of %d figures "
-                 "differ from the recorded\n", widths[w].goarch, go_version[w], worst_measured[w],
+                 "differ from the recorded\n",
+                 widths[w].goarch, go_version[w], worst_measured[w],
                  measured_off[w], GB_TYPES * GB_HINTS * GB_STEPS);
     gb_check_docs("swiss-beside-go", doc.p);
     gb_text_free(&doc);

@@ -159,8 +159,7 @@ struct hmap_stats hstats(const struct hmap *m)
 
 struct hmap_type type_u64(uint64_t (*hash)(const void *, size_t, uint64_t))
 {
-    struct hmap_type t = {.key_size = 8, .val_size = 8, .hash = hash,
-                          .equal = NULL};
+    struct hmap_type t = {.key_size = 8, .val_size = 8, .hash = hash, .equal = NULL};
     return t;
 }
 

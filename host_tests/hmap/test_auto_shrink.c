@@ -50,7 +50,8 @@ static void watch_after(struct shrink_watch *w, bool was_delete)
         cr_assert(s.B < w->B, "a shrink that did not lower B");
         cr_assert(expect_B(s.len) + 2 <= w->B,
                   "shrank from B %u with %zu entries: they do not fit a "
-                  "table four times smaller", w->B, s.len);
+                  "table four times smaller",
+                  w->B, s.len);
         cr_assert_eq(s.B, expect_B(s.len) > w->hint_B ? expect_B(s.len)
                                                       : w->hint_B);
         cr_assert(w->my_ops + 4 >= 2 * w->my_peak,
@@ -77,10 +78,12 @@ static void watch_after(struct shrink_watch *w, bool was_delete)
     if (w->on && was_delete && !s.growing && s.B > w->hint_B &&
         expect_B(s.len + 1) + 2 <= s.B &&
         (expect_B(s.len + 1) > w->hint_B ? expect_B(s.len + 1) : w->hint_B) +
-                2 <= s.B &&
+                2 <=
+            s.B &&
         w->my_ops >= 2 * w->my_peak + w->growth_ops + 8) {
         cr_assert_fail("no shrink: B %u, len %zu, %zu operations since B "
-                       "changed, N = %zu", s.B, s.len, w->my_ops, w->my_peak);
+                       "changed, N = %zu",
+                       s.B, s.len, w->my_ops, w->my_peak);
     }
 }
 

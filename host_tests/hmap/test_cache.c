@@ -38,13 +38,13 @@ static void teardown(void)
 }
 
 /* Break one cached field, expect HMAP_BROKEN_CACHE; put it back, expect 0. */
-#define BREAK_AND_MEND(field, bad)                                            \
-    do {                                                                      \
-        __typeof__(g_m.field) saved = g_m.field;                              \
-        g_m.field = (bad);                                                    \
-        cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_CACHE, #field);            \
-        g_m.field = saved;                                                    \
-        cr_assert_eq(hmap_check(&g_m), 0, #field " mended");                  \
+#define BREAK_AND_MEND(field, bad)                                 \
+    do {                                                           \
+        __typeof__(g_m.field) saved = g_m.field;                   \
+        g_m.field = (bad);                                         \
+        cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_CACHE, #field); \
+        g_m.field = saved;                                         \
+        cr_assert_eq(hmap_check(&g_m), 0, #field " mended");       \
     } while (0)
 
 TestSuite(cache, .init = setup_fast, .fini = teardown);

@@ -37,7 +37,8 @@ Test(clear, keeps_array_returns_chunks)
     hmap_clear(&m);
     s = hstats(&m);
     TLOG("clear: after clear: len=%zu B=%u buckets=%zu overflow=%zu "
-         "spare=%zu bytes=%zu (array %zu)\n", s.len, s.B, s.buckets,
+         "spare=%zu bytes=%zu (array %zu)\n",
+         s.len, s.B, s.buckets,
          s.overflow, s.spare_overflow, s.bytes, array);
     cr_assert_eq(s.len, 0);
     cr_assert_eq(hmap_len(&m), 0);

@@ -46,7 +46,8 @@ Test(compact, shrinks_to_smallest_B)
     cr_assert_eq(hmap_compact(&m), 0);
     s = hstats(&m);
     TLOG("compact: 100 entries left of 1000: B 8 -> %u, bytes %zu -> %zu, "
-         "shrinks %zu\n", s.B, expect_array_bytes(8, 144, PAGE_4K), s.bytes,
+         "shrinks %zu\n",
+         s.B, expect_array_bytes(8, 144, PAGE_4K), s.bytes,
          s.shrinks);
     cr_assert_eq(s.B, expect_B(100));
     cr_assert_eq(s.B, 4);
@@ -204,7 +205,10 @@ Test(compact, empty_map_is_reset)
  * it was (same figures, same entries), whichever allocation fails. */
 Test(compact, nomem_leaves_map_unchanged)
 {
-    enum { N = 3000, KEEP = 150 };
+    enum {
+        N = 3000,
+        KEEP = 150,
+    };
     struct arena *a = ta_new(128, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);

@@ -164,8 +164,8 @@ static void middle_out(bool fast)
 {
     pick_keys(fast);
     static const uint64_t o[] = {15, 16, 14, 17, 13, 18, 12, 19, 11, 20,
-                                 10, 21, 9,  22, 8,  23, 7,  24, 6,  25,
-                                 5,  26, 4,  27, 3,  28, 2,  29, 1,  0};
+                                 10, 21, 9, 22, 8, 23, 7, 24, 6, 25,
+                                 5, 26, 4, 27, 3, 28, 2, 29, 1, 0};
     delete_in_order(o, sizeof o / sizeof o[0]);
 }
 

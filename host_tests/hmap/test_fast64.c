@@ -17,7 +17,10 @@
 /* Generic and fast calls mixed at random on one map, against a model. */
 Test(fast64, agrees_with_generic)
 {
-    enum { RANGE = 2000, OPS = 300000 };
+    enum {
+        RANGE = 2000,
+        OPS = 300000,
+    };
     struct arena *a = ta_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
@@ -82,7 +85,8 @@ Test(fast64, agrees_with_generic)
     }
     cr_assert_eq(hmap_check(&m), 0);
     TLOG("fast64: %d mixed ops: put_u64 %zu, put %zu, get_u64 %zu, get %zu, "
-         "delete_u64 %zu, delete %zu; final len %zu\n", OPS, n_ops[0],
+         "delete_u64 %zu, delete %zu; final len %zu\n",
+         OPS, n_ops[0],
          n_ops[1], n_ops[2], n_ops[3], n_ops[4], n_ops[5], count);
     ta_free(a);
 }
@@ -120,7 +124,8 @@ Test(fast64, growth_work)
         writes++;
         if (hstats(&m).growing)
             cr_assert(hstats(&m).nevacuate > nev, "fast write %zu did not "
-                      "evacuate", writes);
+                                                  "evacuate",
+                      writes);
         cr_assert(writes <= 32);
         cr_assert_eq(hmap_check(&m), 0);
     }
@@ -173,7 +178,10 @@ static uint64_t key_in_bucket(uint64_t *k, unsigned j, unsigned B, uint64_t seed
  */
 Test(fast64, spare_overflow_then_same_size_growth)
 {
-    enum { SEED = 5, B = 2 };
+    enum {
+        SEED = 5,
+        B = 2,
+    };
     struct arena *a = ta_new(16, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);

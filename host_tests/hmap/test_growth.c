@@ -65,7 +65,7 @@ Test(growth, doubling_trigger_exact)
             uint64_t v;
             cr_assert(get64(&m, k, &v), "B %u: key %lu lost", B,
                       (unsigned long)k);
-            cr_assert_eq(v, k == 0 ? 12345 : k == limit ? 7 : k + 1);
+            cr_assert_eq(v, k == 0 ? 12345 : (k == limit ? 7 : k + 1));
         }
         cr_assert_eq(hmap_check(&m), 0);
         hmap_reset(&m);
@@ -212,7 +212,8 @@ Test(growth, same_size_trigger_and_compaction)
     struct hmap_stats s = hstats(&m);
     cr_assert_eq(s.overflow, 16);
     TLOG("growth: before same-size growth: len=%zu B=%u overflow=%zu "
-         "spare=%zu bytes=%zu\n", s.len, s.B, s.overflow, s.spare_overflow,
+         "spare=%zu bytes=%zu\n",
+         s.len, s.B, s.overflow, s.spare_overflow,
          s.bytes);
 
     cr_assert_eq(put64(&m, 144, 9), 0); /* bucket 0 */
@@ -307,7 +308,8 @@ Test(growth, readable_throughout_builtin_hash)
     }
     struct hmap_stats s = hstats(&m);
     TLOG("growth: 3000 inserts from hint 0: B=%u grows=%zu (%zu ended with "
-         "pages back) bytes=%zu\n", s.B, s.grows, growths_seen, s.bytes);
+         "pages back) bytes=%zu\n",
+         s.B, s.grows, growths_seen, s.bytes);
     cr_assert_eq(s.B, expect_B(N));
     cr_assert_eq(s.grows, expect_B(N));
     /* Doublings from B >= 2 onward end after the insert that starts them. */
@@ -366,7 +368,8 @@ static size_t writes_to_finish_growth(unsigned old_B, size_t pace)
             break;
         cr_assert_eq(s.old_buckets, old_n);
         cr_assert(s.nevacuate >= nev + pace, "old B %u, write %zu: nevacuate "
-                  "%zu -> %zu, pace %zu", old_B, writes, nev, s.nevacuate, pace);
+                                             "%zu -> %zu, pace %zu",
+                  old_B, writes, nev, s.nevacuate, pace);
         nev = s.nevacuate;
         for (uint64_t k = next_del; k < next_new; k++) {
             uint64_t v;
@@ -547,7 +550,11 @@ static const void *nth_key(struct hmap *m, size_t j)
     return k;
 }
 
-enum map_bytes_write { DELETE_BY_ITS_KEY, OVERWRITE_BY_ITS_KEY, COPY_ITS_VALUE };
+enum map_bytes_write {
+    DELETE_BY_ITS_KEY,
+    OVERWRITE_BY_ITS_KEY,
+    COPY_ITS_VALUE,
+};
 
 /* For every entry of a fresh map one bucket from its growth's end: the
  * write, through the entry's own bytes, ends the growth and does what it

@@ -40,7 +40,8 @@ Test(hash, lengths_and_avalanche)
         h[len] = hmap_hash_bytes(zeros, len, 3);
         for (size_t j = 0; j < len; j++)
             cr_assert_neq(h[len], h[j], "zero keys of %zu and %zu bytes "
-                          "collide", j, len);
+                                        "collide",
+                          j, len);
     }
     static const size_t lens[] = {3, 16, 128};
     struct trng r;
@@ -89,7 +90,7 @@ Test(hash, quality)
         size_t j = (size_t)(tmix(h[i]) & (N * 2 - 1));
         while (used[j]) {
             cr_assert_neq(tab[j], h[i], "hash collision among sequential "
-                          "keys");
+                                        "keys");
             j = (j + 1) & (N * 2 - 1);
         }
         used[j] = true;
@@ -119,6 +120,7 @@ Test(hash, quality)
     }
     double avg = flips / trials;
     TLOG("hash: chi-square top byte %.1f, low byte %.1f (255 dof); "
-         "avalanche %.2f bits of 64\n", chi_top, chi_low, avg);
+         "avalanche %.2f bits of 64\n",
+         chi_top, chi_low, avg);
     cr_assert(avg > 30.0 && avg < 34.0, "avalanche %.2f bits", avg);
 }

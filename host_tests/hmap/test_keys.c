@@ -213,10 +213,9 @@ Test(keys, strings_by_pointer)
     enum { N = 2000 };
     struct arena *a = ta_new(64, PAGE_4K);
     struct hmap m;
-    struct hmap_type t = {.key_size = sizeof(char *), .val_size = 8,
-                          .hash = str_hash, .equal = str_equal};
+    struct hmap_type t = {.key_size = sizeof(char *), .val_size = 8, .hash = str_hash, .equal = str_equal};
     cr_assert_eq(hmap_init(&m, &t, a, 0, 5), 0);
-    char (*pool)[24] = calloc(N, sizeof *pool);
+    char(*pool)[24] = calloc(N, sizeof *pool);
     cr_assert(pool != NULL);
     for (int i = 0; i < N; i++) {
         snprintf(pool[i], sizeof pool[i], "key-%d", i);
@@ -252,7 +251,7 @@ Test(keys, strings_by_pointer)
     while (hmap_iter_next(&it, &kp, &vp)) {
         const char *s = str_of(kp);
         cr_assert(s >= pool[0] && s <= pool[N - 1], "stored key not a pool "
-                  "pointer");
+                                                    "pointer");
         int i = atoi(s + 4);
         cr_assert_eq(load_u64(vp), i == 17 ? 1717u : (uint64_t)i);
         n++;

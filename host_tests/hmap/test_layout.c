@@ -91,7 +91,8 @@ Test(layout, empty_one_empty_rest)
     cr_assert(del64(&m, 8));
     cr_assert_eq(ov[0], EMPTY_REST);
     cr_assert_eq(b0[7], EMPTY_REST, "run did not cross into the array "
-                 "bucket: %u", b0[7]);
+                                    "bucket: %u",
+                 b0[7]);
     cr_assert(b0[6] >= MIN_TOPHASH);
     cr_assert_eq(b0[5], EMPTY_ONE);
     /* Delete 6: slots 6 and 5 join the run. */
@@ -139,7 +140,7 @@ Test(layout, evacuation_marks)
                           "old bucket %zu slot %u: %u", j, sl, b[sl]);
                 continue;
             }
-            uint8_t want = sl >= nkeys ? EVACUATED_EMPTY
+            uint8_t want = sl >= nkeys          ? EVACUATED_EMPTY
                            : ((j + 4 * sl) & 4) ? EVACUATED_Y
                                                 : EVACUATED_X;
             cr_assert_eq(b[sl], want, "old bucket %zu slot %u: %u, want %u",
@@ -175,7 +176,8 @@ static void grow_then_touch_bucket3(bool by_delete)
         cr_assert_eq(put64(&m, 27, 27), 0); /* 27 & 3 = 3 */
     struct hmap_stats s = hstats(&m);
     cr_assert(!s.growing, "a %s during growth did not evacuate the old "
-              "bucket it touched (nevacuate %zu)", by_delete ? "delete" : "put",
+                          "bucket it touched (nevacuate %zu)",
+              by_delete ? "delete" : "put",
               s.nevacuate);
     cr_assert_eq(s.bytes, expect_array_bytes(3, BS, PAGE_4K));
     cr_assert_eq(hmap_check(&m), 0);
@@ -191,7 +193,10 @@ Test(layout, put_evacuates_its_bucket) { grow_then_touch_bucket3(false); }
  * identical. */
 static void reseed_bytes(bool by_clear)
 {
-    enum { N = 64, NB = 16 };
+    enum {
+        N = 64,
+        NB = 16,
+    };
     struct arena *a = ta_new(4, PAGE_4K);
     uint8_t *arr = first_page(a);
     struct hmap m;

@@ -17,12 +17,12 @@
 
 /* --- callbacks that re-enter the map ----------------------------------- */
 
-static struct hmap *g_map;     /* the map the callbacks write to          */
-static int g_armed;            /* callbacks still to misbehave            */
-static int g_in_callback;      /* guards against the callback recursing   */
-static int g_reentries;        /* how many times a callback re-entered    */
-static int g_wrong;            /* inner calls that were not refused       */
-static char g_what[200];       /* first inner call that was not refused   */
+static struct hmap *g_map; /* the map the callbacks write to          */
+static int g_armed;        /* callbacks still to misbehave            */
+static int g_in_callback;  /* guards against the callback recursing   */
+static int g_reentries;    /* how many times a callback re-entered    */
+static int g_wrong;        /* inner calls that were not refused       */
+static char g_what[200];   /* first inner call that was not refused   */
 
 static void note_wrong(const char *what)
 {
@@ -118,8 +118,7 @@ Test(misuse, equal_callback_reenters_put)
 {
     struct arena *a = ta_new(8, PAGE_4K);
     struct hmap m;
-    struct hmap_type t = {.key_size = 8, .val_size = 8, .hash = same_hash,
-                          .equal = reentrant_equal};
+    struct hmap_type t = {.key_size = 8, .val_size = 8, .hash = same_hash, .equal = reentrant_equal};
     cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
     reset_globals(&m);
     for (uint64_t k = 1; k <= 5; k++)
@@ -160,8 +159,7 @@ Test(misuse, hash_callback_reenters_put_and_delete)
 {
     struct arena *a = ta_new(8, PAGE_4K);
     struct hmap m;
-    struct hmap_type t = {.key_size = 8, .val_size = 8,
-                          .hash = reentrant_hash, .equal = NULL};
+    struct hmap_type t = {.key_size = 8, .val_size = 8, .hash = reentrant_hash, .equal = NULL};
     cr_assert_eq(hmap_init(&m, &t, a, 20, 1), 0);
     reset_globals(&m);
     for (uint64_t k = 1; k <= 10; k++)
@@ -192,8 +190,7 @@ Test(misuse, hash_callback_reenters_during_evacuation)
 {
     struct arena *a = ta_new(32, PAGE_4K);
     struct hmap m;
-    struct hmap_type t = {.key_size = 8, .val_size = 8,
-                          .hash = reentrant_hash, .equal = NULL};
+    struct hmap_type t = {.key_size = 8, .val_size = 8, .hash = reentrant_hash, .equal = NULL};
     cr_assert_eq(hmap_init(&m, &t, a, 104, 1), 0);
     reset_globals(&m);
     uint64_t n = 0;

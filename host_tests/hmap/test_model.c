@@ -27,8 +27,17 @@
 
 #define MAX_RANGE 1024
 
-enum op_kind { OP_PUT, OP_PUT64, OP_GET, OP_DEL, OP_ITER, OP_CLEAR,
-               OP_RESET, OP_COMPACT, OP_KINDS };
+enum op_kind {
+    OP_PUT,
+    OP_PUT64,
+    OP_GET,
+    OP_DEL,
+    OP_ITER,
+    OP_CLEAR,
+    OP_RESET,
+    OP_COMPACT,
+    OP_KINDS,
+};
 static const char *const op_names[OP_KINDS] = {
     "put", "put_u64", "get", "delete", "iterate", "clear", "reset", "compact"};
 
@@ -41,13 +50,13 @@ struct model_cfg {
     bool auto_shrink;
     uint64_t seed;
     size_t ops;
-    uint32_t window;       /* > 0: puts take keys from a window of this
-                              many keys that moves one key every
-                              window_step ops                            */
+    uint32_t window; /* > 0: puts take keys from a window of this
+                        many keys that moves one key every
+                        window_step ops                            */
     uint32_t window_step;
-    uint32_t rare_div;     /* > 1: clear, reset and compact that many
-                              times rarer (they undo overflow build-up)  */
-    bool want_same_size;   /* the run must see same-size growths         */
+    uint32_t rare_div;   /* > 1: clear, reset and compact that many
+                            times rarer (they undo overflow build-up)  */
+    bool want_same_size; /* the run must see same-size growths         */
 };
 
 struct model {
@@ -133,7 +142,8 @@ static size_t iterate_compare(struct model *md, size_t op)
     while (hmap_iter_next(&it, &kp, &vp)) {
         uint32_t k = dec_key(md, kp);
         cr_assert(k < md->cfg->range && md->has[k], "%s op %zu: iterator "
-                  "gave absent key %u", md->cfg->name, op, k);
+                                                    "gave absent key %u",
+                  md->cfg->name, op, k);
         cr_assert_eq(seen[k]++, 0, "%s op %zu: key %u visited twice",
                      md->cfg->name, op, k);
         cr_assert_eq(read_val(md, vp), trunc_val(md, md->val[k]));
@@ -156,7 +166,8 @@ static void run_model(const struct model_cfg *cfg)
     struct hmap m;
     md.m = &m;
     struct hmap_type t = {.key_size = cfg->key_size,
-                          .val_size = cfg->val_size, .hash = cfg->hash};
+                          .val_size = cfg->val_size,
+                          .hash = cfg->hash};
     cr_assert_eq(hmap_init(&m, &t, md.a, cfg->hint, cfg->seed), 0);
     if (cfg->auto_shrink)
         hmap_set_auto_shrink(&m, true);
@@ -176,7 +187,8 @@ static void run_model(const struct model_cfg *cfg)
         uint64_t v = trng_next(&r);
         if (cfg->window != 0 && dice < 3600)
             k = (uint32_t)((op / cfg->window_step +
-                            trng_below(&r, cfg->window)) % cfg->range);
+                            trng_below(&r, cfg->window)) %
+                           cfg->range);
         enc_key(&md, key, k);
         memcpy(val, &v, sizeof val);
         struct hmap_stats before = hstats(&m);
@@ -279,7 +291,8 @@ static void run_model(const struct model_cfg *cfg)
             if (want < hint_B)
                 want = hint_B;
             cr_assert_eq(s.B, want, "%s op %zu: compact of %zu entries gave "
-                         "B %u", cfg->name, op, md.count, s.B);
+                                    "B %u",
+                         cfg->name, op, md.count, s.B);
             cr_assert(s.bytes <= before.bytes || before.bytes == 0);
             full_compare(&md, op);
             checks++;
@@ -295,7 +308,8 @@ static void run_model(const struct model_cfg *cfg)
         cr_assert_eq(s.len, md.count, "%s op %zu (%s)", cfg->name, op,
                      op_names[kind]);
         cr_assert_eq(s.bytes, ta_in_use(md.a), "%s op %zu (%s): bytes %zu, "
-                     "arena in_use %zu", cfg->name, op, op_names[kind],
+                                               "arena in_use %zu",
+                     cfg->name, op, op_names[kind],
                      s.bytes, ta_in_use(md.a));
         if (!cfg->auto_shrink && kind != OP_COMPACT && kind != OP_RESET &&
             before.buckets != 0)
@@ -336,33 +350,64 @@ static void run_model(const struct model_cfg *cfg)
 Test(model, builtin_hash_1M)
 {
     static const struct model_cfg cfg = {
-        .name = "builtin", .key_size = 8, .val_size = 8, .hash = NULL,
-        .range = 600, .hint = 0, .seed = 1, .ops = 1000000};
+        .name = "builtin",
+        .key_size = 8,
+        .val_size = 8,
+        .hash = NULL,
+        .range = 600,
+        .hint = 0,
+        .seed = 1,
+        .ops = 1000000,
+    };
     run_model(&cfg);
 }
 
 Test(model, weak_hash_1M)
 {
     static const struct model_cfg cfg = {
-        .name = "weak", .key_size = 8, .val_size = 8, .hash = weak_hash,
-        .range = 300, .hint = 0, .seed = 2, .ops = 1000000};
+        .name = "weak",
+        .key_size = 8,
+        .val_size = 8,
+        .hash = weak_hash,
+        .range = 300,
+        .hint = 0,
+        .seed = 2,
+        .ops = 1000000,
+    };
     run_model(&cfg);
 }
 
 Test(model, mod5_hash_autoshrink_1M)
 {
     static const struct model_cfg cfg = {
-        .name = "mod5", .key_size = 3, .val_size = 5, .hash = mod5_hash,
-        .range = 400, .hint = 20, .auto_shrink = true, .seed = 3,
-        .ops = 1000000};
+        .name = "mod5",
+        .key_size = 3,
+        .val_size = 5,
+        .hash = mod5_hash,
+        .range = 400,
+        .hint = 20,
+        .auto_shrink = true,
+        .seed = 3,
+        .ops = 1000000,
+    };
     run_model(&cfg);
 }
 
 Test(model, window_same_size_1M)
 {
     static const struct model_cfg cfg = {
-        .name = "window", .key_size = 8, .val_size = 8, .hash = group8_hash,
-        .range = 1024, .hint = 0, .seed = 4, .ops = 1000000, .window = 64,
-        .window_step = 10, .rare_div = 10, .want_same_size = true};
+        .name = "window",
+        .key_size = 8,
+        .val_size = 8,
+        .hash = group8_hash,
+        .range = 1024,
+        .hint = 0,
+        .seed = 4,
+        .ops = 1000000,
+        .window = 64,
+        .window_step = 10,
+        .rare_div = 10,
+        .want_same_size = true,
+    };
     run_model(&cfg);
 }

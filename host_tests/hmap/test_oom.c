@@ -193,8 +193,7 @@ Test(oom, overflow_chunk)
 {
     struct arena *a = ta_new(16, PAGE_4K);
     struct hmap m;
-    struct hmap_type t = {.key_size = 8, .val_size = 128,
-                          .hash = bucket0_hash};
+    struct hmap_type t = {.key_size = 8, .val_size = 128, .hash = bucket0_hash};
     cr_assert_eq(hmap_init(&m, &t, a, 104, 1), 0);
     size_t bs = expect_bucket_size(8, 128);
     cr_assert_eq(hstats(&m).bytes, expect_array_bytes(4, bs, PAGE_4K));
@@ -284,7 +283,8 @@ static void fail_kth(uint64_t (*hash)(const void *, size_t, uint64_t),
         }
     }
     TLOG("oom %s: a failure at each of the %u allocations of %lu inserts "
-         "was survived\n", name, k - 1, (unsigned long)nkeys);
+         "was survived\n",
+         name, k - 1, (unsigned long)nkeys);
     cr_assert(k - 1 >= kmin, "only %u allocations", k - 1);
 }
 
@@ -366,8 +366,7 @@ Test(oom, delete_when_evacuation_cannot_get_pages)
 {
     struct arena *a = ta_new(64, PAGE_4K);
     struct hmap m;
-    struct hmap_type t = {.key_size = 8, .val_size = 128,
-                          .hash = lump_hash};
+    struct hmap_type t = {.key_size = 8, .val_size = 128, .hash = lump_hash};
     cr_assert_eq(hmap_init(&m, &t, a, 104, 1), 0);
     cr_assert_eq(expect_spare(5, expect_bucket_size(8, 128), PAGE_4K), 5);
     uint8_t val[128];
@@ -448,7 +447,10 @@ Test(oom, delete_when_evacuation_cannot_get_pages)
  */
 Test(oom, randomized)
 {
-    enum { RANGE = 3000, OPS = 300000 };
+    enum {
+        RANGE = 3000,
+        OPS = 300000,
+    };
     struct arena *a = ta_new(24, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
@@ -499,7 +501,8 @@ Test(oom, randomized)
                 compact_nomem++;
                 struct hmap_stats s = hstats(&m);
                 cr_assert(stats_same(&before, &s), "op %zu: failed compact "
-                          "changed the map", op);
+                                                   "changed the map",
+                          op);
             } else {
                 cr_assert_eq(rc, 0);
             }
@@ -537,7 +540,8 @@ Test(oom, randomized)
     }
     cr_assert_eq(hmap_check(&m), 0);
     TLOG("oom randomized: %d ops, %zu puts (%zu NOMEM), %zu deletes, %zu "
-         "compacts NOMEM, %zu injections, max len %zu\n", OPS, puts,
+         "compacts NOMEM, %zu injections, max len %zu\n",
+         OPS, puts,
          put_nomem, dels, compact_nomem, injections, max_len);
     cr_assert(put_nomem > 100, "the arena never ran out");
     ta_free(a);

@@ -29,7 +29,10 @@ static void visit_order(struct hmap *m, uint64_t *out, size_t n)
  * exact. */
 static void reseed_rounds(bool by_clear)
 {
-    enum { N = 64, ROUNDS = 8 };
+    enum {
+        N = 64,
+        ROUNDS = 8,
+    };
     struct arena *a = ta_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);

@@ -16,11 +16,29 @@
 /* The rule itself, on the boundary hints: a check of the test's formula. */
 Test(sizing, formula_boundaries)
 {
-    static const struct { size_t hint; unsigned B; } cases[] = {
-        {0, 0},    {1, 0},    {8, 0},     {9, 1},     {13, 1},
-        {14, 2},   {26, 2},   {27, 3},    {52, 3},    {53, 4},
-        {104, 4},  {105, 5},  {208, 5},   {209, 6},   {6656, 10},
-        {6657, 11}, {8192, 11}, {13312, 11}, {13313, 12},
+    static const struct {
+        size_t hint;
+        unsigned B;
+    } cases[] = {
+        {0, 0},
+        {1, 0},
+        {8, 0},
+        {9, 1},
+        {13, 1},
+        {14, 2},
+        {26, 2},
+        {27, 3},
+        {52, 3},
+        {53, 4},
+        {104, 4},
+        {105, 5},
+        {208, 5},
+        {209, 6},
+        {6656, 10},
+        {6657, 11},
+        {8192, 11},
+        {13312, 11},
+        {13313, 12},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         cr_assert_eq(expect_B(cases[i].hint), cases[i].B, "hint %zu",
@@ -32,8 +50,8 @@ Test(sizing, formula_boundaries)
  * arena's in_use all follow the rule, for several page sizes. */
 static void check_hints(size_t key_size, size_t val_size, size_t page)
 {
-    static const size_t hints[] = {0,   1,   8,   9,    13,   14,   26,
-                                   27,  52,  53,  104,  105,  208,  209,
+    static const size_t hints[] = {0, 1, 8, 9, 13, 14, 26,
+                                   27, 52, 53, 104, 105, 208, 209,
                                    416, 417, 1000, 6656, 6657, 8192, 13313,
                                    100000};
     struct hmap_type t = {.key_size = key_size, .val_size = val_size};
@@ -51,7 +69,8 @@ static void check_hints(size_t key_size, size_t val_size, size_t page)
         cr_assert_eq(s.buckets, B == 0 ? 0 : (size_t)1 << B, "hint %zu",
                      hints[i]);
         cr_assert_eq(s.bytes, want, "hint %zu (B %u, page %zu): bytes %zu, "
-                     "want %zu", hints[i], B, page, s.bytes, want);
+                                    "want %zu",
+                     hints[i], B, page, s.bytes, want);
         cr_assert_eq(ta_in_use(a), want);
         cr_assert_eq(s.len, 0);
         cr_assert_eq(s.overflow, 0);
@@ -130,9 +149,18 @@ Test(sizing, b0_allocates_at_first_put)
 /* Bucket size is 8 + 8k + 8v + 8 for assorted sizes, read from the stats. */
 Test(sizing, bucket_size_formula)
 {
-    static const size_t sizes[][2] = {{1, 0},   {1, 1},   {3, 5},  {8, 0},
-                                      {8, 8},   {16, 16}, {4, 128}, {128, 0},
-                                      {128, 128}, {7, 9}};
+    static const size_t sizes[][2] = {
+        {1, 0},
+        {1, 1},
+        {3, 5},
+        {8, 0},
+        {8, 8},
+        {16, 16},
+        {4, 128},
+        {128, 0},
+        {128, 128},
+        {7, 9},
+    };
     struct arena *a = ta_new(8, PAGE_4K);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         struct hmap_type t = {.key_size = sizes[i][0],
@@ -231,7 +259,7 @@ Test(sizing, init_nomem_leaves_arena)
 
 Test(sizing, strerror_texts)
 {
-    static const int codes[] = {HMAP_ERR_ARG,   HMAP_ERR_SIZE,
+    static const int codes[] = {HMAP_ERR_ARG, HMAP_ERR_SIZE,
                                 HMAP_ERR_NOMEM, HMAP_ERR_BUSY,
                                 HMAP_ERR_CHANGED};
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {

@@ -212,10 +212,12 @@ static void check_agree(void *ctx, int event, const void *pages, size_t npages)
     if (event == ARENA_EVENT_ALLOC)
         cr_assert_eq(bytes + npages * PAGE_4K, in_use,
                      "alloc event %zu (%zu pages): the map counts %zu bytes, the arena has "
-                     "handed out %zu", g->events, npages, bytes, in_use);
+                     "handed out %zu",
+                     g->events, npages, bytes, in_use);
     else
         cr_assert_leq(bytes, in_use, "free event %zu (%zu pages): the map counts %zu bytes, "
-                      "the arena has handed out only %zu", g->events, npages, bytes, in_use);
+                                     "the arena has handed out only %zu",
+                      g->events, npages, bytes, in_use);
 }
 
 Test(view, bytes_agree_with_in_use_at_every_arena_event)
@@ -270,8 +272,7 @@ Test(view, last_request_names_what_the_map_asked_for)
      * is the one reported, and it is more than the arena's largest run. */
     int rc = HMAP_OK;
     uint64_t k = 2;
-    while (rc == HMAP_OK)
-    {
+    while (rc == HMAP_OK) {
         rc = hmap_put_u64(&m, k, k);
         k++;
     }

@@ -39,8 +39,8 @@ struct run {
     struct arena a;
     struct hmap m;
     struct ref ref;
-    bool live;            /* m is initialised                        */
-    bool fired;           /* the injected failure has happened       */
+    bool live;              /* m is initialised                        */
+    bool fired;             /* the injected failure has happened       */
     size_t nomem, absorbed; /* how the failure showed                 */
     size_t start_in_use;
 };

@@ -167,7 +167,7 @@ struct swiss_stats sstats(const struct swiss *m)
 
 struct swiss_type type_u64(uint64_t (*hash)(const void *, size_t, uint64_t))
 {
-    return (struct swiss_type){ .key_size = 8, .val_size = 8, .hash = hash };
+    return (struct swiss_type){.key_size = 8, .val_size = 8, .hash = hash};
 }
 
 int put64(struct swiss *m, uint64_t k, uint64_t v)

@@ -30,12 +30,12 @@ struct kv {
 
 static struct kv key_of(uint64_t k)
 {
-    return (struct kv){ k, ~k };
+    return (struct kv){k, ~k};
 }
 
 static struct swiss_type type16(void)
 {
-    return (struct swiss_type){ .key_size = 16, .val_size = 16 };
+    return (struct swiss_type){.key_size = 16, .val_size = 16};
 }
 
 static void put_n(struct swiss *m, uint64_t from, uint64_t to)
@@ -223,7 +223,7 @@ Test(alias, u64_map_generic_put_from_map)
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 3), 0);
     uint64_t n = 0;
-    static const uint64_t at[] = { 8, 14, 28, 896 };
+    static const uint64_t at[] = {8, 14, 28, 896};
     for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
         for (; n < at[i]; n++)
             cr_assert_eq(swiss_put_u64(&m, n, n + OFFSET), 0);

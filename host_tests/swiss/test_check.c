@@ -84,7 +84,7 @@ static unsigned slot_in(const struct swiss *m, struct swiss_table *t, size_t g, 
     return 0;
 }
 
-#define BROKEN(m, code) \
+#define BROKEN(m, code)                                                                  \
     cr_assert_eq(swiss_check(m), (code), "swiss_check %d (%s), want %s", swiss_check(m), \
                  swiss_strerror(swiss_check(m)), #code)
 
@@ -115,7 +115,7 @@ Test(check, ctrl_byte_invalid_or_wrong_h2)
     unsigned i;
     cr_assert(find_slot(&m, t, true, &g, &i));
     uint8_t *c = &group_at(&m, t, g)[i], keep = *c;
-    static const uint8_t bad[] = { 0x81, 0xFF, 0xC0, 0xFD };
+    static const uint8_t bad[] = {0x81, 0xFF, 0xC0, 0xFD};
     for (size_t b = 0; b < sizeof bad; b++) {
         *c = bad[b];
         BROKEN(&m, SWISS_BROKEN_CTRL);
@@ -126,7 +126,7 @@ Test(check, ctrl_byte_invalid_or_wrong_h2)
     cr_assert_eq(swiss_check(&m), 0);
     swiss_reset(&m);
     make_small(&m, a, 5);
-    cr_assert(find_slot(&m, &(struct swiss_table){ .groups = m.small }, true, &g, &i));
+    cr_assert(find_slot(&m, &(struct swiss_table){.groups = m.small}, true, &g, &i));
     keep = m.small[i];
     m.small[i] = keep ^ 0x40;
     BROKEN(&m, SWISS_BROKEN_CTRL);
@@ -196,7 +196,7 @@ Test(check, tombstone_in_small_map)
     make_small(&m, a, 4);
     size_t g;
     unsigned i;
-    cr_assert(find_slot(&m, &(struct swiss_table){ .groups = m.small }, true, &g, &i));
+    cr_assert(find_slot(&m, &(struct swiss_table){.groups = m.small}, true, &g, &i));
     m.small[i] = CTRL_DELETED;
     m.used--;
     BROKEN(&m, SWISS_BROKEN_TOMBSTONE);
@@ -248,8 +248,8 @@ Test(check, duplicate_key)
     make_small(&m, a, 5);
     size_t g;
     unsigned s_from, s_to;
-    cr_assert(find_slot(&m, &(struct swiss_table){ .groups = m.small }, true, &g, &s_from));
-    cr_assert(find_slot(&m, &(struct swiss_table){ .groups = m.small }, false, &g, &s_to));
+    cr_assert(find_slot(&m, &(struct swiss_table){.groups = m.small}, true, &g, &s_from));
+    cr_assert(find_slot(&m, &(struct swiss_table){.groups = m.small}, false, &g, &s_to));
     memcpy(slot_key(&m, m.small, s_to), slot_key(&m, m.small, s_from), m.slot_size);
     m.small[s_to] = m.small[s_from];
     m.used++;
@@ -353,7 +353,7 @@ Test(check, capacity)
     struct swiss m;
     make_tables(&m, a);
     struct swiss_table *t = m.dir[0];
-    static const size_t bad[] = { 24, 2048, 4, 0, 1000 };
+    static const size_t bad[] = {24, 2048, 4, 0, 1000};
     for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
         size_t keep = t->capacity;
         t->capacity = bad[b];

@@ -79,19 +79,19 @@ Test(growth, small_map_then_first_table)
 Test(growth, overwrite_in_full_small_map_makes_table)
 {
     struct arena *a = sa_new(16, PAGE_4K);
-    struct swiss_type t = { .key_size = 2, .val_size = 1 };
+    struct swiss_type t = {.key_size = 2, .val_size = 1};
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 5), 0);
     for (uint8_t k = 0; k < 8; k++)
-        cr_assert_eq(swiss_put(&m, (uint8_t[]){ k, 0 }, &k), 0);
+        cr_assert_eq(swiss_put(&m, (uint8_t[]){k, 0}, &k), 0);
     cr_assert(sstats(&m).small);
     uint8_t v = 99;
-    cr_assert_eq(swiss_put(&m, (uint8_t[]){ 3, 0 }, &v), 0);
+    cr_assert_eq(swiss_put(&m, (uint8_t[]){3, 0}, &v), 0);
     struct swiss_stats s = sstats(&m);
     cr_assert(!s.small);
     cr_assert_eq(s.tables, 1);
     cr_assert_eq(s.len, 8);
-    cr_assert_eq(*(uint8_t *)swiss_get(&m, (uint8_t[]){ 3, 0 }), 99);
+    cr_assert_eq(*(uint8_t *)swiss_get(&m, (uint8_t[]){3, 0}), 99);
     assert_pages(&m, a);
     sa_free(a);
 }

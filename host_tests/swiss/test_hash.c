@@ -14,7 +14,7 @@
 
 Test(hash, deterministic_and_length_aware)
 {
-    uint8_t k[129] = { 0 };
+    uint8_t k[129] = {0};
     for (size_t len = 1; len <= 128; len++) {
         k[len - 1] = (uint8_t)len;
         cr_assert_eq(swiss_hash_bytes(k, len, 7), swiss_hash_bytes(k, len, 7));
@@ -29,10 +29,10 @@ Test(hash, deterministic_and_length_aware)
  * and never none; a different seed moves about half the bits too. */
 Test(hash, avalanche)
 {
-    static const size_t lens[] = { 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 64, 100, 128 };
+    static const size_t lens[] = {1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 64, 100, 128};
     struct trng r;
     trng_seed(&r, 5);
-    uint64_t per_bit[64] = { 0 };
+    uint64_t per_bit[64] = {0};
     size_t trials = 0;
     for (size_t l = 0; l < sizeof lens / sizeof lens[0]; l++) {
         size_t len = lens[l];

@@ -25,8 +25,8 @@ static void fill(struct swiss *m, uint64_t n)
 
 Test(iter, each_entry_once)
 {
-    static const size_t sizes[] = { 0,    1,    5,    8,    9,    14,   15,   100,  896,
-                                    897,  1300, 1800, 2400, 3000, 4000, 6000, 12000 };
+    static const size_t sizes[] = {0, 1, 5, 8, 9, 14, 15, 100, 896,
+                                   897, 1300, 1800, 2400, 3000, 4000, 6000, 12000};
     struct arena *a = sa_new(1024, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
@@ -88,12 +88,12 @@ Test(iter, each_entry_once_mixed_depths)
 Test(iter, values_and_overwrite)
 {
     struct arena *a = sa_new(64, PAGE_4K);
-    struct swiss_type t = { .key_size = 3, .val_size = 5 };
+    struct swiss_type t = {.key_size = 3, .val_size = 5};
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 3), 0);
     for (unsigned k = 0; k < 300; k++) {
-        uint8_t key[3] = { (uint8_t)k, (uint8_t)(k >> 8), 0x11 };
-        uint8_t val[5] = { (uint8_t)k, 1, 2, 3, (uint8_t)(k >> 8) };
+        uint8_t key[3] = {(uint8_t)k, (uint8_t)(k >> 8), 0x11};
+        uint8_t val[5] = {(uint8_t)k, 1, 2, 3, (uint8_t)(k >> 8)};
         cr_assert_eq(swiss_put(&m, key, val), 0);
     }
     struct swiss_iter it;
@@ -106,14 +106,14 @@ Test(iter, values_and_overwrite)
         uint8_t *val = vp;
         cr_assert_eq(val[0], key[0]);
         cr_assert_eq(val[4], key[1]);
-        uint8_t nv[5] = { 9, 9, 9, 9, key[0] };
+        uint8_t nv[5] = {9, 9, 9, 9, key[0]};
         cr_assert_eq(swiss_put(&m, key, nv), 0, "overwrite during iteration");
         n++;
     }
     cr_assert_eq(swiss_iter_error(&it), 0);
     cr_assert_eq(n, 300);
     for (unsigned k = 0; k < 300; k++) {
-        uint8_t key[3] = { (uint8_t)k, (uint8_t)(k >> 8), 0x11 };
+        uint8_t key[3] = {(uint8_t)k, (uint8_t)(k >> 8), 0x11};
         const uint8_t *v = swiss_get(&m, key);
         cr_assert(v != NULL);
         cr_assert_eq(v[0], 9);
@@ -126,7 +126,7 @@ Test(iter, values_and_overwrite)
 /* Deleting the entry just visited: every entry still visited once. */
 Test(iter, delete_current)
 {
-    static const size_t sizes[] = { 8, 9, 500, 3000 };
+    static const size_t sizes[] = {8, 9, 500, 3000};
     struct arena *a = sa_new(512, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
@@ -161,7 +161,7 @@ Test(iter, delete_current)
  * once. */
 Test(iter, delete_ahead)
 {
-    static const size_t sizes[] = { 8, 40, 2000 };
+    static const size_t sizes[] = {8, 40, 2000};
     struct arena *a = sa_new(512, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {

@@ -25,22 +25,22 @@ Test(misuse, init_arguments)
     cr_assert_eq(swiss_init(NULL, &t, a, 0, 1), SWISS_ERR_ARG);
     cr_assert_eq(swiss_init(&m, NULL, a, 0, 1), SWISS_ERR_ARG);
     cr_assert_eq(swiss_init(&m, &t, NULL, 0, 1), SWISS_ERR_ARG);
-    static const size_t bad[][2] = { { 0, 8 }, { 129, 8 }, { 8, 129 }, { 0, 0 }, { 1000, 1 } };
+    static const size_t bad[][2] = {{0, 8}, {129, 8}, {8, 129}, {0, 0}, {1000, 1}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct swiss_type b = { .key_size = bad[i][0], .val_size = bad[i][1] };
+        struct swiss_type b = {.key_size = bad[i][0], .val_size = bad[i][1]};
         cr_assert_eq(swiss_init(&m, &b, a, 0, 1), SWISS_ERR_SIZE, "sizes %zu/%zu", bad[i][0],
                      bad[i][1]);
         cr_assert_eq(swiss_init(&m, &b, a, 100, 1), SWISS_ERR_SIZE);
     }
     cr_assert_eq(sa_in_use(a), 0);
-    static const size_t good[][2] = { { 1, 0 }, { 128, 128 }, { 1, 128 }, { 128, 0 } };
+    static const size_t good[][2] = {{1, 0}, {128, 128}, {1, 128}, {128, 0}};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        struct swiss_type g = { .key_size = good[i][0], .val_size = good[i][1] };
+        struct swiss_type g = {.key_size = good[i][0], .val_size = good[i][1]};
         cr_assert_eq(swiss_init(&m, &g, a, 0, 1), 0);
         cr_assert_eq(swiss_check(&m), 0);
     }
     /* *t is copied: changing it after init changes nothing. */
-    struct swiss_type c = { .key_size = 4, .val_size = 4 };
+    struct swiss_type c = {.key_size = 4, .val_size = 4};
     cr_assert_eq(swiss_init(&m, &c, a, 0, 1), 0);
     c.key_size = 100;
     cr_assert_eq(swiss_put(&m, "abcd", "wxyz"), 0);
@@ -76,7 +76,7 @@ Test(misuse, null_arguments)
     cr_assert(swiss_get_u64(&m, 1, NULL), "val NULL: only whether the key is there");
     cr_assert_eq(swiss_check(&m), 0);
     /* A set (val_size 0) takes a NULL value. */
-    struct swiss_type st = { .key_size = 2, .val_size = 0 };
+    struct swiss_type st = {.key_size = 2, .val_size = 0};
     struct swiss s;
     cr_assert_eq(swiss_init(&s, &st, a, 0, 1), 0);
     cr_assert_eq(swiss_put(&s, "ab", NULL), 0);
@@ -102,17 +102,17 @@ Test(misuse, u64_calls_on_other_maps)
 {
     struct arena *a = sa_new(16, PAGE_4K);
     struct swiss_type types[] = {
-        { .key_size = 8, .val_size = 4 },
-        { .key_size = 4, .val_size = 8 },
-        { .key_size = 8, .val_size = 0 },
-        { .key_size = 16, .val_size = 16 },
-        { .key_size = 8, .val_size = 8, .hash = neg_hash },
-        { .key_size = 8, .val_size = 8, .equal = eq8 },
+        {.key_size = 8, .val_size = 4},
+        {.key_size = 4, .val_size = 8},
+        {.key_size = 8, .val_size = 0},
+        {.key_size = 16, .val_size = 16},
+        {.key_size = 8, .val_size = 8, .hash = neg_hash},
+        {.key_size = 8, .val_size = 8, .equal = eq8},
     };
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
         struct swiss m;
         cr_assert_eq(swiss_init(&m, &types[i], a, 0, 1), 0);
-        uint8_t key[16] = { 1 }, val[16] = { 2 };
+        uint8_t key[16] = {1}, val[16] = {2};
         cr_assert_eq(swiss_put(&m, key, val), 0);
         cr_assert_eq(swiss_put_u64(&m, 1, 2), SWISS_ERR_SIZE, "type %zu", i);
         uint64_t v = 77;
@@ -145,8 +145,17 @@ Test(misuse, u64_calls_on_other_maps)
 
 /* --- re-entrant writes --------------------------------------------------- */
 
-enum reenter { RE_NONE, RE_PUT, RE_PUT_U64, RE_DELETE, RE_DELETE_U64, RE_GET, RE_GET_U64,
-               RE_CLEAR, RE_RESET };
+enum reenter {
+    RE_NONE,
+    RE_PUT,
+    RE_PUT_U64,
+    RE_DELETE,
+    RE_DELETE_U64,
+    RE_GET,
+    RE_GET_U64,
+    RE_CLEAR,
+    RE_RESET,
+};
 
 static struct swiss *victim;
 static enum reenter reenter;
@@ -164,7 +173,7 @@ static void do_reenter(void)
     inner_calls++;
     uint64_t k = 1, v = 99;
     switch (what) {
-    case RE_PUT: inner_rc = swiss_put(victim, &(uint64_t){ 5000 }, &v); break;
+    case RE_PUT: inner_rc = swiss_put(victim, &(uint64_t){5000}, &v); break;
     case RE_PUT_U64: inner_rc = swiss_put_u64(victim, 5000, v); break;
     case RE_DELETE: inner_bool = swiss_delete(victim, &k); break;
     case RE_DELETE_U64: inner_bool = swiss_delete_u64(victim, k); break;
@@ -193,8 +202,7 @@ static bool reentrant_equal(const void *x, const void *y, size_t len)
 static void outer_write(enum reenter what, bool via_equal, bool outer_delete, size_t n)
 {
     struct arena *a = sa_new(64, PAGE_4K);
-    struct swiss_type t = { .key_size = 8, .val_size = 8, .hash = reentrant_hash,
-                            .equal = reentrant_equal };
+    struct swiss_type t = {.key_size = 8, .val_size = 8, .hash = reentrant_hash, .equal = reentrant_equal};
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 1), 0);
     victim = &m;
@@ -244,7 +252,7 @@ static void outer_write(enum reenter what, bool via_equal, bool outer_delete, si
     if (what != RE_PUT_U64)
         cr_assert_eq(s.misuse, before.misuse + 1, "misuse %zu", s.misuse);
     /* Only the outer write happened. */
-    size_t want = n + (outer_delete ? (size_t)-1 : via_equal ? 0 : 1);
+    size_t want = n + (outer_delete ? (size_t)-1 : (via_equal ? 0 : 1));
     cr_assert_eq(s.len, want, "len %zu, want %zu", s.len, want);
     cr_assert_eq(sa_in_use(a), in_use);
     for (uint64_t k = 0; k < n; k++) {
@@ -275,10 +283,21 @@ Test(misuse, put_u64_inside_hash) { outer_write(RE_PUT_U64, false, false, 20); }
 Test(misuse, strerror_names_every_code)
 {
     static const int codes[] = {
-        SWISS_OK, SWISS_ERR_ARG, SWISS_ERR_SIZE, SWISS_ERR_NOMEM, SWISS_ERR_BUSY,
-        SWISS_ERR_CHANGED, SWISS_BROKEN_COUNT, SWISS_BROKEN_CTRL, SWISS_BROKEN_PLACEMENT,
-        SWISS_BROKEN_DUPLICATE, SWISS_BROKEN_GROWTH_LEFT, SWISS_BROKEN_TOMBSTONE,
-        SWISS_BROKEN_DIRECTORY, SWISS_BROKEN_CAPACITY, SWISS_BROKEN_PAGES,
+        SWISS_OK,
+        SWISS_ERR_ARG,
+        SWISS_ERR_SIZE,
+        SWISS_ERR_NOMEM,
+        SWISS_ERR_BUSY,
+        SWISS_ERR_CHANGED,
+        SWISS_BROKEN_COUNT,
+        SWISS_BROKEN_CTRL,
+        SWISS_BROKEN_PLACEMENT,
+        SWISS_BROKEN_DUPLICATE,
+        SWISS_BROKEN_GROWTH_LEFT,
+        SWISS_BROKEN_TOMBSTONE,
+        SWISS_BROKEN_DIRECTORY,
+        SWISS_BROKEN_CAPACITY,
+        SWISS_BROKEN_PAGES,
     };
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         const char *s = swiss_strerror(codes[i]);

@@ -34,7 +34,7 @@ struct model_cfg {
     bool pruning;
     size_t ops;
     uint64_t seed;
-    size_t phase; /* operations per fill or drain phase */
+    size_t phase;    /* operations per fill or drain phase */
     uint32_t window; /* > 0: churn: puts take the next key of a sliding
                         window of this many keys, deletes its oldest     */
 };
@@ -240,12 +240,11 @@ static void run(const struct model_cfg *cfg)
     cr_assert_leq(cfg->range, MAX_RANGE);
     cr_assert(cfg->ks > 1 || cfg->range <= 256);
     M.every_step = cfg->range <= 200 || (cfg->window && cfg->window <= 200);
-    struct swiss_type t = { .key_size = cfg->ks, .val_size = cfg->vs, .hash = cfg->hash,
-                            .equal = cfg->equal };
+    struct swiss_type t = {.key_size = cfg->ks, .val_size = cfg->vs, .hash = cfg->hash, .equal = cfg->equal};
     cr_assert_eq(swiss_init(M.m, &t, M.a, cfg->hint, cfg->seed), 0);
     swiss_set_pruning(M.m, cfg->pruning);
     bool fast = cfg->ks == 8 && cfg->vs == 8 && !cfg->hash && !cfg->equal;
-    size_t counts[8] = { 0 };
+    size_t counts[8] = {0};
     struct swiss_stats s0 = sstats(M.m), s;
     for (size_t step = 0; step < cfg->ops; step++) {
         uint64_t d = trng_below(&M.r, 1000);
@@ -307,70 +306,70 @@ static void run(const struct model_cfg *cfg)
 
 Test(model, u64_builtin)
 {
-    run(&(struct model_cfg){ 8, 8, NULL, NULL, 2500, 0, true, 30000, 1, 6000, 0 });
+    run(&(struct model_cfg){8, 8, NULL, NULL, 2500, 0, true, 30000, 1, 6000, 0});
 }
 Test(model, u64_builtin_small_range)
 {
-    run(&(struct model_cfg){ 8, 8, NULL, NULL, 150, 0, true, 12000, 2, 600, 0 });
+    run(&(struct model_cfg){8, 8, NULL, NULL, 150, 0, true, 12000, 2, 600, 0});
 }
 Test(model, u64_pruning_off)
 {
-    run(&(struct model_cfg){ 8, 8, NULL, NULL, 180, 0, false, 10000, 3, 600, 0 });
+    run(&(struct model_cfg){8, 8, NULL, NULL, 180, 0, false, 10000, 3, 600, 0});
 }
 Test(model, k1_set)
 {
-    run(&(struct model_cfg){ 1, 0, NULL, NULL, 200, 0, true, 10000, 4, 600, 0 });
+    run(&(struct model_cfg){1, 0, NULL, NULL, 200, 0, true, 10000, 4, 600, 0});
 }
 Test(model, k2_v1_crowd)
 {
-    run(&(struct model_cfg){ 2, 1, crowd_hash, NULL, 200, 0, true, 10000, 5, 600, 0 });
+    run(&(struct model_cfg){2, 1, crowd_hash, NULL, 200, 0, true, 10000, 5, 600, 0});
 }
 Test(model, k3_v5_custom)
 {
-    run(&(struct model_cfg){ 3, 5, mix_hash, bytes_equal, 190, 20, true, 10000, 6, 600, 0 });
+    run(&(struct model_cfg){3, 5, mix_hash, bytes_equal, 190, 20, true, 10000, 6, 600, 0});
 }
 Test(model, k16_v128_crowd_pruning_off)
 {
-    run(&(struct model_cfg){ 16, 128, crowd_hash, bytes_equal, 120, 0, false, 8000, 7, 600, 0 });
+    run(&(struct model_cfg){16, 128, crowd_hash, bytes_equal, 120, 0, false, 8000, 7, 600, 0});
 }
 Test(model, k7_v0_top_hash)
 {
-    run(&(struct model_cfg){ 7, 0, top_hash, NULL, 3000, 0, true, 25000, 8, 6000, 0 });
+    run(&(struct model_cfg){7, 0, top_hash, NULL, 3000, 0, true, 25000, 8, 6000, 0});
 }
 Test(model, k128_v128)
 {
-    run(&(struct model_cfg){ 128, 128, NULL, NULL, 1200, 0, true, 10000, 9, 6000, 0 });
+    run(&(struct model_cfg){128, 128, NULL, NULL, 1200, 0, true, 10000, 9, 6000, 0});
 }
 Test(model, k64_v3_hinted)
 {
-    run(&(struct model_cfg){ 64, 3, NULL, NULL, 2000, 1024, true, 15000, 10, 6000, 0 });
+    run(&(struct model_cfg){64, 3, NULL, NULL, 2000, 1024, true, 15000, 10, 6000, 0});
 }
 Test(model, k9_v64_crowd_large)
 {
-    run(&(struct model_cfg){ 9, 64, crowd_hash, NULL, 800, 0, true, 15000, 11, 6000, 0 });
+    run(&(struct model_cfg){9, 64, crowd_hash, NULL, 800, 0, true, 15000, 11, 6000, 0});
 }
 
 /* Churn at about constant length: tombstones, pruning, and (pruning off)
  * growth. */
 Test(model, churn_u64)
 {
-    run(&(struct model_cfg){ 8, 8, NULL, NULL, 400, 0, true, 6000, 12, 1, 105 });
+    run(&(struct model_cfg){8, 8, NULL, NULL, 400, 0, true, 6000, 12, 1, 105});
 }
 Test(model, churn_k5_v12_pruning_off)
 {
-    run(&(struct model_cfg){ 5, 12, NULL, NULL, 400, 0, false, 5000, 13, 1, 110 });
+    run(&(struct model_cfg){5, 12, NULL, NULL, 400, 0, false, 5000, 13, 1, 110});
 }
 Test(model, churn_crowd)
 {
-    run(&(struct model_cfg){ 4, 4, crowd_hash, NULL, 400, 0, true, 6000, 16, 1, 100 });
+    run(&(struct model_cfg){4, 4, crowd_hash, NULL, 400, 0, true, 6000, 16, 1, 100});
 }
 Test(model, churn_large_crowd)
 {
-    run(&(struct model_cfg){ 24, 8, crowd_hash, NULL, 3000, 0, true, 25000, 14, 1, 800 });
+    run(&(struct model_cfg){24, 8, crowd_hash, NULL, 3000, 0, true, 25000, 14, 1, 800});
 }
 Test(model, churn_large_u64)
 {
-    run(&(struct model_cfg){ 8, 8, NULL, NULL, 3000, 0, true, 30000, 15, 1, 1700 });
+    run(&(struct model_cfg){8, 8, NULL, NULL, 3000, 0, true, 30000, 15, 1, 1700});
 }
 
 /* A sample of the other sizes: key 1..128, value 0..128, drawn. */
@@ -378,8 +377,8 @@ Test(model, sampled_sizes)
 {
     struct trng r;
     trng_seed(&r, 2026);
-    uint64_t (*hashes[])(const void *, size_t, uint64_t) = { NULL, mix_hash, crowd_hash,
-                                                             top_hash };
+    uint64_t (*hashes[])(const void *, size_t, uint64_t) = {NULL, mix_hash, crowd_hash,
+                                                            top_hash};
     for (unsigned c = 0; c < 12; c++) {
         struct model_cfg cfg = {
             .ks = 2 + trng_below(&r, 127),

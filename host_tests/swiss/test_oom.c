@@ -134,7 +134,7 @@ static struct swiss_stats grow_under_injection(size_t ks, size_t vs, size_t hint
                                                size_t pages)
 {
     struct arena *a = sa_new(pages, PAGE_4K);
-    struct swiss_type t = { .key_size = ks, .val_size = vs };
+    struct swiss_type t = {.key_size = ks, .val_size = vs};
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, hint, 77), 0);
     struct ref *r = ref_new(&m, a, ks, vs);
@@ -221,9 +221,9 @@ Test(oom, put_u64)
  * nothing and leaves *m as it was. */
 Test(oom, init_with_hints)
 {
-    static const size_t hints[] = { 9, 64, 1000, 1024, 8192, 20000 };
+    static const size_t hints[] = {9, 64, 1000, 1024, 8192, 20000};
     struct arena *a = sa_new(1024, PAGE_4K);
-    struct swiss_type t = { .key_size = 8, .val_size = 24 };
+    struct swiss_type t = {.key_size = 8, .val_size = 24};
     for (size_t h = 0; h < sizeof hints / sizeof hints[0]; h++) {
         size_t refused = 0;
         for (size_t at = 1;; at++) {
@@ -259,10 +259,10 @@ Test(oom, init_with_hints)
  * the map stays empty and holds nothing. */
 Test(oom, put_after_reset)
 {
-    static const size_t hints[] = { 0, 9, 1024, 8192 };
+    static const size_t hints[] = {0, 9, 1024, 8192};
     struct arena *a = sa_new(512, PAGE_4K);
     for (size_t h = 0; h < sizeof hints / sizeof hints[0]; h++) {
-        struct swiss_type t = { .key_size = 8, .val_size = 8 };
+        struct swiss_type t = {.key_size = 8, .val_size = 8};
         struct swiss m;
         cr_assert_eq(swiss_init(&m, &t, a, hints[h], 1), 0);
         struct ref *r = ref_new(&m, a, 8, 8);

@@ -92,8 +92,11 @@ Test(sizing, named_hints)
     static const struct {
         size_t hint, tables, cap;
     } cases[] = {
-        { 9, 1, 16 }, { 64, 1, 128 }, { 1024, 2, 1024 }, { 8192, 16, 1024 },
-        { 100000, 128, 1024 },
+        {9, 1, 16},
+        {64, 1, 128},
+        {1024, 2, 1024},
+        {8192, 16, 1024},
+        {100000, 128, 1024},
     };
     struct arena *a = sa_new(1024, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
@@ -134,12 +137,12 @@ Test(sizing, hint_8192_go_bytes)
  * sizes, against the formula. */
 Test(sizing, formula_sweep)
 {
-    static const size_t sizes[][2] = { { 8, 8 }, { 1, 0 }, { 3, 5 }, { 16, 128 }, { 128, 1 } };
+    static const size_t sizes[][2] = {{8, 8}, {1, 0}, {3, 5}, {16, 128}, {128, 1}};
     struct arena *a = sa_new(4096, PAGE_4K);
     struct trng r;
     trng_seed(&r, 9);
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
-        struct swiss_type t = { .key_size = sizes[z][0], .val_size = sizes[z][1] };
+        struct swiss_type t = {.key_size = sizes[z][0], .val_size = sizes[z][1]};
         size_t gs = expect_group_size(t.key_size, t.val_size);
         for (size_t step = 0; step < 3400; step++) {
             size_t hint = step < 3000 ? 9 + step : 3000 + trng_below(&r, 150000);
@@ -191,7 +194,7 @@ Test(sizing, hints_too_large)
 {
     struct arena *a = sa_new(64, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
-    static const size_t too_large[] = { SIZE_MAX, SIZE_MAX / 2, SIZE_MAX / 8 + 1 };
+    static const size_t too_large[] = {SIZE_MAX, SIZE_MAX / 2, SIZE_MAX / 8 + 1};
     struct swiss m, copy;
     memset(&m, 0xC3, sizeof m);
     memcpy(&copy, &m, sizeof m);
@@ -222,15 +225,15 @@ Test(sizing, hints_too_large)
 Test(sizing, put_after_reset_sizes_by_hint)
 {
     struct arena *a = sa_new(512, PAGE_4K);
-    struct swiss_type t = { .key_size = 5, .val_size = 3 };
-    static const size_t hints[] = { 0, 8, 9, 64, 1024, 8192 };
+    struct swiss_type t = {.key_size = 5, .val_size = 3};
+    static const size_t hints[] = {0, 8, 9, 64, 1024, 8192};
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
         struct swiss m;
         cr_assert_eq(swiss_init(&m, &t, a, hints[i], 3), 0);
         struct swiss_stats made = sstats(&m);
         for (int round = 0; round < 2; round++) {
             for (unsigned k = 0; k < 20; k++) {
-                uint8_t key[5] = { (uint8_t)k, 1, 2, 3, (uint8_t)round };
+                uint8_t key[5] = {(uint8_t)k, 1, 2, 3, (uint8_t)round};
                 cr_assert_eq(swiss_put(&m, key, "abc"), 0);
             }
             swiss_reset(&m);
@@ -238,7 +241,7 @@ Test(sizing, put_after_reset_sizes_by_hint)
             cr_assert_eq(sa_in_use(a), 0, "hint %zu: reset kept pages", hints[i]);
             cr_assert_eq(s.bytes + s.alloc_bytes + s.tables + s.len + s.capacity, 0);
             cr_assert_eq(swiss_check(&m), 0);
-            uint8_t key[5] = { 0 };
+            uint8_t key[5] = {0};
             cr_assert_eq(swiss_put(&m, key, "xyz"), 0);
             s = sstats(&m);
             if (hints[i] <= 8) {
