@@ -58,12 +58,12 @@
 
 /* --- bucket access ---------------------------------------------------------- */
 
-ALWAYS_INLINE uint8_t *bucket_key(const struct hmap *m, uint8_t *b, unsigned i)
+ALWAYS_INLINE uint8_t *bucket_key(const struct hmap *m, uint8_t *b, size_t i)
 {
     return b + SLOTS + i * m->key_size;
 }
 
-ALWAYS_INLINE uint8_t *bucket_val(const struct hmap *m, uint8_t *b, unsigned i)
+ALWAYS_INLINE uint8_t *bucket_val(const struct hmap *m, uint8_t *b, size_t i)
 {
     return b + SLOTS + SLOTS * m->key_size + i * m->val_size;
 }
@@ -118,7 +118,7 @@ ALWAYS_INLINE bool growing(const struct hmap *m)
 /* A position in a chain: bucket and slot. */
 struct slot {
     uint8_t *b;
-    unsigned i;
+    size_t i;
 };
 
 /* Number of buckets in the old array (Go's noldbuckets). */

@@ -91,12 +91,11 @@ int hm_table_make(struct hmap *m, struct hmap_table *t, unsigned B)
     if (p == NULL)
         return HMAP_ERR_NOMEM;
 
-    struct hmap_table fresh = {.buckets = p, .array_pages = pages, .B = B};
-    hm_table_limits(&fresh);
-    memset(p, 0, nb * m->bucket_size);
-    push_free(m, &fresh, bucket_at(m, &fresh, nb),
-              hm_table_array_capacity(m, &fresh) - nb);
-    *t = fresh;
+    *t = (struct hmap_table){.buckets = p, .array_pages = pages, .B = B};
+    hm_table_limits(t);
+    size_t bytes = nb * m->bucket_size; /* the regular buckets, then the spare */
+    memset(p, 0, bytes);
+    push_free(m, t, p + bytes, hm_table_array_capacity(m, t) - nb);
     return HMAP_OK;
 }
 
