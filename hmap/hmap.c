@@ -20,6 +20,7 @@ void hm_set_seed(struct hmap *m, uint64_t seed)
     m->seed = seed;
     m->hash_key = hash_key_of(seed);
     m->hash_mul = hash_mul_of(m->hash_key);
+    m->ovf_rand = m->hash_key | 1; /* xorshift: never 0 */
 }
 
 /* Go 1.21's reseed: a new hash seed whenever the map empties. */

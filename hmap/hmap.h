@@ -295,7 +295,7 @@ struct hmap_table {
     uint8_t *free_ovf;  /* unused overflow buckets, linked through their
                            overflow field                                */
     size_t nfree_ovf;   /* how many are on that list                      */
-    size_t noverflow;   /* overflow buckets linked into chains            */
+    size_t noverflow;   /* overflow buckets linked into chains: exact     */
     unsigned B;         /* log2 of the bucket count                       */
     /* Cached from B when buckets is set (else 0), for the hot paths: */
     size_t mask;         /* 2^B - 1: a hash's bucket index                 */
@@ -303,7 +303,9 @@ struct hmap_table {
                             overLoadFactor): a new key at count >= this
                             grows the map                                  */
     size_t overflow_max; /* noverflow at which Go's tooManyOverflowBuckets
-                            says grow at the same size                     */
+                            says grow at the same size: 2^min(B,15), plus
+                            every overflow bucket Go's estimate has left
+                            uncounted (B >= 16, docs/design.md)            */
 };
 
 struct hmap {
@@ -360,6 +362,9 @@ struct hmap {
     size_t writes;                          /* bumped by every write; iterators compare it    */
     size_t grows, same_size_grows, shrinks; /* counts, for stats            */
     size_t misuse;                          /* writes refused or reads failed as re-entrant   */
+    /* The random source of Go's overflow estimate (docs/design.md):
+     * xorshift state, set from the seed, never 0.                         */
+    uint64_t ovf_rand;
 };
 
 /* An iteration in progress; start it with hmap_iter_init. */

@@ -98,6 +98,20 @@ static int check_pages(const struct hmap *m, const struct hmap_table *t)
     return HMAP_OK;
 }
 
+/* A table's overflow_max is no pure cache: from B = 16 on it is raised by
+ * each overflow bucket Go's estimate leaves out (hm_table_new_overflow).
+ * Take t's into want (the value for none left out) when it is one the
+ * estimate can reach: only from B = 16 on, and at most every linked bucket
+ * left out, so that the estimate is never above the exact count.  Below
+ * B = 16 the estimate is the exact count, and the compare stays exact. */
+static void overflow_max_skips(struct hmap_table *want, const struct hmap_table *t)
+{
+    if (t->buckets != NULL && t->B > HM_OVERFLOW_CAP_B &&
+        t->overflow_max >= want->overflow_max &&
+        t->overflow_max - want->overflow_max <= t->noverflow)
+        want->overflow_max = t->overflow_max;
+}
+
 /* The fast paths trust a few cached bytes and words instead of the state
  * they summarise (struct hmap in hmap.h): recompute each on a copy of the
  * map and compare.  grow_at is refreshed when a write ends: mid-write
@@ -107,8 +121,15 @@ static int check_cache(const struct hmap *m)
     struct hmap want;
     memcpy(&want, m, sizeof want);
     hm_set_seed(&want, m->seed);
+    /* The random state moves at every draw (no cache), but is never 0,
+     * where xorshift would stay. */
+    if (m->ovf_rand == 0)
+        return HMAP_BROKEN_CACHE;
+    want.ovf_rand = m->ovf_rand;
     hm_table_limits(&want.cur);
     hm_table_limits(&want.old);
+    overflow_max_skips(&want.cur, &m->cur);
+    overflow_max_skips(&want.old, &m->old);
     hm_refresh_fast(&want);
     if (m->writing)
         want.grow_at = m->grow_at;

@@ -3,7 +3,8 @@
  * hmap_debug.h - looking inside a map, for tools and tests: hmap_check and
  * its HMAP_BROKEN_* codes, the sizing figures (how many entries bytes of
  * arena hold), the map's last request to the arena and whether a write is
- * under way, and the map's runs and slots for drawing it over its arena.
+ * under way, Go's overflow estimate, and the map's runs and slots for
+ * drawing it over its arena.
  * hmap.h (the API) includes it, so code that includes only hmap.h keeps
  * seeing all of it; a tool may include <tidemark/hmap_debug.h> alone.
  * Everything here reads the map and changes nothing.
@@ -39,7 +40,9 @@ enum {
     HMAP_BROKEN_CACHE = -28       /* a cached figure the fast paths read (the
                                      fast flags, grow_at, a table's mask or
                                      limits, the hash key) disagrees with the
-                                     state it summarises                      */
+                                     state it summarises, or a table's
+                                     overflow limit or the random state
+                                     is one Go's estimate cannot reach        */
 };
 
 /*
@@ -80,6 +83,17 @@ size_t hmap_entries_upper_bound(const struct hmap *m, size_t bytes);
  * not.  0 when m is NULL or not even its first array fits.  Changes nothing.
  */
 size_t hmap_entries_fit(const struct hmap *m, size_t bytes);
+
+/*
+ * Go's noverflow for m's current table: the overflow count its same-size
+ * rule compares with 2^min(B, 15) (docs/design.md).  Every overflow bucket
+ * linked into the current table's chains while its B is below 16; from
+ * B = 16 on, about one in 2^(B-15) of them, drawn from the map's own random
+ * source, so never more than the exact count.  hmap_get_stats' overflow is
+ * the exact count (both tables while growing).  0 when m is NULL or has no
+ * array.  Changes nothing.
+ */
+size_t hmap_overflow_estimate(const struct hmap *m);
 
 /* --- Inside a write ----------------------------------------------------------- */
 

@@ -141,9 +141,9 @@ static struct slot u64_chain_find(const struct hmap *m, uint8_t *b, const void *
     uint64_t ones = hm_swar_ones();
     struct walk w = walk_u64(b, hm_load64(key), top * ones, ones);
     if (ins != NULL)
-        *ins = (struct slot){w.ins, w.ins != NULL ? (unsigned)(w.ins_off / 8 - 1) : 0};
+        *ins = (struct slot){w.ins, w.ins != NULL ? w.ins_off / 8 - 1 : 0};
     if (w.off != 0)
-        return (struct slot){w.b, (unsigned)(w.off / 8 - 1)};
+        return (struct slot){w.b, w.off / 8 - 1};
     if (last != NULL)
         *last = w.b;
     return (struct slot){NULL, 0};
@@ -165,6 +165,12 @@ static __attribute__((noinline)) int put_u64_slow(struct hmap *m, uint64_t key,
     if (!m->fast64)
         return HMAP_ERR_SIZE;
     return hm_put(m, &key, &val, &u64_keys);
+}
+
+/* Slot s's key in an 8-byte map: bucket_key with the key size known. */
+ALWAYS_INLINE uint8_t *u64_key_at(struct slot s)
+{
+    return s.b + SLOTS + s.i * 8;
 }
 
 /*
@@ -194,10 +200,10 @@ static __attribute__((noinline)) int put_u64_walk(struct hmap *m, uint8_t *b, ui
         }
         s = ins;
         s.b[s.i] = top;
-        hm_store64(bucket_key(m, s.b, s.i), key);
+        hm_store64(u64_key_at(s), key);
         m->count = count + 1;
     }
-    hm_store64(bucket_val(m, s.b, s.i), val);
+    hm_store64(u64_key_at(s) + SLOTS * 8, val); /* the value, 8 slots on */
     m->writes++;
     return HMAP_OK;
 }

@@ -16,6 +16,8 @@
  *     same-size growth there: a fill without deletes links at most one
  *     overflow bucket for every 8 entries, so that happens only where the
  *     overflow limit (2^15 from B = 15 on) is below load_max/8, from B = 16.
+ *     There Go's count is an estimate, most likely far below the limit, but
+ *     its draws may count every bucket: the bound takes them all.
  *     It lies beyond the others too; a second one fits where the first one's
  *     old array was.
  *   - overflow buckets beyond the preallocated ones, in chunks (see

@@ -80,8 +80,8 @@ void hm_grow_end(struct hmap *m)
 }
 
 /* Copy one entry between slots; 8-byte keys and values without memcpy. */
-ALWAYS_INLINE void copy_entry(const struct hmap *m, uint8_t *db, unsigned di,
-                              uint8_t *sb, unsigned si)
+ALWAYS_INLINE void copy_entry(const struct hmap *m, uint8_t *db, size_t di,
+                              uint8_t *sb, size_t si)
 {
     if (m->fast64) {
         hm_store64(bucket_key(m, db, di), hm_load64(bucket_key(m, sb, si)));

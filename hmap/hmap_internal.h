@@ -58,12 +58,12 @@
 
 /* --- bucket access ---------------------------------------------------------- */
 
-ALWAYS_INLINE uint8_t *bucket_key(const struct hmap *m, uint8_t *b, unsigned i)
+ALWAYS_INLINE uint8_t *bucket_key(const struct hmap *m, uint8_t *b, size_t i)
 {
     return b + SLOTS + i * m->key_size;
 }
 
-ALWAYS_INLINE uint8_t *bucket_val(const struct hmap *m, uint8_t *b, unsigned i)
+ALWAYS_INLINE uint8_t *bucket_val(const struct hmap *m, uint8_t *b, size_t i)
 {
     return b + SLOTS + SLOTS * m->key_size + i * m->val_size;
 }
@@ -118,7 +118,7 @@ ALWAYS_INLINE bool growing(const struct hmap *m)
 /* A position in a chain: bucket and slot. */
 struct slot {
     uint8_t *b;
-    unsigned i;
+    size_t i;
 };
 
 /* Number of buckets in the old array (Go's noldbuckets). */
@@ -145,12 +145,18 @@ ALWAYS_INLINE size_t load_max_for(unsigned B)
     return fill > SLOTS ? fill : SLOTS;
 }
 
-/* overflow_max: Go's tooManyOverflowBuckets(noverflow, B) is noverflow >=
+/* Go's overflow count tops out at 2^HM_OVERFLOW_CAP_B, and from the next B
+ * on it counts only some of the overflow buckets (incrnoverflow): an
+ * estimate, which hm_table_new_overflow keeps (docs/design.md). */
+#define HM_OVERFLOW_CAP_B 15u
+
+/* Go's tooManyOverflowBuckets(noverflow, B) is noverflow >=
  * overflow_max_for(B), about as many overflow buckets as regular ones
- * (counted up to 2^15); a table caches it as t->overflow_max. */
+ * (counted up to 2^HM_OVERFLOW_CAP_B); a new table starts its
+ * t->overflow_max there. */
 ALWAYS_INLINE size_t overflow_max_for(unsigned B)
 {
-    return (size_t)1 << (B < 15 ? B : 15);
+    return (size_t)1 << (B < HM_OVERFLOW_CAP_B ? B : HM_OVERFLOW_CAP_B);
 }
 
 /* Overflow buckets an array of 2^B preallocates after its buckets: 2^(B-4)
@@ -237,7 +243,8 @@ ALWAYS_INLINE void hm_end_write(struct hmap *m)
     hm_refresh_fast(m);
 }
 
-/* Set the hash seed and the built-in hash's key and multiplier from it. */
+/* Set the hash seed, the built-in hash's key and multiplier, and the
+ * random source of the overflow estimate from it. */
 void hm_set_seed(struct hmap *m, uint64_t seed);
 
 /* Empty slot i of bucket b (its key and value already zeroed) in the chain
@@ -352,13 +359,13 @@ int hm_table_make(struct hmap *m, struct hmap_table *t, unsigned B);
  * most one arena allocation.  HMAP_ERR_NOMEM (nothing changed) or 0. */
 int hm_table_reserve(struct hmap *m, struct hmap_table *t, size_t n);
 
-/* Link a spare overflow bucket after b and return it (empty).  The caller
- * reserved it: the free list is not empty. */
-uint8_t *hm_table_new_overflow(const struct hmap *m, struct hmap_table *t,
-                               uint8_t *b);
+/* Link a spare overflow bucket after b and return it (empty), and count it
+ * (Go's incrnoverflow: noverflow, and overflow_max when Go's estimate leaves
+ * it out).  The caller reserved it: the free list is not empty. */
+uint8_t *hm_table_new_overflow(struct hmap *m, struct hmap_table *t, uint8_t *b);
 
 /* Set t's cached mask, load_max and overflow_max from its B (all 0 when it
- * has no array). */
+ * has no array), overflow_max as for a table with no overflow bucket. */
 void hm_table_limits(struct hmap_table *t);
 
 /* Give back every page t holds (array and chunks); t becomes all zero but B.

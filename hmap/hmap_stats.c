@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hmap_stats.c - the map's figures (hmap_get_stats, hmap_len), the sizing
- * bound, and the error texts.  Reads only.
+ * hmap_stats.c - the map's figures (hmap_get_stats, hmap_len, Go's overflow
+ * estimate), the sizing bound, and the error texts.  Reads only.
  */
 #include "hmap_internal.h"
 
@@ -42,6 +42,15 @@ void hmap_get_stats(const struct hmap *m, struct hmap_stats *out)
         .misuse = m->misuse,
         .hint = m->hint,
     };
+}
+
+/* overflow_max is 2^min(B,15) raised by each overflow bucket Go's estimate
+ * left out (hm_table_new_overflow): the estimate is the rest. */
+size_t hmap_overflow_estimate(const struct hmap *m)
+{
+    if (m == NULL || m->cur.buckets == NULL)
+        return 0;
+    return m->cur.noverflow - (m->cur.overflow_max - overflow_max_for(m->cur.B));
 }
 
 /* m->last_request holds an overflow chunk's pages negated: a real array

@@ -91,12 +91,11 @@ int hm_table_make(struct hmap *m, struct hmap_table *t, unsigned B)
     if (p == NULL)
         return HMAP_ERR_NOMEM;
 
-    struct hmap_table fresh = {.buckets = p, .array_pages = pages, .B = B};
-    hm_table_limits(&fresh);
-    memset(p, 0, nb * m->bucket_size);
-    push_free(m, &fresh, bucket_at(m, &fresh, nb),
-              hm_table_array_capacity(m, &fresh) - nb);
-    *t = fresh;
+    *t = (struct hmap_table){.buckets = p, .array_pages = pages, .B = B};
+    hm_table_limits(t);
+    size_t bytes = nb * m->bucket_size; /* the regular buckets, then the spare */
+    memset(p, 0, bytes);
+    push_free(m, t, p + bytes, hm_table_array_capacity(m, t) - nb);
     return HMAP_OK;
 }
 
@@ -119,8 +118,25 @@ int hm_table_reserve(struct hmap *m, struct hmap_table *t, size_t n)
     return HMAP_OK;
 }
 
-uint8_t *hm_table_new_overflow(const struct hmap *m, struct hmap_table *t,
-                               uint8_t *b)
+/* A draw of the map's random source (Go's fastrand, here per map):
+ * xorshift64, whose state is never 0; Go's draw is its low 32 bits. */
+ALWAYS_INLINE uint32_t overflow_draw(struct hmap *m)
+{
+    uint64_t x = m->ovf_rand;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    m->ovf_rand = x;
+    return (uint32_t)x;
+}
+
+/* Go's incrnoverflow beside the exact count: from B = 16 on, a bucket Go
+ * leaves out of its estimate (a draw whose low B - 15 bits are not all 0)
+ * raises overflow_max instead, so that noverflow >= overflow_max is Go's
+ * test on its estimate.  t->mask >> HM_OVERFLOW_CAP_B is Go's mask,
+ * 2^(B-15) - 1 (where that passes 32 bits, its low 32 are all the draw
+ * meets, as Go's 32-bit mask), and 0 below B = 16, where Go draws nothing. */
+uint8_t *hm_table_new_overflow(struct hmap *m, struct hmap_table *t, uint8_t *b)
 {
     uint8_t *ovf = t->free_ovf;
     t->free_ovf = bucket_overflow(m, ovf);
@@ -128,6 +144,9 @@ uint8_t *hm_table_new_overflow(const struct hmap *m, struct hmap_table *t,
     set_overflow(m, ovf, NULL);
     set_overflow(m, b, ovf);
     t->noverflow++;
+    size_t go_mask = t->mask >> HM_OVERFLOW_CAP_B;
+    if (go_mask != 0 && (overflow_draw(m) & go_mask) != 0)
+        t->overflow_max++;
     return ovf;
 }
 
@@ -165,5 +184,6 @@ void hm_table_clear(const struct hmap *m, struct hmap_table *t)
     t->free_ovf = NULL;
     t->nfree_ovf = 0;
     t->noverflow = 0;
+    hm_table_limits(t); /* overflow_max: no bucket left out of Go's count */
     push_free(m, t, bucket_at(m, t, nb), hm_table_array_capacity(m, t) - nb);
 }

@@ -5,7 +5,8 @@
  * The 8-byte paths trust a few bytes and words of struct hmap instead of the
  * state they summarise: the flags fast_ready and fast_write, grow_at (the
  * count at which a new key starts a growth), each table's mask, load_max
- * and overflow_max, and the hash key and multiplier premixed from the seed.
+ * and overflow_max (from B = 16 on, within what Go's overflow estimate can
+ * make of it), and the hash key and multiplier premixed from the seed.
  * A stale one would send a fast path into a growing map, or past a growth
  * it should start, with no other invariant broken.  Each test here breaks
  * one and expects HMAP_BROKEN_CACHE, then mends it and expects 0.  The
@@ -75,6 +76,9 @@ Test(cache, hash_key)
 {
     BREAK_AND_MEND(hash_key, g_m.hash_key ^ 1);
     BREAK_AND_MEND(hash_mul, g_m.hash_mul + 2);
+    /* The overflow estimate's random state: any but 0, where xorshift
+     * would stay. */
+    BREAK_AND_MEND(ovf_rand, 0);
 }
 
 /* Auto-shrink takes the writes off the fast paths: fast_write must be 0. */
@@ -114,6 +118,41 @@ Test(cache, no_array)
     m.fast_ready = 0;
     m.cur.load_max = 8;
     cr_assert_eq(hmap_check(&m), HMAP_BROKEN_CACHE);
+}
+
+/*
+ * From B = 16 on a table's overflow_max is no pure cache: each overflow
+ * bucket Go's estimate leaves out raises it (hmap_overflow_estimate is the
+ * rest).  hmap_check takes any value the estimate can reach, from none
+ * left out to every linked bucket left out, and nothing beyond.
+ */
+Test(cache, overflow_max_from_b16)
+{
+    struct arena *a = ta_new(4096, PAGE_4K);
+    struct hmap m;
+    struct hmap_type t = type_u64(ctl_hash);
+    cr_assert_eq(hmap_init(&m, &t, a, (13u << 15) / 2 + 1, 9), 0);
+    cr_assert_eq(hstats(&m).B, 16);
+    for (uint64_t i = 0; i < 64; i++) /* nine keys in bucket i: one overflow */
+        for (uint64_t j = 0; j <= 8; j++)
+            cr_assert_eq(put64(&m, i + (j << 16), j), 0);
+    size_t linked = hstats(&m).overflow, est = hmap_overflow_estimate(&m);
+    cr_assert_eq(linked, 64);
+    cr_assert(est > 0 && est < linked, "estimate %zu of %zu", est, linked);
+    size_t saved = m.cur.overflow_max, cap = (size_t)1 << 15;
+    cr_assert_eq(saved, cap + linked - est);
+    cr_assert_eq(hmap_check(&m), 0);
+    m.cur.overflow_max = cap; /* none left out */
+    cr_assert_eq(hmap_check(&m), 0);
+    m.cur.overflow_max = cap + linked; /* every one left out */
+    cr_assert_eq(hmap_check(&m), 0);
+    m.cur.overflow_max = cap + linked + 1; /* more than were linked */
+    cr_assert_eq(hmap_check(&m), HMAP_BROKEN_CACHE);
+    m.cur.overflow_max = cap - 1; /* below the cap */
+    cr_assert_eq(hmap_check(&m), HMAP_BROKEN_CACHE);
+    m.cur.overflow_max = saved;
+    cr_assert_eq(hmap_check(&m), 0);
+    ta_free(a);
 }
 
 Test(cache, strerror)
