@@ -38,25 +38,7 @@
 
 /* --- arenas ------------------------------------------------------------- */
 
-/*
- * A heap-backed arena of exactly npages usable pages of page_size bytes.
- * Asserts (Criterion) that arena_init gave exactly that capacity.  Never
- * returns NULL.  Release with ta_free.
- */
-struct arena *ta_new(size_t npages, size_t page_size);
-void ta_free(struct arena *a);
-
-/* Bytes of pages handed out now / the watermark, from arena_get_stats. */
-size_t ta_in_use(const struct arena *a);
-size_t ta_watermark(const struct arena *a);
-
-/*
- * Hold every free page of a, one page at a time, so the next allocation
- * fails; return how many were taken (their addresses in *held, which must
- * have room for max).  ta_release gives them back.
- */
-size_t ta_fill(struct arena *a, void **held, size_t max);
-void ta_release(struct arena *a, void **held, size_t n);
+/* test_arena_new and the other arena helpers: test_support.h. */
 
 /* --- the contract's formulas ------------------------------------------- */
 

@@ -102,7 +102,7 @@ static void w_del(struct shrink_watch *w, uint64_t k)
 static void shrink_scenario(bool on)
 {
     enum { N = 3000 };
-    struct arena *a = ta_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 100, 8), 0);
@@ -152,13 +152,13 @@ static void shrink_scenario(bool on)
         cr_assert(s.shrinks > after_b, "the churn did not shrink further");
         cr_assert_eq(s.B, 4, "B %u: not down to the hint's 4", s.B);
         cr_assert_eq(s.bytes, expect_array_bytes(4, 144, PAGE_4K));
-        cr_assert_eq(ta_in_use(a), s.bytes);
+        cr_assert_eq(test_arena_in_use(a), s.bytes);
     } else {
         cr_assert_eq(s.shrinks, 0);
         cr_assert_eq(s.B, 9);
         cr_assert_eq(s.bytes, bytes_full);
     }
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(auto_shrink, off_by_default_never_shrinks) { shrink_scenario(false); }
@@ -168,7 +168,7 @@ Test(auto_shrink, on_hysteresis_and_floor) { shrink_scenario(true); }
  * the shrink happens once pages are back. */
 Test(auto_shrink, skipped_without_pages)
 {
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 8), 0);
@@ -176,7 +176,7 @@ Test(auto_shrink, skipped_without_pages)
     for (uint64_t k = 0; k < 2000; k++)
         cr_assert_eq(put64(&m, k, k), 0);
     void *held[64];
-    size_t nheld = ta_fill(a, held, 64);
+    size_t nheld = test_arena_fill(a, held, 64);
     arena_fail_after(a, 1, 1);
     for (uint64_t k = 0; k < 1990; k++)
         cr_assert(del64(&m, k));
@@ -190,7 +190,7 @@ Test(auto_shrink, skipped_without_pages)
     cr_assert_eq(s.len, 10);
     cr_assert_eq(hmap_check(&m), 0);
     arena_fail_after(a, 0, 0);
-    ta_release(a, held, nheld);
+    test_arena_release(a, held, nheld);
     for (uint64_t i = 0; i < 100; i++) {
         cr_assert_eq(put64(&m, 9000 + i, i), 0);
         cr_assert(del64(&m, 9000 + i));
@@ -201,5 +201,5 @@ Test(auto_shrink, skipped_without_pages)
     for (uint64_t k = 1990; k < 2000; k++)
         cr_assert(get64(&m, k, NULL));
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }

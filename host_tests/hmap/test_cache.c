@@ -23,7 +23,7 @@ static struct hmap g_m;
  * entries, not growing. */
 static void setup_fast(void)
 {
-    g_a = ta_new(64, PAGE_4K);
+    g_a = test_arena_new(64, PAGE_4K);
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&g_m, &t, g_a, 100, 7), 0);
     for (uint64_t k = 0; k < 50; k++)
@@ -35,7 +35,7 @@ static void setup_fast(void)
 
 static void teardown(void)
 {
-    ta_free(g_a);
+    test_arena_free(g_a);
 }
 
 /* Break one cached field, expect HMAP_BROKEN_CACHE; put it back, expect 0. */
@@ -128,7 +128,7 @@ Test(cache, no_array)
  */
 Test(cache, overflow_max_from_b16)
 {
-    struct arena *a = ta_new(4096, PAGE_4K);
+    struct arena *a = test_arena_new(4096, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, (13u << 15) / 2 + 1, 9), 0);
@@ -152,7 +152,7 @@ Test(cache, overflow_max_from_b16)
     cr_assert_eq(hmap_check(&m), HMAP_BROKEN_CACHE);
     m.cur.overflow_max = saved;
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(cache, strerror)

@@ -16,7 +16,7 @@
  * lookup of each key tells, and it must say placement, not duplicate. */
 Test(check, unreachable_key_mid_growth)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     uint8_t *old = first_page(a);
     uint8_t *cur = old + PAGE_4K; /* the new array: the next page, first fit */
     struct hmap m;
@@ -42,7 +42,7 @@ Test(check, unreachable_key_mid_growth)
     uint64_t k = 25;
     cr_assert_null(hmap_get(&m, &k));
     cr_assert_eq(hmap_check(&m), HMAP_BROKEN_PLACEMENT);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* --- hmap_check must fail on a broken map -------------------------------- */
@@ -52,7 +52,7 @@ Test(check, unreachable_key_mid_growth)
 static struct hmap g_m;
 static uint8_t *setup_small(struct arena **ap)
 {
-    struct arena *a = ta_new(4, PAGE_4K);
+    struct arena *a = test_arena_new(4, PAGE_4K);
     uint8_t *arr = first_page(a);
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&g_m, &t, a, 9, 1), 0);
@@ -73,7 +73,7 @@ Test(check, wrong_tophash)
     uint8_t *arr = setup_small(&a);
     arr[1] = arr[1] == 200 ? 201 : 200;
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_TOPHASH);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(check, count_mismatch)
@@ -82,7 +82,7 @@ Test(check, count_mismatch)
     uint8_t *arr = setup_small(&a);
     arr[1] = EMPTY_ONE; /* a live slot silently emptied */
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_COUNT);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(check, duplicate_key)
@@ -93,7 +93,7 @@ Test(check, duplicate_key)
     memcpy(key_at(arr, 2), key_at(arr, 0), 8);
     arr[2] = arr[0];
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_DUPLICATE);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(check, wrong_bucket)
@@ -108,7 +108,7 @@ Test(check, wrong_bucket)
     b1[0] = EMPTY_REST;
     memset(key_at(b1, 0), 0, 8);
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_PLACEMENT);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(check, live_after_empty_rest)
@@ -120,7 +120,7 @@ Test(check, live_after_empty_rest)
     cr_assert_eq(hmap_check(&g_m), 0);
     arr[1] = EMPTY_REST;
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_EMPTY_REST);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* The lookups end a chain at a bucket whose last slot is emptyRest, so an
@@ -132,7 +132,7 @@ Test(check, empty_one_after_empty_rest)
     cr_assert_eq(arr[5], EMPTY_REST);
     arr[5] = EMPTY_ONE;
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_EMPTY_REST);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* A bucket's last slot with nothing live after it must be emptyRest, or the
@@ -150,7 +150,7 @@ Test(check, last_slot_empty_one_with_nothing_after)
     cr_assert_eq(hmap_check(&g_m), 0);
     arr[7] = EMPTY_ONE;
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_EMPTY_REST);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(check, evacuated_mark_outside_growth)
@@ -162,5 +162,5 @@ Test(check, evacuated_mark_outside_growth)
     cr_assert_eq(arr[3], EMPTY_REST);
     arr[3] = EVACUATED_EMPTY;
     cr_assert_eq(hmap_check(&g_m), HMAP_BROKEN_EVACUATED);
-    ta_free(a);
+    test_arena_free(a);
 }

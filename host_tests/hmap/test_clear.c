@@ -15,7 +15,7 @@
  * overflow stay, the chunk pages go back, B stays, len 0, map usable. */
 Test(clear, keeps_array_returns_chunks)
 {
-    struct arena *a = ta_new(32, PAGE_4K);
+    struct arena *a = test_arena_new(32, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(bucket0_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 208, 3), 0); /* B = 5 */
@@ -32,7 +32,7 @@ Test(clear, keeps_array_returns_chunks)
     cr_assert(s.bytes > array, "no chunk allocated? bytes %zu", s.bytes);
     cr_assert_eq(s.same_size_grows, 0);
     cr_assert_eq(s.grows, 0);
-    size_t wm = ta_watermark(a);
+    size_t wm = test_arena_watermark(a);
 
     hmap_clear(&m);
     s = hstats(&m);
@@ -45,8 +45,8 @@ Test(clear, keeps_array_returns_chunks)
     cr_assert_eq(s.B, 5);
     cr_assert_eq(s.buckets, 32);
     cr_assert_eq(s.bytes, array, "chunk pages kept after clear");
-    cr_assert_eq(ta_in_use(a), array);
-    cr_assert_eq(ta_watermark(a), wm);
+    cr_assert_eq(test_arena_in_use(a), array);
+    cr_assert_eq(test_arena_watermark(a), wm);
     cr_assert_eq(s.overflow, 0);
     cr_assert_eq(s.spare_overflow, spare, "preallocated overflow not kept");
     cr_assert(!s.growing);
@@ -67,14 +67,14 @@ Test(clear, keeps_array_returns_chunks)
         cr_assert_eq(v, k + 1);
     }
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Clear in the middle of a growth: the growth is abandoned, the old array
  * goes back, the new (current) array stays with its B. */
 Test(clear, abandons_growth)
 {
-    struct arena *a = ta_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 104, 3), 0);
@@ -93,7 +93,7 @@ Test(clear, abandons_growth)
     cr_assert_eq(s.buckets, 32);
     cr_assert_eq(s.overflow, 0);
     cr_assert_eq(s.bytes, expect_array_bytes(5, 144, PAGE_4K));
-    cr_assert_eq(ta_in_use(a), s.bytes);
+    cr_assert_eq(test_arena_in_use(a), s.bytes);
     cr_assert_eq(hmap_check(&m), 0);
 
     /* 208 entries fit B = 5 without a new growth. */
@@ -109,5 +109,5 @@ Test(clear, abandons_growth)
         cr_assert_eq(v, k * 2);
     }
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }

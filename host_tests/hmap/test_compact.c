@@ -29,7 +29,7 @@ static bool stats_equal(const struct hmap_stats *x, const struct hmap_stats *y)
  * B = 4 and one page. */
 Test(compact, shrinks_to_smallest_B)
 {
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 8), 0);
@@ -41,7 +41,7 @@ Test(compact, shrinks_to_smallest_B)
     struct hmap_stats s = hstats(&m);
     cr_assert_eq(s.B, 8);
     cr_assert_eq(s.bytes, expect_array_bytes(8, 144, PAGE_4K));
-    size_t wm = ta_watermark(a);
+    size_t wm = test_arena_watermark(a);
 
     cr_assert_eq(hmap_compact(&m), 0);
     s = hstats(&m);
@@ -57,8 +57,8 @@ Test(compact, shrinks_to_smallest_B)
     cr_assert_eq(s.overflow, 0);
     cr_assert_eq(s.shrinks, 1);
     cr_assert(!s.growing);
-    cr_assert_eq(ta_in_use(a), PAGE_4K);
-    cr_assert_eq(ta_watermark(a), wm, "the watermark never falls");
+    cr_assert_eq(test_arena_in_use(a), PAGE_4K);
+    cr_assert_eq(test_arena_watermark(a), wm, "the watermark never falls");
     assert_range(&m, 0, 100, 5);
     for (uint64_t k = 100; k < 1000; k++)
         cr_assert(!get64(&m, k, NULL));
@@ -75,13 +75,13 @@ Test(compact, shrinks_to_smallest_B)
         cr_assert_eq(put64(&m, k, k * 5), 0);
     assert_range(&m, 0, 2000, 5);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Built-in hash: compact lowers the bytes, keeps every entry, B exact. */
 Test(compact, builtin_hash_bytes_go_down)
 {
-    struct arena *a = ta_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 8), 0);
@@ -98,7 +98,7 @@ Test(compact, builtin_hash_bytes_go_down)
     cr_assert_eq(s.B, expect_B(200));
     cr_assert(s.bytes < s0.bytes);
     cr_assert(s.bytes >= expect_array_bytes(s.B, 144, PAGE_4K));
-    cr_assert_eq(s.bytes, ta_in_use(a));
+    cr_assert_eq(s.bytes, test_arena_in_use(a));
     cr_assert_eq(s.len, 200);
     for (uint64_t k = 0; k < 10000; k++) {
         uint64_t v;
@@ -108,7 +108,7 @@ Test(compact, builtin_hash_bytes_go_down)
             cr_assert_eq(v, k * 5);
     }
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Never below the hint's B. */
@@ -116,7 +116,7 @@ Test(compact, floor_is_hint_B)
 {
     /* Room for B = 9 and B = 10 side by side after B = 8 (first fit, so
      * contiguous runs): 10 + 20 + 39 pages and more. */
-    struct arena *a = ta_new(128, PAGE_4K);
+    struct arena *a = test_arena_new(128, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 1000, 8), 0); /* B = 8 */
@@ -143,14 +143,14 @@ Test(compact, floor_is_hint_B)
     cr_assert_eq(s.bytes, expect_array_bytes(8, 144, PAGE_4K));
     assert_range(&m, 0, 10, 5);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Mid-growth, with fewer entries than the new B needs: compact finishes
  * the growth and lands on the smallest B. */
 Test(compact, finishes_growth)
 {
-    struct arena *a = ta_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 8), 0);
@@ -171,21 +171,21 @@ Test(compact, finishes_growth)
     cr_assert_eq(s.B, expect_B(n - 200));
     cr_assert_eq(s.B, 9);
     cr_assert_eq(s.len, n - 200);
-    cr_assert_eq(s.bytes, ta_in_use(a));
+    cr_assert_eq(s.bytes, test_arena_in_use(a));
     assert_range(&m, 200, n, 5);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* An empty map is reset by compact. */
 Test(compact, empty_map_is_reset)
 {
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 8), 0);
     cr_assert_eq(hmap_compact(&m), 0); /* nothing allocated yet */
-    cr_assert_eq(ta_in_use(a), 0);
+    cr_assert_eq(test_arena_in_use(a), 0);
     for (uint64_t k = 0; k < 500; k++)
         cr_assert_eq(put64(&m, k, k), 0);
     for (uint64_t k = 0; k < 500; k++)
@@ -194,11 +194,11 @@ Test(compact, empty_map_is_reset)
     struct hmap_stats s = hstats(&m);
     cr_assert_eq(s.bytes, 0);
     cr_assert_eq(s.buckets, 0);
-    cr_assert_eq(ta_in_use(a), 0);
+    cr_assert_eq(test_arena_in_use(a), 0);
     cr_assert_eq(put64(&m, 3, 4), 0);
     cr_assert(get64(&m, 3, NULL));
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Compact that cannot get pages: HMAP_ERR_NOMEM, and the map is exactly as
@@ -209,7 +209,7 @@ Test(compact, nomem_leaves_map_unchanged)
         N = 3000,
         KEEP = 150,
     };
-    struct arena *a = ta_new(128, PAGE_4K);
+    struct arena *a = test_arena_new(128, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 8), 0);
@@ -218,18 +218,18 @@ Test(compact, nomem_leaves_map_unchanged)
     for (uint64_t k = KEEP; k < N; k++)
         cr_assert(del64(&m, k));
     struct hmap_stats before = hstats(&m);
-    size_t in_use = ta_in_use(a);
+    size_t in_use = test_arena_in_use(a);
 
     /* 1. The arena is full. */
     void *held[128];
-    size_t nheld = ta_fill(a, held, 128);
+    size_t nheld = test_arena_fill(a, held, 128);
     cr_assert_eq(hmap_compact(&m), HMAP_ERR_NOMEM);
     struct hmap_stats s = hstats(&m);
     cr_assert(stats_equal(&before, &s), "failed compact changed the stats");
-    cr_assert_eq(ta_in_use(a), in_use + nheld * PAGE_4K);
+    cr_assert_eq(test_arena_in_use(a), in_use + nheld * PAGE_4K);
     assert_range(&m, 0, KEEP, 5);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_release(a, held, nheld);
+    test_arena_release(a, held, nheld);
 
     /* 2. The k-th allocation fails, for every k the compact makes. */
     int k;
@@ -242,7 +242,7 @@ Test(compact, nomem_leaves_map_unchanged)
         cr_assert_eq(rc, HMAP_ERR_NOMEM, "k %d: %d", k, rc);
         s = hstats(&m);
         cr_assert(stats_equal(&before, &s), "k %d: stats changed", k);
-        cr_assert_eq(ta_in_use(a), in_use, "k %d: pages leaked", k);
+        cr_assert_eq(test_arena_in_use(a), in_use, "k %d: pages leaked", k);
         assert_range(&m, 0, KEEP, 5);
         cr_assert_eq(hmap_check(&m), 0);
     }
@@ -253,5 +253,5 @@ Test(compact, nomem_leaves_map_unchanged)
     cr_assert_eq(s.B, expect_B(KEEP));
     assert_range(&m, 0, KEEP, 5);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }

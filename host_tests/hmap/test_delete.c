@@ -75,13 +75,13 @@ static void fill_chain(struct hmap *m)
  * checks clean. */
 static void delete_in_order(const uint64_t *order, size_t n)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(g_fast ? NULL : bucket0_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 52, SEED), 0); /* B = 3 */
     fill_chain(&m);
     struct hmap_stats s0 = hstats(&m);
-    size_t in_use = ta_in_use(a), wm = ta_watermark(a);
+    size_t in_use = test_arena_in_use(a), wm = test_arena_watermark(a);
     bool live[CHAIN];
     for (size_t k = 0; k < CHAIN; k++)
         live[k] = true;
@@ -94,8 +94,8 @@ static void delete_in_order(const uint64_t *order, size_t n)
         cr_assert_eq(s.B, s0.B);
         cr_assert_eq(s.buckets, s0.buckets);
         cr_assert_eq(s.bytes, s0.bytes);
-        cr_assert_eq(ta_in_use(a), in_use);
-        cr_assert_eq(ta_watermark(a), wm);
+        cr_assert_eq(test_arena_in_use(a), in_use);
+        cr_assert_eq(test_arena_watermark(a), wm);
         cr_assert_eq(s.len, CHAIN - i - 1 + g_keeper);
         for (size_t k = 0; k < CHAIN; k++) {
             uint64_t v;
@@ -123,7 +123,7 @@ static void delete_in_order(const uint64_t *order, size_t n)
         cr_assert_eq(v, k + 200);
     }
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 static void from_the_tail(bool fast)
@@ -182,7 +182,7 @@ Test(delete, u64_chain_middle_out) { middle_out(true); }
  * the first empty slot, so no overflow is added and lookups past it work. */
 Test(delete, slot_reuse_keeps_chain)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(bucket0_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 52, SEED), 0);
@@ -197,14 +197,14 @@ Test(delete, slot_reuse_keeps_chain)
     }
     for (uint64_t k = 0; k < CHAIN; k++)
         cr_assert(get64(&m, k, NULL));
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Deletes never give memory back: a large map emptied by deletes holds all
  * its pages, its B, its overflow buckets. */
 Test(delete, never_shrinks)
 {
-    struct arena *a = ta_new(128, PAGE_4K);
+    struct arena *a = test_arena_new(128, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 11), 0);
@@ -213,7 +213,7 @@ Test(delete, never_shrinks)
     while (hstats(&m).growing) /* finish any growth with overwrites/deletes */
         cr_assert(del64(&m, hmap_len(&m) - 1));
     struct hmap_stats s0 = hstats(&m);
-    size_t in_use = ta_in_use(a);
+    size_t in_use = test_arena_in_use(a);
     for (uint64_t k = 0; k < 5000; k++) {
         del64(&m, k);
         if (k % 500 == 0) {
@@ -221,7 +221,7 @@ Test(delete, never_shrinks)
             cr_assert_eq(s.B, s0.B);
             cr_assert_eq(s.bytes, s0.bytes);
             cr_assert_eq(s.overflow, s0.overflow);
-            cr_assert_eq(ta_in_use(a), in_use);
+            cr_assert_eq(test_arena_in_use(a), in_use);
         }
     }
     struct hmap_stats s = hstats(&m);
@@ -231,7 +231,7 @@ Test(delete, never_shrinks)
     cr_assert_eq(s.bytes, s0.bytes);
     cr_assert_eq(s.overflow, s0.overflow);
     cr_assert_eq(s.shrinks, 0);
-    cr_assert_eq(ta_in_use(a), in_use);
+    cr_assert_eq(test_arena_in_use(a), in_use);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }

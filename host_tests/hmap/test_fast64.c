@@ -21,7 +21,7 @@ Test(fast64, agrees_with_generic)
         RANGE = 2000,
         OPS = 300000,
     };
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 2024), 0);
@@ -73,7 +73,7 @@ Test(fast64, agrees_with_generic)
         cr_assert_eq(hmap_len(&m), count);
         if (op % 1000 == 999) {
             cr_assert_eq(hmap_check(&m), 0, "op %zu", op);
-            cr_assert_eq(hstats(&m).bytes, ta_in_use(a));
+            cr_assert_eq(hstats(&m).bytes, test_arena_in_use(a));
         }
     }
     for (uint64_t k = 0; k < RANGE; k++) {
@@ -88,14 +88,14 @@ Test(fast64, agrees_with_generic)
          "delete_u64 %zu, delete %zu; final len %zu\n",
          OPS, n_ops[0],
          n_ops[1], n_ops[2], n_ops[3], n_ops[4], n_ops[5], count);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* The fast writes do the growth work of the generic ones; the fast read
  * does none. */
 Test(fast64, growth_work)
 {
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 2024), 0);
@@ -130,13 +130,13 @@ Test(fast64, growth_work)
         cr_assert_eq(hmap_check(&m), 0);
     }
     cr_assert(writes >= 16, "32 old buckets moved in %zu writes", writes);
-    cr_assert_eq(hstats(&m).bytes, ta_in_use(a));
-    ta_free(a);
+    cr_assert_eq(hstats(&m).bytes, test_arena_in_use(a));
+    test_arena_free(a);
 }
 
 static void assert_refused(const struct hmap_type *t, const char *what)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     cr_assert_eq(hmap_init(&m, t, a, 0, 1), 0);
     uint8_t key[16] = {1}, val[16] = {2};
@@ -153,7 +153,7 @@ static void assert_refused(const struct hmap_type *t, const char *what)
     cr_assert_eq(s.len, before.len);
     cr_assert_eq(s.bytes, before.bytes);
     cr_assert(hmap_get(&m, key) != NULL, "%s: entry gone", what);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 static bool my_equal(const void *a, const void *b, size_t len)
@@ -182,7 +182,7 @@ Test(fast64, spare_overflow_then_same_size_growth)
         SEED = 5,
         B = 2,
     };
-    struct arena *a = ta_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 20, SEED), 0);
@@ -205,7 +205,7 @@ Test(fast64, spare_overflow_then_same_size_growth)
     cr_assert_eq(st.same_size_grows, 1);
     cr_assert_eq(st.B, B);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(fast64, refused_on_other_maps)
@@ -227,7 +227,7 @@ Test(fast64, refused_on_other_maps)
 
 Test(fast64, nomem_and_null_val)
 {
-    struct arena *a = ta_new(1, PAGE_4K);
+    struct arena *a = test_arena_new(1, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
@@ -246,7 +246,7 @@ Test(fast64, nomem_and_null_val)
     /* An overwrite needs no page. */
     cr_assert_eq(hmap_put_u64(&m, 3, 33), 0);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* hmap_get_u64 is defined inline in the header and exported by the library:
@@ -258,7 +258,7 @@ Test(fast64, nomem_and_null_val)
 Test(fast64, exported_lookup_agrees_with_inline)
 {
     bool (*volatile exported)(struct hmap *, uint64_t, uint64_t *) = hmap_get_u64;
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 99), 0);
@@ -281,5 +281,5 @@ Test(fast64, exported_lookup_agrees_with_inline)
     cr_assert(!fast64_lookup_inline(NULL, 1, NULL));
     cr_assert(!exported(NULL, 1, NULL));
     cr_assert(!exported(NULL, 1, NULL));
-    ta_free(a);
+    test_arena_free(a);
 }

@@ -22,12 +22,12 @@ static size_t capacity_of(const struct arena *a)
 }
 
 /* An 8/8 map (built-in hash) with hint and seed, in an arena of `pages`
- * pages of 4 KiB; the arena, to free with ta_free. */
+ * pages of 4 KiB; the arena, to free with test_arena_free. */
 static struct arena *rig(struct hmap *m, size_t pages, size_t hint, uint64_t seed)
 {
     static struct hmap_type t;
     t = type_u64(NULL);
-    struct arena *a = ta_new(pages, PAGE_4K);
+    struct arena *a = test_arena_new(pages, PAGE_4K);
     cr_assert_eq(hmap_init(m, &t, a, hint, seed), 0);
     return a;
 }
@@ -53,7 +53,7 @@ Test(fit, null_and_too_small)
     cr_assert_eq(hmap_entries_fit(NULL, 1 << 20), 0);
     cr_assert_eq(hmap_entries_fit(&m, 0), 0);
     cr_assert_eq(hmap_entries_fit(&m, PAGE_4K - 1), 0, "not even the first array's page");
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* By hand, hint 0.  An array of 2^B buckets (and 2^(B-4) more from B = 4)
@@ -70,7 +70,7 @@ Test(fit, small_cases_by_hand)
 {
     struct hmap m;
     struct arena *a = rig(&m, 4, 0, 1);
-    size_t in_use = ta_in_use(a);
+    size_t in_use = test_arena_in_use(a);
     static const struct {
         size_t pages, entries;
     } cases[] = {{1, 8}, {2, 8}, {3, 13}, {4, 26}, {5, 52}};
@@ -80,8 +80,8 @@ Test(fit, small_cases_by_hand)
                      hmap_entries_fit(&m, cases[i].pages * PAGE_4K));
     /* A part page counts for nothing. */
     cr_assert_eq(hmap_entries_fit(&m, 3 * PAGE_4K - 1), 8);
-    cr_assert_eq(ta_in_use(a), in_use, "it only computes");
-    ta_free(a);
+    cr_assert_eq(test_arena_in_use(a), in_use, "it only computes");
+    test_arena_free(a);
 }
 
 /* What fit promises, done: a fresh map in an arena of that capacity takes
@@ -107,7 +107,7 @@ Test(fit, a_fill_from_empty_reaches_it, .timeout = 120)
                              "%zu pages: fit says %zu, a fill reaches %zu: far too low", pages,
                              want, reached);
             cr_assert_eq(hmap_check(&m), 0);
-            ta_free(a);
+            test_arena_free(a);
             checked++;
         }
     }
@@ -130,7 +130,7 @@ Test(fit, grows_with_the_bytes_in_load_limit_steps)
         last = n;
     }
     cr_assert_gt(last, 1000000000, "a terabyte fits more than a billion entries");
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* A hint makes the first array larger: nothing smaller is counted, and what
@@ -144,7 +144,7 @@ Test(fit, a_map_with_a_hint)
     /* Fewer bytes than the hint's array (77 pages) fit nothing. */
     cr_assert_eq(hmap_entries_fit(&m, 76 * PAGE_4K), 0);
     cr_assert_eq(fill(&m, want, false, 0), want);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* However many bytes are asked about, up to the whole address space, the
@@ -155,7 +155,7 @@ Test(fit, never_more_than_the_bytes_hold)
     static const size_t sizes[][2] = {{8, 8}, {1, 0}, {128, 128}, {64, 128}};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         struct hmap_type t = {.key_size = sizes[i][0], .val_size = sizes[i][1]};
-        struct arena *a = ta_new(4, PAGE_4K);
+        struct arena *a = test_arena_new(4, PAGE_4K);
         struct hmap m;
         cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
         size_t entry = sizes[i][0] + sizes[i][1];
@@ -165,6 +165,6 @@ Test(fit, never_more_than_the_bytes_hold)
             cr_assert_leq(n, bytes / entry, "%zu/%zu-byte entries: %zu bytes said to fit %zu",
                           sizes[i][0], sizes[i][1], bytes, n);
         }
-        ta_free(a);
+        test_arena_free(a);
     }
 }

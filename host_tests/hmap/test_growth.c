@@ -29,7 +29,7 @@ Test(growth, doubling_trigger_exact)
         size_t limit = B == 0 ? 8 : (13u << B) / 2;
         size_t hint = B == 0 ? 0 : limit;
         cr_assert_eq(expect_B(hint), B);
-        struct arena *a = ta_new(64, PAGE_4K);
+        struct arena *a = test_arena_new(64, PAGE_4K);
         struct hmap m;
         cr_assert_eq(hmap_init(&m, &t, a, hint, 1000 + B), 0);
         for (uint64_t k = 0; k < limit; k++) {
@@ -69,7 +69,7 @@ Test(growth, doubling_trigger_exact)
         }
         cr_assert_eq(hmap_check(&m), 0);
         hmap_reset(&m);
-        ta_free(a);
+        test_arena_free(a);
     }
 }
 
@@ -81,7 +81,7 @@ Test(growth, doubling_trigger_exact)
 Test(growth, incremental_evacuation)
 {
     enum { RANGE = 400 };
-    struct arena *a = ta_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 104, 5), 0);
@@ -110,7 +110,7 @@ Test(growth, incremental_evacuation)
     cr_assert_eq(s.buckets, 32);
     cr_assert_eq(s.old_buckets, 16);
     cr_assert_eq(s.bytes, both);
-    cr_assert_eq(ta_in_use(a), both);
+    cr_assert_eq(test_arena_in_use(a), both);
     cr_assert(s.nevacuate >= 1 && s.nevacuate < 16, "nevacuate %zu",
               s.nevacuate);
 
@@ -141,7 +141,7 @@ Test(growth, incremental_evacuation)
         cr_assert_eq(hstats(&m).nevacuate, nev, "iteration evacuated");
         cr_assert_eq(hmap_check(&m), 0);
         cr_assert_eq(hstats(&m).bytes, both, "pages returned mid-growth");
-        cr_assert_eq(ta_in_use(a), both);
+        cr_assert_eq(test_arena_in_use(a), both);
 
         /* Alternate inserts of new keys and deletes of live ones. */
         if (writes % 2 == 1) {
@@ -164,11 +164,11 @@ Test(growth, incremental_evacuation)
     s = hstats(&m);
     TLOG("growth: evacuation over after %zu writes (16 old buckets): "
          "bytes %zu -> %zu, arena in_use %zu\n",
-         writes, both, s.bytes, ta_in_use(a));
+         writes, both, s.bytes, test_arena_in_use(a));
     /* Each write moves at most two old buckets. */
     cr_assert(writes >= 8, "16 old buckets evacuated in %zu writes", writes);
     cr_assert_eq(s.bytes, expect_array_bytes(5, 144, PAGE_4K));
-    cr_assert_eq(ta_in_use(a), s.bytes);
+    cr_assert_eq(test_arena_in_use(a), s.bytes);
     cr_assert_eq(s.old_buckets, 0);
     cr_assert_eq(s.B, 5);
     for (uint64_t k = 0; k < RANGE; k++) {
@@ -176,7 +176,7 @@ Test(growth, incremental_evacuation)
         cr_assert_eq(get64(&m, k, &v), live[k]);
     }
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Same-size growth: with every key of bucket i at k = i + 16j (ctl_hash),
@@ -186,7 +186,7 @@ Test(growth, incremental_evacuation)
  * When it ends the chains are compact and every old page is back. */
 Test(growth, same_size_trigger_and_compaction)
 {
-    struct arena *a = ta_new(32, PAGE_4K);
+    struct arena *a = test_arena_new(32, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 104, 5), 0);
@@ -254,13 +254,13 @@ Test(growth, same_size_trigger_and_compaction)
     s = hstats(&m);
     TLOG("growth: same-size growth over after %zu writes: len=%zu B=%u "
          "overflow=%zu bytes=%zu arena in_use=%zu\n",
-         writes, s.len, s.B, s.overflow, s.bytes, ta_in_use(a));
+         writes, s.len, s.B, s.overflow, s.bytes, test_arena_in_use(a));
     cr_assert(writes >= 8);
     cr_assert_eq(s.same_size_grows, 1);
     cr_assert_eq(s.B, 4);
     cr_assert_eq(s.overflow, 0, "chains not compacted: %zu", s.overflow);
     cr_assert_eq(s.bytes, PAGE_4K, "old array or chunks kept: %zu", s.bytes);
-    cr_assert_eq(ta_in_use(a), PAGE_4K);
+    cr_assert_eq(test_arena_in_use(a), PAGE_4K);
     for (uint64_t i = 0; i < 16; i++)
         cr_assert(get64(&m, i + 128, NULL));
     cr_assert(get64(&m, 144, NULL));
@@ -268,7 +268,7 @@ Test(growth, same_size_trigger_and_compaction)
         cr_assert(get64(&m, k, NULL));
     cr_assert_eq(hmap_len(&m), 17 + (next - 145));
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Built-in hash, no hint: insert 3000 keys and, whenever a growth is under
@@ -277,7 +277,7 @@ Test(growth, same_size_trigger_and_compaction)
 Test(growth, readable_throughout_builtin_hash)
 {
     enum { N = 3000 };
-    struct arena *a = ta_new(128, PAGE_4K);
+    struct arena *a = test_arena_new(128, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 77), 0);
@@ -286,7 +286,7 @@ Test(growth, readable_throughout_builtin_hash)
     for (uint64_t k = 0; k < N; k++) {
         cr_assert_eq(put64(&m, k * 7919, k), 0);
         struct hmap_stats s = hstats(&m);
-        cr_assert_eq(s.bytes, ta_in_use(a));
+        cr_assert_eq(s.bytes, test_arena_in_use(a));
         if (s.bytes < prev_bytes) {
             /* Pages came back: only when a growth has just ended. */
             cr_assert(was_growing && !s.growing,
@@ -316,7 +316,7 @@ Test(growth, readable_throughout_builtin_hash)
     cr_assert(growths_seen >= s.grows - 2, "%zu of %zu", growths_seen,
               s.grows);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* A map m of 8-byte keys under hash, made for 2^old_B buckets in an arena
@@ -327,8 +327,8 @@ static struct arena *fill_to_limit(struct hmap *m, unsigned old_B,
                                    uint64_t mask, size_t *limit)
 {
     *limit = (13u << old_B) / 2;
-    struct arena *a = ta_new(4 * expect_array_bytes(old_B + 1, 144, PAGE_4K) / PAGE_4K,
-                             PAGE_4K);
+    struct arena *a = test_arena_new(4 * expect_array_bytes(old_B + 1, 144, PAGE_4K) / PAGE_4K,
+                                     PAGE_4K);
     struct hmap_type t = type_u64(hash);
     cr_assert_eq(hmap_init(m, &t, a, *limit, 3), 0);
     for (uint64_t k = 0; k < *limit; k++)
@@ -383,10 +383,10 @@ static size_t writes_to_finish_growth(unsigned old_B, size_t pace)
     cr_assert(!s.growing, "old B %u: growth not over after %zu writes", old_B, writes);
     cr_assert_eq(s.B, old_B + 1);
     cr_assert_eq(s.old_buckets, 0);
-    cr_assert_eq(s.bytes, ta_in_use(a), "old array kept");
+    cr_assert_eq(s.bytes, test_arena_in_use(a), "old array kept");
     cr_assert_eq(hmap_check(&m), 0);
     TLOG("growth: from %zu old buckets, over after %zu writes\n", old_n, writes);
-    ta_free(a);
+    test_arena_free(a);
     return writes;
 }
 
@@ -485,8 +485,8 @@ Test(growth, big_grow_work_stops_at_nomem)
     expect_every_7th_deleted(&m, limit, next_del, "after growth");
     struct hmap_stats s = hstats(&m);
     cr_assert_eq(s.B, old_B + 1);
-    cr_assert_eq(s.bytes, ta_in_use(a), "old array kept");
-    ta_free(a);
+    cr_assert_eq(s.bytes, test_arena_in_use(a), "old array kept");
+    test_arena_free(a);
 }
 
 /* --- a write handed bytes of the map it changes ------------------------- */
@@ -564,7 +564,7 @@ static void write_with_map_bytes(enum map_bytes_write w)
     size_t n = 1;
     for (size_t j = 0; j < n; j++) {
         size_t ps = PAGE_4K;
-        struct arena *a = ta_new(16, ps);
+        struct arena *a = test_arena_new(16, ps);
         struct hmap m;
         n = one_bucket_from_grow_end(a, &m, &ps);
         const void *kp = nth_key(&m, j);
@@ -592,7 +592,7 @@ static void write_with_map_bytes(enum map_bytes_write w)
         }
         cr_assert_not(hstats(&m).growing, "the write did not end the growth");
         cr_assert_eq(hmap_check(&m), 0, "entry %zu", j);
-        ta_free(a);
+        test_arena_free(a);
     }
 }
 
@@ -607,7 +607,7 @@ Test(growth, insert_a_value_from_the_map_as_it_doubles_from_one_bucket)
 {
     for (uint64_t j = 0; j < 8; j++) {
         size_t ps = PAGE_4K;
-        struct arena *a = ta_new(8, ps);
+        struct arena *a = test_arena_new(8, ps);
         struct hmap m;
         cr_assert_eq(hmap_init(&m, &key16_type, a, 0, 5), 0);
         for (uint64_t i = 0; i < 8; i++)
@@ -621,6 +621,6 @@ Test(growth, insert_a_value_from_the_map_as_it_doubles_from_one_bucket)
         uint64_t *got = hmap_get(&m, &other);
         cr_assert(got != NULL && *got == 3 * j, "key %lu: value not copied", (unsigned long)j);
         cr_assert_eq(hmap_check(&m), 0);
-        ta_free(a);
+        test_arena_free(a);
     }
 }

@@ -33,7 +33,7 @@ static void assert_iter_exact(struct hmap *m, const bool *live, size_t range)
 Test(iter, exactly_once_through_growths)
 {
     enum { RANGE = 1200 };
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 31), 0);
@@ -55,14 +55,14 @@ Test(iter, exactly_once_through_growths)
     TLOG("iter: exact iterations checked in %zu mid-growth states\n",
          mid_growth);
     cr_assert(mid_growth > 20, "only %zu mid-growth states", mid_growth);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* The values the iterator hands out are the stored ones; NULL key or value
  * pointers are allowed. */
 Test(iter, values_and_null_outputs)
 {
-    struct arena *a = ta_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 31), 0);
@@ -85,14 +85,14 @@ Test(iter, values_and_null_outputs)
     cr_assert_eq(n, 300);
     cr_assert_eq(hmap_iter_error(&it), 0);
     cr_assert(!hmap_iter_next(&it, NULL, NULL), "next after the end");
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* The pointer from hmap_get is the stored value: writing through it
  * changes what the map holds. */
 Test(iter, get_pointer_writes_through)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 31), 0);
@@ -106,5 +106,5 @@ Test(iter, get_pointer_writes_through)
     cr_assert_eq(v, 99);
     cr_assert(hmap_get_u64(&m, 42, &v));
     cr_assert_eq(v, 99);
-    ta_free(a);
+    test_arena_free(a);
 }

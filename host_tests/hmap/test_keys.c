@@ -45,7 +45,7 @@ static void run_sizes(size_t ks, size_t vs, uint32_t n)
     size_t bs = expect_bucket_size(ks, vs);
     unsigned B = expect_B(n);
     size_t pages = 4 * expect_array_bytes(B, bs, PAGE_4K) / PAGE_4K + 16;
-    struct arena *a = ta_new(pages, PAGE_4K);
+    struct arena *a = test_arena_new(pages, PAGE_4K);
     struct hmap m;
     struct hmap_type t = {.key_size = ks, .val_size = vs};
     cr_assert_eq(hmap_init(&m, &t, a, 0, 5), 0, "%zu/%zu", ks, vs);
@@ -117,8 +117,8 @@ static void run_sizes(size_t ks, size_t vs, uint32_t n)
     free(seen);
     free(gen);
     hmap_reset(&m);
-    cr_assert_eq(ta_in_use(a), 0);
-    ta_free(a);
+    cr_assert_eq(test_arena_in_use(a), 0);
+    test_arena_free(a);
 }
 
 Test(keys, k1_v0) { run_sizes(1, 0, 256); }
@@ -135,7 +135,7 @@ Test(keys, k8_v128) { run_sizes(8, 128, 1000); }
 /* A set (val_size 0): present keys give a non-NULL pointer, absent NULL. */
 Test(keys, set_get_is_presence)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = {.key_size = 4, .val_size = 0};
     cr_assert_eq(hmap_init(&m, &t, a, 0, 5), 0);
@@ -147,13 +147,13 @@ Test(keys, set_get_is_presence)
     cr_assert_eq(hmap_len(&m), 1);
     cr_assert(hmap_delete(&m, &k));
     cr_assert(hmap_get(&m, &k) == NULL);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* NULL arguments are HMAP_ERR_ARG and change nothing. */
 Test(keys, null_arguments)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 5), 0);
@@ -162,16 +162,16 @@ Test(keys, null_arguments)
     cr_assert_eq(hmap_put(&m, &k, NULL), HMAP_ERR_ARG);
     cr_assert_eq(hmap_put(NULL, &k, &v), HMAP_ERR_ARG);
     cr_assert_eq(hmap_len(&m), 0);
-    cr_assert_eq(ta_in_use(a), 0);
+    cr_assert_eq(test_arena_in_use(a), 0);
     cr_assert_eq(hmap_put(&m, &k, &v), 0);
     cr_assert_eq(hmap_len(&m), 1);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* The type is copied at init: it need not outlive the call. */
 Test(keys, type_copied_at_init)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type *t = malloc(sizeof *t);
     cr_assert(t != NULL);
@@ -183,7 +183,7 @@ Test(keys, type_copied_at_init)
         cr_assert_eq(put64(&m, k, k), 0);
     cr_assert_eq(hstats(&m).bucket_size, 144);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* --- custom hash and equality: string keys stored as pointers ------------ */
@@ -211,7 +211,7 @@ static bool str_equal(const void *a, const void *b, size_t len)
 Test(keys, strings_by_pointer)
 {
     enum { N = 2000 };
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = {.key_size = sizeof(char *), .val_size = 8, .hash = str_hash, .equal = str_equal};
     cr_assert_eq(hmap_init(&m, &t, a, 0, 5), 0);
@@ -270,5 +270,5 @@ Test(keys, strings_by_pointer)
     }
     cr_assert_eq(hmap_check(&m), 0);
     free(pool);
-    ta_free(a);
+    test_arena_free(a);
 }

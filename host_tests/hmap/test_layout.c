@@ -21,7 +21,7 @@
  * whose hash's top byte is below 5 (raised by 5). */
 Test(layout, slots_and_tophash)
 {
-    struct arena *a = ta_new(4, PAGE_4K);
+    struct arena *a = test_arena_new(4, PAGE_4K);
     uint8_t *arr = first_page(a);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
@@ -53,14 +53,14 @@ Test(layout, slots_and_tophash)
     cr_assert(ovf_of(b0) == NULL);
     /* hmap_get's pointer is the slot's value. */
     cr_assert(hmap_get(&m, &keys[3]) == val_at(b0, 3));
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* emptyOne / emptyRest bytes after deletes in a chain of two buckets,
  * including the run that crosses back from the overflow bucket. */
 Test(layout, empty_one_empty_rest)
 {
-    struct arena *a = ta_new(4, PAGE_4K);
+    struct arena *a = test_arena_new(4, PAGE_4K);
     uint8_t *arr = first_page(a);
     struct hmap m;
     struct hmap_type t = type_u64(bucket0_hash);
@@ -109,7 +109,7 @@ Test(layout, empty_one_empty_rest)
     cr_assert_eq(load_u64(key_at(b0, 5)), 50);
     cr_assert(b0[5] >= MIN_TOPHASH);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Evacuation marks: B = 2 -> 3 with ctl_hash.  Old bucket j holds keys
@@ -117,7 +117,7 @@ Test(layout, empty_one_empty_rest)
  * (bit 2 of the key clear) or evacuatedY, and evacuatedEmpty past them. */
 Test(layout, evacuation_marks)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     uint8_t *old = first_page(a);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
@@ -154,7 +154,7 @@ Test(layout, evacuation_marks)
               old[2 * BS] == EVACUATED_Y);
     cr_assert(old[0] == EVACUATED_X || old[0] == EVACUATED_Y);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Go's growWork: a write during growth evacuates the old bucket its key
@@ -163,7 +163,7 @@ Test(layout, evacuation_marks)
  * bucket 3 evacuates 3 and then 1: the growth is over. */
 static void grow_then_touch_bucket3(bool by_delete)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 26, 1), 0);
@@ -181,7 +181,7 @@ static void grow_then_touch_bucket3(bool by_delete)
               s.nevacuate);
     cr_assert_eq(s.bytes, expect_array_bytes(3, BS, PAGE_4K));
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(layout, delete_evacuates_its_bucket) { grow_then_touch_bucket3(true); }
@@ -197,7 +197,7 @@ static void reseed_bytes(bool by_clear)
         N = 64,
         NB = 16,
     };
-    struct arena *a = ta_new(4, PAGE_4K);
+    struct arena *a = test_arena_new(4, PAGE_4K);
     uint8_t *arr = first_page(a);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
@@ -221,7 +221,7 @@ static void reseed_bytes(bool by_clear)
               "same tophash bytes after %s: the seed did not change",
               by_clear ? "clear" : "deleting every entry");
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(layout, clear_reseeds) { reseed_bytes(true); }
@@ -236,7 +236,7 @@ Test(layout, delete_to_zero_reseeds) { reseed_bytes(false); }
  */
 Test(layout, swar_false_candidate)
 {
-    struct arena *a = ta_new(4, PAGE_4K);
+    struct arena *a = test_arena_new(4, PAGE_4K);
     uint8_t *b0 = first_page(a);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
@@ -277,5 +277,5 @@ Test(layout, swar_false_candidate)
     cr_assert(hmap_delete_u64(&m, kc));
     cr_assert(!hmap_get_u64(&m, kc, NULL));
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }

@@ -116,7 +116,7 @@ static void assert_keys(struct hmap *m, uint64_t from, uint64_t to)
 
 Test(misuse, equal_callback_reenters_put)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = {.key_size = 8, .val_size = 8, .hash = same_hash, .equal = reentrant_equal};
     cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
@@ -152,12 +152,12 @@ Test(misuse, equal_callback_reenters_put)
     /* Disarmed, the map is an ordinary map again. */
     cr_assert_eq(put64(&m, 100, 1000), 0);
     cr_assert_eq(hmap_len(&m), 6);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(misuse, hash_callback_reenters_put_and_delete)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = {.key_size = 8, .val_size = 8, .hash = reentrant_hash, .equal = NULL};
     cr_assert_eq(hmap_init(&m, &t, a, 20, 1), 0);
@@ -181,14 +181,14 @@ Test(misuse, hash_callback_reenters_put_and_delete)
     cr_assert(get64(&m, 1, NULL));
     cr_assert(!get64(&m, 2, NULL));
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Hash calls during evacuation (a write under way) misbehave: refused too,
  * and the growth completes with every entry intact. */
 Test(misuse, hash_callback_reenters_during_evacuation)
 {
-    struct arena *a = ta_new(32, PAGE_4K);
+    struct arena *a = test_arena_new(32, PAGE_4K);
     struct hmap m;
     struct hmap_type t = {.key_size = 8, .val_size = 8, .hash = reentrant_hash, .equal = NULL};
     cr_assert_eq(hmap_init(&m, &t, a, 104, 1), 0);
@@ -213,7 +213,7 @@ Test(misuse, hash_callback_reenters_during_evacuation)
     cr_assert(g_reentries > writes, "evacuation did not hash");
     cr_assert_eq(hmap_len(&m), n);
     assert_keys(&m, 0, n);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* --- iterators over a map written during the iteration ------------------ */
@@ -243,7 +243,7 @@ static void w_compact(struct hmap *m)
 
 static void iterate_then_write(write_fn w, const char *name)
 {
-    struct arena *a = ta_new(32, PAGE_4K);
+    struct arena *a = test_arena_new(32, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
@@ -274,7 +274,7 @@ static void iterate_then_write(write_fn w, const char *name)
         n++;
     cr_assert_eq(hmap_iter_error(&it), 0);
     cr_assert_eq(n, hmap_len(&m), "%s", name);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(misuse, iter_put_new) { iterate_then_write(w_put_new, "put new"); }
@@ -292,7 +292,7 @@ Test(misuse, iter_delete_u64)
 /* Reads during an iteration are not writes: it runs to the end. */
 Test(misuse, iter_with_reads_completes)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
@@ -325,5 +325,5 @@ Test(misuse, iter_with_reads_completes)
         cr_assert(get64(&m, key, &got));
         cr_assert_eq(got, key + 1);
     }
-    ta_free(a);
+    test_arena_free(a);
 }

@@ -162,7 +162,7 @@ static void run_model(const struct model_cfg *cfg)
     md.cfg = cfg;
     cr_assert(cfg->range <= MAX_RANGE && cfg->key_size <= 8 &&
               cfg->val_size <= 8);
-    md.a = ta_new(512, PAGE_4K);
+    md.a = test_arena_new(512, PAGE_4K);
     struct hmap m;
     md.m = &m;
     struct hmap_type t = {.key_size = cfg->key_size,
@@ -307,10 +307,10 @@ static void run_model(const struct model_cfg *cfg)
             same_size_seen += s.same_size_grows - before.same_size_grows;
         cr_assert_eq(s.len, md.count, "%s op %zu (%s)", cfg->name, op,
                      op_names[kind]);
-        cr_assert_eq(s.bytes, ta_in_use(md.a), "%s op %zu (%s): bytes %zu, "
-                                               "arena in_use %zu",
+        cr_assert_eq(s.bytes, test_arena_in_use(md.a), "%s op %zu (%s): bytes %zu, "
+                                                       "arena in_use %zu",
                      cfg->name, op, op_names[kind],
-                     s.bytes, ta_in_use(md.a));
+                     s.bytes, test_arena_in_use(md.a));
         if (!cfg->auto_shrink && kind != OP_COMPACT && kind != OP_RESET &&
             before.buckets != 0)
             cr_assert(s.B >= before.B, "%s op %zu (%s): B fell %u -> %u",
@@ -342,9 +342,9 @@ static void run_model(const struct model_cfg *cfg)
     if (cfg->want_same_size)
         cr_assert(same_size_seen > 0, "no same-size growth");
     hmap_reset(&m);
-    cr_assert_eq(ta_in_use(md.a), 0);
+    cr_assert_eq(test_arena_in_use(md.a), 0);
     cr_assert_eq(arena_check(md.a), 0);
-    ta_free(md.a);
+    test_arena_free(md.a);
 }
 
 Test(model, builtin_hash_1M)

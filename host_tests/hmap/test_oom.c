@@ -40,9 +40,9 @@ static void assert_u64_range(struct hmap *m, uint64_t from, uint64_t to,
 /* B = 0: the first put needs the one bucket's page. */
 Test(oom, first_put)
 {
-    struct arena *a = ta_new(2, PAGE_4K);
+    struct arena *a = test_arena_new(2, PAGE_4K);
     void *held[2];
-    size_t n = ta_fill(a, held, 2);
+    size_t n = test_arena_fill(a, held, 2);
     cr_assert_eq(n, 2);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
@@ -53,31 +53,31 @@ Test(oom, first_put)
     cr_assert_eq(s.bytes, 0);
     cr_assert(!get64(&m, 1, NULL));
     cr_assert_eq(hmap_check(&m), 0);
-    ta_release(a, held, 1);
+    test_arena_release(a, held, 1);
     cr_assert_eq(put64(&m, 1, 10), 0);
     assert_u64_range(&m, 1, 2, 10);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Doubling from B = 0 needs a second page while the first is held. */
 Test(oom, doubling_b0)
 {
-    struct arena *a = ta_new(2, PAGE_4K);
+    struct arena *a = test_arena_new(2, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
     for (uint64_t k = 0; k < 8; k++)
         cr_assert_eq(put64(&m, k, k * 10), 0);
     void *held[2];
-    size_t n = ta_fill(a, held, 2);
+    size_t n = test_arena_fill(a, held, 2);
     cr_assert_eq(n, 1);
     struct hmap_stats before = hstats(&m);
-    size_t in_use = ta_in_use(a);
+    size_t in_use = test_arena_in_use(a);
 
     cr_assert_eq(put64(&m, 8, 80), HMAP_ERR_NOMEM);
     struct hmap_stats s = hstats(&m);
     cr_assert(stats_same(&before, &s), "failed put changed the map");
-    cr_assert_eq(ta_in_use(a), in_use);
+    cr_assert_eq(test_arena_in_use(a), in_use);
     assert_u64_range(&m, 0, 8, 10);
     cr_assert(!get64(&m, 8, NULL));
     cr_assert_eq(hmap_check(&m), 0);
@@ -91,7 +91,7 @@ Test(oom, doubling_b0)
     cr_assert_eq(hmap_check(&m), 0);
 
     /* Pages back: the map grows. */
-    ta_release(a, held, n);
+    test_arena_release(a, held, n);
     cr_assert_eq(put64(&m, 5, 50), 0);
     cr_assert_eq(put64(&m, 8, 80), 0);
     s = hstats(&m);
@@ -99,14 +99,14 @@ Test(oom, doubling_b0)
     cr_assert_eq(s.len, 10);
     assert_u64_range(&m, 0, 9, 10);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Doubling from B = 4: the new array (2 pages) does not fit beside the old
  * one; exact figures with ctl_hash. */
 Test(oom, doubling_b4)
 {
-    struct arena *a = ta_new(2, PAGE_4K);
+    struct arena *a = test_arena_new(2, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 104, 1), 0);
@@ -117,11 +117,11 @@ Test(oom, doubling_b4)
         cr_assert_eq(put64(&m, 104, 1040), HMAP_ERR_NOMEM);
         struct hmap_stats s = hstats(&m);
         cr_assert(stats_same(&before, &s), "failed put changed the map");
-        cr_assert_eq(ta_in_use(a), PAGE_4K);
+        cr_assert_eq(test_arena_in_use(a), PAGE_4K);
         assert_u64_range(&m, 0, 104, 10);
         cr_assert_eq(hmap_check(&m), 0);
     }
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /*
@@ -136,7 +136,7 @@ Test(oom, doubling_b4)
  */
 static void grow_then_evacuation_fails(bool by_injection)
 {
-    struct arena *a = ta_new(32, PAGE_4K);
+    struct arena *a = test_arena_new(32, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(bucket0_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 208, 1), 0);
@@ -152,35 +152,35 @@ static void grow_then_evacuation_fails(bool by_injection)
         arena_fail_after(a, 2, 1);
     } else {
         /* Leave exactly the B = 6 array's 3 pages free, in one run. */
-        n = ta_fill(a, held, 32);
+        n = test_arena_fill(a, held, 32);
         size_t need = expect_array_bytes(6, 144, PAGE_4K) / PAGE_4K;
         cr_assert(n > need);
         for (size_t i = 0; i + 1 < need; i++)
             cr_assert(held[i + 1] == (uint8_t *)held[i] + PAGE_4K);
-        ta_release(a, held, need);
+        test_arena_release(a, held, need);
         memmove(held, held + need, (n - need) * sizeof held[0]);
         n -= need;
     }
-    size_t in_use = ta_in_use(a);
+    size_t in_use = test_arena_in_use(a);
     cr_assert_eq(put64(&m, 208, 2080), HMAP_ERR_NOMEM);
     struct hmap_stats s = hstats(&m);
     cr_assert(!s.growing, "a failed put left a growth under way");
     cr_assert_eq(s.grows, before.grows);
     cr_assert(stats_same(&before, &s), "failed put changed the map");
-    cr_assert_eq(ta_in_use(a), in_use, "failed put kept pages");
+    cr_assert_eq(test_arena_in_use(a), in_use, "failed put kept pages");
     assert_u64_range(&m, 0, 208, 10);
     cr_assert(!get64(&m, 208, NULL));
     cr_assert_eq(hmap_check(&m), 0);
 
     arena_fail_after(a, 0, 0);
-    ta_release(a, held, n);
+    test_arena_release(a, held, n);
     cr_assert_eq(put64(&m, 208, 2080), 0);
     s = hstats(&m);
     cr_assert_eq(s.B, 6);
     cr_assert_eq(s.grows, before.grows + 1);
     assert_u64_range(&m, 0, 209, 10);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(oom, growth_undone_fillers) { grow_then_evacuation_fails(false); }
@@ -191,7 +191,7 @@ Test(oom, growth_undone_injection) { grow_then_evacuation_fails(true); }
  * 25th needs a third overflow bucket, from a new chunk. */
 Test(oom, overflow_chunk)
 {
-    struct arena *a = ta_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct hmap m;
     struct hmap_type t = {.key_size = 8, .val_size = 128, .hash = bucket0_hash};
     cr_assert_eq(hmap_init(&m, &t, a, 104, 1), 0);
@@ -205,16 +205,16 @@ Test(oom, overflow_chunk)
     }
     cr_assert_eq(hstats(&m).overflow, 2);
     void *held[16];
-    size_t n = ta_fill(a, held, 16);
+    size_t n = test_arena_fill(a, held, 16);
     struct hmap_stats before = hstats(&m);
-    size_t in_use = ta_in_use(a);
+    size_t in_use = test_arena_in_use(a);
 
     uint64_t k24 = 24;
     memset(val, 24, sizeof val);
     cr_assert_eq(hmap_put(&m, &k24, val), HMAP_ERR_NOMEM);
     struct hmap_stats s = hstats(&m);
     cr_assert(stats_same(&before, &s), "failed put changed the map");
-    cr_assert_eq(ta_in_use(a), in_use);
+    cr_assert_eq(test_arena_in_use(a), in_use);
     cr_assert(hmap_get(&m, &k24) == NULL);
     for (uint64_t k = 0; k < 24; k++) {
         uint8_t *p = hmap_get(&m, &k);
@@ -223,14 +223,14 @@ Test(oom, overflow_chunk)
     }
     cr_assert_eq(hmap_check(&m), 0);
 
-    ta_release(a, held, n);
+    test_arena_release(a, held, n);
     cr_assert_eq(hmap_put(&m, &k24, val), 0);
     s = hstats(&m);
     cr_assert_eq(s.overflow, 3);
     cr_assert(s.bytes > before.bytes);
     cr_assert(hmap_get(&m, &k24) != NULL);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /*
@@ -247,7 +247,7 @@ static void fail_kth(uint64_t (*hash)(const void *, size_t, uint64_t),
     struct hmap_type t = type_u64(hash);
     unsigned k;
     for (k = 1; k < 1000; k++) {
-        struct arena *a = ta_new(64, PAGE_4K);
+        struct arena *a = test_arena_new(64, PAGE_4K);
         struct hmap m;
         cr_assert_eq(hmap_init(&m, &t, a, 0, k), 0);
         arena_fail_after(a, k, 0);
@@ -260,7 +260,7 @@ static void fail_kth(uint64_t (*hash)(const void *, size_t, uint64_t),
                 struct hmap_stats s = hstats(&m);
                 cr_assert_eq(s.len, before.len, "k %u", k);
                 cr_assert(s.bytes <= before.bytes, "k %u", k);
-                cr_assert_eq(s.bytes, ta_in_use(a));
+                cr_assert_eq(s.bytes, test_arena_in_use(a));
                 cr_assert(!get64(&m, key, NULL));
                 assert_u64_range(&m, 0, key, 7);
                 cr_assert_eq(hmap_check(&m), 0, "k %u", k);
@@ -275,7 +275,7 @@ static void fail_kth(uint64_t (*hash)(const void *, size_t, uint64_t),
         struct arena_stats as;
         arena_get_stats(a, &as);
         allocs = as.allocs;
-        ta_free(a);
+        test_arena_free(a);
         if (failures == 0) {
             cr_assert(allocs < k, "k %u: %zu allocations, none failed", k,
                       allocs);
@@ -299,7 +299,7 @@ Test(oom, sticky_failure)
     enum { N = 2000 };
     struct hmap_type t = type_u64(NULL);
     for (unsigned k = 1; k <= 6; k++) {
-        struct arena *a = ta_new(64, PAGE_4K);
+        struct arena *a = test_arena_new(64, PAGE_4K);
         struct hmap m;
         cr_assert_eq(hmap_init(&m, &t, a, 0, k), 0);
         static bool has[N];
@@ -338,7 +338,7 @@ Test(oom, sticky_failure)
             cr_assert_eq(put64(&m, key, key * 7), 0);
         assert_u64_range(&m, 0, N, 7);
         cr_assert_eq(hmap_check(&m), 0);
-        ta_free(a);
+        test_arena_free(a);
     }
 }
 
@@ -364,7 +364,7 @@ enum { CHAIN_KEYS = 56 };
 
 Test(oom, delete_when_evacuation_cannot_get_pages)
 {
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = {.key_size = 8, .val_size = 128, .hash = lump_hash};
     cr_assert_eq(hmap_init(&m, &t, a, 104, 1), 0);
@@ -436,7 +436,7 @@ Test(oom, delete_when_evacuation_cannot_get_pages)
     }
     cr_assert_eq(hmap_len(&m), n);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /*
@@ -451,7 +451,7 @@ Test(oom, randomized)
         RANGE = 3000,
         OPS = 300000,
     };
-    struct arena *a = ta_new(24, PAGE_4K);
+    struct arena *a = test_arena_new(24, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 9), 0);
@@ -525,7 +525,7 @@ Test(oom, randomized)
             injections += how != 0;
         }
         cr_assert_eq(hmap_len(&m), count, "op %zu", op);
-        cr_assert_eq(hstats(&m).bytes, ta_in_use(a), "op %zu", op);
+        cr_assert_eq(hstats(&m).bytes, test_arena_in_use(a), "op %zu", op);
         if (count > max_len)
             max_len = count;
         if (op % 500 == 499)
@@ -544,5 +544,5 @@ Test(oom, randomized)
          OPS, puts,
          put_nomem, dels, compact_nomem, injections, max_len);
     cr_assert(put_nomem > 100, "the arena never ran out");
-    ta_free(a);
+    test_arena_free(a);
 }

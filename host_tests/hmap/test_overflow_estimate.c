@@ -58,7 +58,7 @@ static void chain_buckets(struct hmap *m, size_t n, size_t keep)
  * counts about half of them, so new keys start no growth. */
 Test(overflow_estimate, b16_starts_no_same_size_growth_at_exact_cap)
 {
-    struct arena *a = ta_new(8192, PAGE_4K);
+    struct arena *a = test_arena_new(8192, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, hint_for(16), 0x6f76666cull), 0);
@@ -86,14 +86,14 @@ Test(overflow_estimate, b16_starts_no_same_size_growth_at_exact_cap)
          s.B, s.len, s.overflow, hmap_overflow_estimate(&m), s.same_size_grows);
     cr_assert_eq(s.overflow, CAP, "overflow is the exact count");
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* B = 15: every overflow bucket counts, as before; the new key after the
  * 2^15th starts the same-size growth, not one before. */
 Test(overflow_estimate, b15_counts_every_overflow_bucket)
 {
-    struct arena *a = ta_new(4096, PAGE_4K);
+    struct arena *a = test_arena_new(4096, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, hint_for(15), 0x6f76666cull), 0);
@@ -112,14 +112,14 @@ Test(overflow_estimate, b15_counts_every_overflow_bucket)
     cr_assert_eq(s.grows, 0);
     cr_assert(s.growing);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* The estimate at B = 17 for n overflow buckets made as above, by a map of
  * the given seed; the map is checked and dropped. */
 static size_t estimate_b17(size_t n, uint64_t seed)
 {
-    struct arena *a = ta_new(8192, PAGE_4K);
+    struct arena *a = test_arena_new(8192, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(ctl_hash);
     cr_assert_eq(hmap_init(&m, &t, a, hint_for(17), seed), 0);
@@ -127,7 +127,7 @@ static size_t estimate_b17(size_t n, uint64_t seed)
     chain_buckets(&m, n, n);
     cr_assert_eq(hmap_check(&m), 0);
     size_t est = hmap_overflow_estimate(&m);
-    ta_free(a);
+    test_arena_free(a);
     return est;
 }
 

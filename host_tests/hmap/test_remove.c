@@ -13,7 +13,7 @@
 
 static void remove_each(bool u64)
 {
-    struct arena *a = ta_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 100, 7), 0);
@@ -33,7 +33,7 @@ static void remove_each(bool u64)
     cr_assert_eq(hstats(&m).bytes, bytes, "remove gave pages back");
     cr_assert_eq(hstats(&m).misuse, 0);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(remove, each_key_once) { remove_each(false); }
@@ -41,7 +41,7 @@ Test(remove, u64_each_key_once) { remove_each(true); }
 
 Test(remove, arguments)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m, m16;
     struct hmap_type t = type_u64(NULL);
     struct hmap_type t16 = {.key_size = 16, .val_size = 8};
@@ -54,5 +54,5 @@ Test(remove, arguments)
     cr_assert_eq(hmap_remove_u64(&m16, 1), HMAP_ERR_SIZE);
     cr_assert_eq(hmap_remove(&m, &k), HMAP_ERR_NOT_FOUND); /* an empty map */
     cr_assert_str_eq(hmap_strerror(HMAP_ERR_NOT_FOUND), "no such key");
-    ta_free(a);
+    test_arena_free(a);
 }

@@ -33,7 +33,7 @@ static void reseed_rounds(bool by_clear)
         N = 64,
         ROUNDS = 8,
     };
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, N, 42), 0);
@@ -63,7 +63,7 @@ static void reseed_rounds(bool by_clear)
         cr_assert_eq(hstats(&m).bytes, expect_array_bytes(4, 144, PAGE_4K));
         cr_assert_eq(hmap_check(&m), 0);
     }
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(reseed, by_clear) { reseed_rounds(true); }

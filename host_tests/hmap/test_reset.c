@@ -13,10 +13,10 @@
 
 Test(reset, then_reuse)
 {
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     void *other = arena_alloc_pages(a, 2);
     cr_assert(other != NULL);
-    size_t base = ta_in_use(a);
+    size_t base = test_arena_in_use(a);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 100, 8), 0); /* B = 4 */
@@ -39,7 +39,7 @@ Test(reset, then_reuse)
         cr_assert_eq(s.overflow, 0);
         cr_assert(!s.growing);
         cr_assert_eq(s.B, 4, "after reset B %u, the hint's is 4", s.B);
-        cr_assert_eq(ta_in_use(a), base);
+        cr_assert_eq(test_arena_in_use(a), base);
         cr_assert_eq(hmap_check(&m), 0);
         cr_assert(!get64(&m, 1, NULL));
         cr_assert_eq(arena_check(a), 0);
@@ -49,10 +49,10 @@ Test(reset, then_reuse)
         s = hstats(&m);
         cr_assert_eq(s.buckets, 16);
         cr_assert_eq(s.bytes, expect_array_bytes(4, 144, PAGE_4K));
-        cr_assert_eq(ta_in_use(a), base + s.bytes);
+        cr_assert_eq(test_arena_in_use(a), base + s.bytes);
     }
     hmap_reset(&m);
     hmap_reset(&m); /* twice is harmless */
-    cr_assert_eq(ta_in_use(a), base);
-    ta_free(a);
+    cr_assert_eq(test_arena_in_use(a), base);
+    test_arena_free(a);
 }

@@ -59,7 +59,7 @@ static void check_hints(size_t key_size, size_t val_size, size_t page)
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
         unsigned B = expect_B(hints[i]);
         size_t want = B == 0 ? 0 : expect_array_bytes(B, bs, page);
-        struct arena *a = ta_new(want / page + 4, page);
+        struct arena *a = test_arena_new(want / page + 4, page);
         struct hmap m;
         cr_assert_eq(hmap_init(&m, &t, a, hints[i], 1), 0, "hint %zu",
                      hints[i]);
@@ -71,7 +71,7 @@ static void check_hints(size_t key_size, size_t val_size, size_t page)
         cr_assert_eq(s.bytes, want, "hint %zu (B %u, page %zu): bytes %zu, "
                                     "want %zu",
                      hints[i], B, page, s.bytes, want);
-        cr_assert_eq(ta_in_use(a), want);
+        cr_assert_eq(test_arena_in_use(a), want);
         cr_assert_eq(s.len, 0);
         cr_assert_eq(s.overflow, 0);
         cr_assert(!s.growing);
@@ -81,8 +81,8 @@ static void check_hints(size_t key_size, size_t val_size, size_t page)
                          s.spare_overflow, expect_spare(B, bs, page));
         cr_assert_eq(hmap_check(&m), 0);
         hmap_reset(&m);
-        cr_assert_eq(ta_in_use(a), 0);
-        ta_free(a);
+        cr_assert_eq(test_arena_in_use(a), 0);
+        test_arena_free(a);
     }
 }
 
@@ -95,7 +95,7 @@ Test(sizing, hints_3_0_page_1k) { check_hints(3, 0, 1024); }
 /* The seed figure on a 64 KiB page: 2176 * 144 = 313,344 -> 5 pages. */
 Test(sizing, hint_8192_page_64k)
 {
-    struct arena *a = ta_new(8, 65536);
+    struct arena *a = test_arena_new(8, 65536);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 8192, 1), 0);
@@ -103,13 +103,13 @@ Test(sizing, hint_8192_page_64k)
     cr_assert_eq(s.B, 11);
     cr_assert_eq(s.bytes, 5 * 65536);
     cr_assert_eq(s.spare_overflow, 5 * 65536 / 144 - 2048);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* B = 0: nothing until the first put, then one bucket's pages. */
 Test(sizing, b0_allocates_at_first_put)
 {
-    struct arena *a = ta_new(4, PAGE_4K);
+    struct arena *a = test_arena_new(4, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 8, 1), 0);
@@ -117,7 +117,7 @@ Test(sizing, b0_allocates_at_first_put)
     cr_assert_eq(s.B, 0);
     cr_assert_eq(s.buckets, 0);
     cr_assert_eq(s.bytes, 0);
-    cr_assert_eq(ta_in_use(a), 0);
+    cr_assert_eq(test_arena_in_use(a), 0);
     cr_assert_eq(hmap_check(&m), 0);
     /* Reads and deletes on the unallocated map allocate nothing either. */
     cr_assert(!get64(&m, 5, NULL));
@@ -126,14 +126,14 @@ Test(sizing, b0_allocates_at_first_put)
     hmap_iter_init(&it, &m);
     cr_assert(!hmap_iter_next(&it, NULL, NULL));
     cr_assert_eq(hmap_iter_error(&it), 0);
-    cr_assert_eq(ta_in_use(a), 0);
+    cr_assert_eq(test_arena_in_use(a), 0);
 
     cr_assert_eq(put64(&m, 5, 50), 0);
     s = hstats(&m);
     cr_assert_eq(s.buckets, 1);
     cr_assert_eq(s.B, 0);
     cr_assert_eq(s.bytes, PAGE_4K);
-    cr_assert_eq(ta_in_use(a), PAGE_4K);
+    cr_assert_eq(test_arena_in_use(a), PAGE_4K);
     /* Eight entries fit in the one bucket: no more pages. */
     for (uint64_t k = 0; k < 8; k++)
         cr_assert_eq(put64(&m, k, k), 0);
@@ -143,7 +143,7 @@ Test(sizing, b0_allocates_at_first_put)
     cr_assert_eq(s.overflow, 0);
     cr_assert_eq(s.bytes, PAGE_4K);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Bucket size is 8 + 8k + 8v + 8 for assorted sizes, read from the stats. */
@@ -161,7 +161,7 @@ Test(sizing, bucket_size_formula)
         {128, 128},
         {7, 9},
     };
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         struct hmap_type t = {.key_size = sizes[i][0],
                               .val_size = sizes[i][1]};
@@ -172,8 +172,8 @@ Test(sizing, bucket_size_formula)
                      "%zu/%zu: %zu", sizes[i][0], sizes[i][1], s.bucket_size);
         hmap_reset(&m);
     }
-    cr_assert_eq(ta_in_use(a), 0);
-    ta_free(a);
+    cr_assert_eq(test_arena_in_use(a), 0);
+    test_arena_free(a);
 }
 
 /* Every init failure leaves the arena as it was. */
@@ -192,7 +192,7 @@ static void assert_arena_same(const struct arena *a,
 
 Test(sizing, init_errors)
 {
-    struct arena *a = ta_new(2, PAGE_4K);
+    struct arena *a = test_arena_new(2, PAGE_4K);
     struct arena_stats before;
     arena_get_stats(a, &before);
     struct hmap m;
@@ -225,14 +225,14 @@ Test(sizing, init_errors)
     cr_assert_eq(hmap_init(&m, &set, a, 0, 1), 0);
     hmap_reset(&m);
     assert_arena_same(a, &before);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* An arena too small for the hint's array: HMAP_ERR_NOMEM, arena unchanged,
  * and a smaller hint on the same arena still works. */
 Test(sizing, init_nomem_leaves_arena)
 {
-    struct arena *a = ta_new(3, PAGE_4K);
+    struct arena *a = test_arena_new(3, PAGE_4K);
     void *held = arena_alloc_pages(a, 1);
     cr_assert(held != NULL);
     struct arena_stats before;
@@ -254,7 +254,7 @@ Test(sizing, init_nomem_leaves_arena)
     for (uint64_t k = 0; k < 100; k++)
         cr_assert_eq(put64(&m, k, k), 0);
     cr_assert_eq(hmap_check(&m), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(sizing, strerror_texts)
@@ -277,7 +277,7 @@ Test(sizing, strerror_texts)
  * hold, for any key and value size; a fill of more cannot succeed. */
 Test(sizing, entries_upper_bound)
 {
-    struct arena *a = ta_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
@@ -287,24 +287,24 @@ Test(sizing, entries_upper_bound)
     cr_assert_eq(hmap_entries_upper_bound(&m, 125825024), 125825024 / 144 * 8);
     cr_assert_eq(hmap_entries_upper_bound(&m, SIZE_MAX), SIZE_MAX / 144 * 8);
     cr_assert_eq(hmap_entries_upper_bound(NULL, 4096), 0);
-    size_t before = ta_in_use(a);
+    size_t before = test_arena_in_use(a);
     struct hmap_type t2 = {.key_size = 3, .val_size = 0};
     struct hmap m2;
     cr_assert_eq(hmap_init(&m2, &t2, a, 0, 1), 0);
     size_t bs = expect_bucket_size(3, 0);
     cr_assert_eq(hmap_entries_upper_bound(&m2, 10 * bs + 1), 80);
-    cr_assert_eq(ta_in_use(a), before); /* it only computes */
+    cr_assert_eq(test_arena_in_use(a), before); /* it only computes */
 
     /* No fill goes past it: a map in a 2-page arena stops below. */
-    struct arena *small = ta_new(2, PAGE_4K);
+    struct arena *small = test_arena_new(2, PAGE_4K);
     struct hmap s;
     cr_assert_eq(hmap_init(&s, &t, small, 0, 1), 0);
     uint64_t n = 0;
     while (put64(&s, n, n) == 0)
         n++;
     cr_assert_leq(n, hmap_entries_upper_bound(&s, 2 * PAGE_4K));
-    ta_free(small);
-    ta_free(a);
+    test_arena_free(small);
+    test_arena_free(a);
 }
 
 /*
@@ -319,7 +319,7 @@ size_t hm_array_pages(const struct hmap *m, unsigned B);
 
 Test(sizing, array_pages_saturate_instead_of_wrapping)
 {
-    struct arena *a = ta_new(4, PAGE_4K);
+    struct arena *a = test_arena_new(4, PAGE_4K);
     struct hmap m;
     struct hmap_type t = {.key_size = 128, .val_size = 128};
     cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
@@ -329,5 +329,5 @@ Test(sizing, array_pages_saturate_instead_of_wrapping)
                      "B = %u", B);
     for (unsigned B = 53; B < 63; B++)
         cr_assert_eq(hm_array_pages(&m, B), SIZE_MAX, "B = %u: the bytes wrapped", B);
-    ta_free(a);
+    test_arena_free(a);
 }

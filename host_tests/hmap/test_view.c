@@ -71,7 +71,7 @@ static void assert_slot_identity(const struct hmap *m)
 
 Test(hmap_view, empty_map_holds_nothing)
 {
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 1), 0);
@@ -84,14 +84,14 @@ Test(hmap_view, empty_map_holds_nothing)
     cr_assert_eq(hmap_array_page_slots(&m, 0, &c), 0);
     cr_assert_eq(hmap_for_each_run(NULL, collect, NULL), 0);
     cr_assert_eq(hmap_for_each_run(&m, NULL, NULL), 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* The seed's map: one array run of 77 pages; after deleting every key the
  * same run, every slot empty. */
 Test(hmap_view, seed_map_is_one_array_run)
 {
-    struct arena *a = ta_new(200, PAGE_4K);
+    struct arena *a = test_arena_new(200, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 8192, 7), 0);
@@ -136,14 +136,14 @@ Test(hmap_view, seed_map_is_one_array_run)
     }
     hmap_reset(&m);
     cr_assert_eq(runs_of(&m, a)->n, 0);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Growing from nothing: at some point an old array is held beside the new
  * one, with evacuated slots; every state passes the checks above. */
 Test(hmap_view, growth_shows_the_old_array_and_evacuated_slots)
 {
-    struct arena *a = ta_new(400, PAGE_4K);
+    struct arena *a = test_arena_new(400, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 3), 0);
@@ -166,14 +166,14 @@ Test(hmap_view, growth_shows_the_old_array_and_evacuated_slots)
     }
     cr_assert(saw_old);
     cr_assert(saw_evacuated);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* Every key in one bucket: the chain outgrows the array's spare buckets
  * and overflow chunks appear as their own runs. */
 Test(hmap_view, long_chains_take_overflow_chunks)
 {
-    struct arena *a = ta_new(400, PAGE_4K);
+    struct arena *a = test_arena_new(400, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(bucket0_hash);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 3), 0);
@@ -183,7 +183,7 @@ Test(hmap_view, long_chains_take_overflow_chunks)
     cr_assert_gt(r->by_kind[HMAP_RUN_OVERFLOW], 0);
     cr_assert_eq(r->kind[0], HMAP_RUN_ARRAY);
     assert_slot_identity(&m);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 /* --- the map's bytes against the arena's in_use, at every arena event ------- */
@@ -204,7 +204,7 @@ static void check_agree(void *ctx, int event, const void *pages, size_t npages)
     (void)pages;
     (void)npages;
     struct agree *g = ctx;
-    size_t bytes = hstats(g->m).bytes, in_use = ta_in_use(g->a);
+    size_t bytes = hstats(g->m).bytes, in_use = test_arena_in_use(g->a);
     g->events++;
     g->allocs += event == ARENA_EVENT_ALLOC;
     g->frees += event == ARENA_EVENT_FREE;
@@ -222,7 +222,7 @@ static void check_agree(void *ctx, int event, const void *pages, size_t npages)
 
 Test(view, bytes_agree_with_in_use_at_every_arena_event)
 {
-    struct arena *a = ta_new(2048, PAGE_4K);
+    struct arena *a = test_arena_new(2048, PAGE_4K);
     struct hmap m;
     static struct agree g;
     g = (struct agree){.m = &m, .a = a};
@@ -254,12 +254,12 @@ Test(view, bytes_agree_with_in_use_at_every_arena_event)
     cr_assert_not(hmap_in_write(NULL));
     cr_assert_gt(g.allocs, 20);
     cr_assert_gt(g.frees, 20);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(view, last_request_names_what_the_map_asked_for)
 {
-    struct arena *a = ta_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 0, 7), HMAP_OK);
@@ -290,12 +290,12 @@ Test(view, last_request_names_what_the_map_asked_for)
                      "a doubling's array");
     cr_assert_eq(hmap_last_request_pages(NULL), 0);
     hmap_reset(&m);
-    ta_free(a);
+    test_arena_free(a);
 }
 
 Test(view, stats_report_the_init_hint_after_reset_and_compact)
 {
-    struct arena *a = ta_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct hmap m;
     struct hmap_type t = type_u64(NULL);
     cr_assert_eq(hmap_init(&m, &t, a, 8192, 7), HMAP_OK);
@@ -307,5 +307,5 @@ Test(view, stats_report_the_init_hint_after_reset_and_compact)
     cr_assert_eq(hstats(&m).hint, 8192);
     hmap_clear(&m);
     cr_assert_eq(hstats(&m).hint, 8192);
-    ta_free(a);
+    test_arena_free(a);
 }

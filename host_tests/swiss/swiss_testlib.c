@@ -13,46 +13,6 @@
 
 /* --- arenas ------------------------------------------------------------- */
 
-struct owned_arena {
-    struct arena a; /* first: a struct arena * is a struct owned_arena * */
-    void *region;
-};
-
-/* The region is page-aligned, so the bitmap sits at its start and, with the
- * bitmap's area rounded up to whole pages, exactly npages follow it. */
-struct arena *sa_new(size_t npages, size_t page_size)
-{
-    size_t map_bytes = (npages + 63) / 64 * sizeof(uint64_t);
-    size_t map_area = (map_bytes + page_size - 1) / page_size * page_size;
-    size_t size = map_area + npages * page_size;
-    struct owned_arena *o = malloc(sizeof *o);
-    cr_assert(o != NULL, "test heap exhausted");
-    o->region = aligned_alloc(page_size, size);
-    cr_assert(o->region != NULL, "test heap exhausted");
-    cr_assert_eq(arena_init(&o->a, o->region, size, page_size), 0);
-    struct arena_stats s;
-    arena_get_stats(&o->a, &s);
-    cr_assert_eq(s.capacity, npages * page_size, "test arena: wanted %zu pages, got %zu bytes",
-                 npages, s.capacity);
-    return &o->a;
-}
-
-void sa_free(struct arena *a)
-{
-    if (a == NULL)
-        return;
-    struct owned_arena *o = (struct owned_arena *)(void *)a;
-    free(o->region);
-    free(o);
-}
-
-size_t sa_in_use(const struct arena *a)
-{
-    struct arena_stats s;
-    arena_get_stats(a, &s);
-    return s.in_use;
-}
-
 static size_t scribbled_runs;
 
 static void scribble_observer(void *ctx, int event, const void *pages, size_t npages)

@@ -37,11 +37,7 @@
 
 /* --- arenas ------------------------------------------------------------- */
 
-/* A heap-backed arena of exactly npages usable pages of page_size bytes
- * (asserted).  Never NULL.  Release with sa_free. */
-struct arena *sa_new(size_t npages, size_t page_size);
-void sa_free(struct arena *a);
-size_t sa_in_use(const struct arena *a);
+/* test_arena_new and the other arena helpers: test_support.h. */
 
 /* Turn the scribbling observer on: every freed run is filled with
  * SCRIBBLE_BYTE right after the free.  sa_scribbled counts the runs. */

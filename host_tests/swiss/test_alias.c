@@ -60,7 +60,7 @@ static void assert_n(struct swiss *m, uint64_t from, uint64_t to)
  * value both swiss_get's value of entry 0, which lives in the map. */
 static void value_as_key_across_growth(uint64_t n, size_t hint)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     sa_scribble(a);
     struct swiss_type t = type16();
     struct swiss m;
@@ -83,7 +83,7 @@ static void value_as_key_across_growth(uint64_t n, size_t hint)
     assert_n(&m, 0, n);
     cr_assert_eq(swiss_len(&m), n + 1);
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(alias, value_as_key_first_table) { value_as_key_across_growth(8, 0); }
@@ -95,7 +95,7 @@ Test(alias, value_as_key_split_dir_doubles) { value_as_key_across_growth(896, 0)
  * put's key and value from the map. */
 Test(alias, value_as_key_every_put_through_splits)
 {
-    struct arena *a = sa_new(512, PAGE_4K);
+    struct arena *a = test_arena_new(512, PAGE_4K);
     sa_scribble(a);
     struct swiss_type t = type16();
     struct swiss m;
@@ -131,7 +131,7 @@ Test(alias, value_as_key_every_put_through_splits)
     cr_assert_eq(swiss_len(&m), last + 1);
     SLOG("alias: %zu layout changes over %llu puts from the map's own values\n", layouts,
          (unsigned long long)last);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Overwrite with the iterator's own key and value on a full small map:
@@ -139,7 +139,7 @@ Test(alias, value_as_key_every_put_through_splits)
  * pointers are in. */
 Test(alias, iterator_key_and_value_first_table)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     sa_scribble(a);
     struct swiss_type t = type16();
     struct swiss m;
@@ -160,14 +160,14 @@ Test(alias, iterator_key_and_value_first_table)
     cr_assert_eq(swiss_iter_error(&it), SWISS_ERR_CHANGED);
     (void)k;
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* The iterator's key passed to swiss_put with a value from another entry,
  * and to swiss_delete, through a whole walk. */
 Test(alias, iterator_key_put_and_delete)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     sa_scribble(a);
     struct swiss_type t = type16();
     struct swiss m;
@@ -209,7 +209,7 @@ Test(alias, iterator_key_put_and_delete)
     }
     cr_assert_eq(swiss_len(&m), 0);
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* The 8/8 built-in map through the generic calls: swiss_get's value used
@@ -217,7 +217,7 @@ Test(alias, iterator_key_put_and_delete)
  * one that splits. */
 Test(alias, u64_map_generic_put_from_map)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     sa_scribble(a);
     struct swiss_type t = type_u64(NULL);
     struct swiss m;
@@ -242,7 +242,7 @@ Test(alias, u64_map_generic_put_from_map)
         }
         cr_assert_eq(swiss_check(&m), 0);
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Overwrite an entry with its own value, or with an overlapping part of
@@ -250,7 +250,7 @@ Test(alias, u64_map_generic_put_from_map)
  * C's memcpy must not be given overlapping ranges; ASan builds check. */
 Test(alias, own_value_in_place)
 {
-    struct arena *a = sa_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     sa_scribble(a);
     struct swiss_type t = type16();
     for (uint64_t n = 5; n <= 500; n += 495) {
@@ -276,7 +276,7 @@ Test(alias, own_value_in_place)
         cr_assert_eq(swiss_check(&m), 0);
         swiss_reset(&m);
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* swiss.h: swiss_get's pointer "stays valid until the next put of a new
@@ -285,7 +285,7 @@ Test(alias, own_value_in_place)
  * and in a small map that is not full. */
 static void get_pointer_survives(uint64_t n)
 {
-    struct arena *a = sa_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     sa_scribble(a);
     struct swiss_type t = type16();
     struct swiss m;
@@ -309,7 +309,7 @@ static void get_pointer_survives(uint64_t n)
     cr_assert_eq(memcmp(p, &want, 16), 0, "n %llu: stale after deletes", (unsigned long long)n);
     cr_assert_eq(swiss_get(&m, &k0), p);
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(alias, get_pointer_survives_overwrites_small) { get_pointer_survives(5); }
@@ -320,7 +320,7 @@ Test(alias, get_pointer_survives_overwrites_table) { get_pointer_survives(300); 
  * key, and the map stay sound. */
 Test(alias, overwrite_in_a_full_small_map_makes_the_first_table)
 {
-    struct arena *a = sa_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     sa_scribble(a);
     struct swiss_type t = type16();
     struct swiss m;
@@ -338,5 +338,5 @@ Test(alias, overwrite_in_a_full_small_map_makes_the_first_table)
     cr_assert_eq(s.len, 8);
     cr_assert_eq(memcmp(swiss_get(&m, &k3), &v, 16), 0);
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }

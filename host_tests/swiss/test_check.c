@@ -90,7 +90,7 @@ static unsigned slot_in(const struct swiss *m, struct swiss_table *t, size_t g, 
 
 Test(check, healthy_maps)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct swiss m;
     struct swiss_type t = type_u64(NULL);
     cr_assert_eq(swiss_init(&m, &t, a, 0, 1), 0);
@@ -102,12 +102,12 @@ Test(check, healthy_maps)
     for (uint64_t k = 0; k < 3000; k += 3)
         cr_assert(swiss_delete_u64(&m, k));
     cr_assert_eq(swiss_check(&m), 0, "with tombstones");
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(check, ctrl_byte_invalid_or_wrong_h2)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct swiss m;
     make_tables(&m, a);
     struct swiss_table *t = m.dir[0];
@@ -134,12 +134,12 @@ Test(check, ctrl_byte_invalid_or_wrong_h2)
     BROKEN(&m, SWISS_BROKEN_CTRL);
     m.small[i] = keep;
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(check, counts)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct swiss m;
     make_tables(&m, a);
     m.used++;
@@ -164,12 +164,12 @@ Test(check, counts)
     BROKEN(&m, SWISS_BROKEN_COUNT);
     m.used = 0;
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(check, growth_left)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct swiss m;
     make_tables(&m, a);
     struct swiss_table *t = m.dir[0];
@@ -181,12 +181,12 @@ Test(check, growth_left)
     BROKEN(&m, SWISS_BROKEN_GROWTH_LEFT);
     t->growth_left = max_growth_left(t->capacity) - t->used;
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(check, tombstone_in_small_map)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss m;
     make_small(&m, a, 8); /* full: no empty slot beside the tombstone */
     m.small[3] = CTRL_DELETED;
@@ -200,14 +200,14 @@ Test(check, tombstone_in_small_map)
     m.small[i] = CTRL_DELETED;
     m.used--;
     BROKEN(&m, SWISS_BROKEN_TOMBSTONE);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* A tombstone in a group that still has an empty slot, counts kept
  * consistent (a tombstone is not live, and still not growth). */
 Test(check, tombstone_beside_empty_slot)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss m;
     make_two_groups(&m, a);
     struct swiss_table *t = m.dir[0];
@@ -221,12 +221,12 @@ Test(check, tombstone_beside_empty_slot)
     t->used++;
     m.used++;
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(check, duplicate_key)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss m;
     make_two_groups(&m, a);
     struct swiss_table *t = m.dir[0];
@@ -254,14 +254,14 @@ Test(check, duplicate_key)
     m.small[s_to] = m.small[s_from];
     m.used++;
     BROKEN(&m, SWISS_BROKEN_DUPLICATE);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* A key from group 0 moved to group 1, while group 0 has an empty slot:
  * its probe stops before it. */
 Test(check, key_past_an_empty_slot)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss m;
     make_two_groups(&m, a);
     struct swiss_table *t = m.dir[0];
@@ -274,13 +274,13 @@ Test(check, key_past_an_empty_slot)
     g0[from] = g1[to];
     g1[to] = CTRL_EMPTY;
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* A key moved to a table its hash does not select, counts adjusted. */
 Test(check, key_in_wrong_table)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct swiss m;
     make_tables(&m, a);
     struct swiss_table *x = m.dir[0], *y = m.dir[m.dir_len - 1];
@@ -301,12 +301,12 @@ Test(check, key_in_wrong_table)
     y->used--;
     y->growth_left++;
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(check, directory)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct swiss m;
     make_tables(&m, a);
     /* An entry pointing at the previous table. */
@@ -344,12 +344,12 @@ Test(check, directory)
     BROKEN(&m, SWISS_BROKEN_DIRECTORY);
     m.global_depth--;
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(check, capacity)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct swiss m;
     make_tables(&m, a);
     struct swiss_table *t = m.dir[0];
@@ -364,7 +364,7 @@ Test(check, capacity)
     BROKEN(&m, SWISS_BROKEN_CAPACITY);
     t->group_mask++;
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Give a run back to the arena but keep what it held (ARENA_POISON builds
@@ -381,7 +381,7 @@ static void free_keeping_bytes(struct arena *a, void *run, size_t npages)
 
 Test(check, pages)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct swiss m;
     make_tables(&m, a);
     /* Both a small map and tables. */
@@ -402,17 +402,17 @@ Test(check, pages)
     size_t page = arena_page_size(a);
     free_keeping_bytes(a, t->groups + (t->pages - 1) * page, 1);
     BROKEN(&m, SWISS_BROKEN_PAGES);
-    sa_free(a);
+    test_arena_free(a);
     /* The directory's run given back. */
-    a = sa_new(256, PAGE_4K);
+    a = test_arena_new(256, PAGE_4K);
     make_tables(&m, a);
     free_keeping_bytes(a, m.dir, m.dir_pages);
     BROKEN(&m, SWISS_BROKEN_PAGES);
-    sa_free(a);
+    test_arena_free(a);
     /* The small map's page given back. */
-    a = sa_new(16, PAGE_4K);
+    a = test_arena_new(16, PAGE_4K);
     make_small(&m, a, 3);
     free_keeping_bytes(a, m.small, 1);
     BROKEN(&m, SWISS_BROKEN_PAGES);
-    sa_free(a);
+    test_arena_free(a);
 }

@@ -37,14 +37,14 @@ static uint64_t gkey(unsigned g, unsigned tag)
 static void assert_pages(const struct swiss *m, const struct arena *a)
 {
     struct swiss_stats s = sstats(m);
-    cr_assert_eq(s.bytes, sa_in_use(a), "bytes %zu, arena in_use %zu", s.bytes, sa_in_use(a));
+    cr_assert_eq(s.bytes, test_arena_in_use(a), "bytes %zu, arena in_use %zu", s.bytes, test_arena_in_use(a));
     cr_assert_eq(swiss_check(m), 0);
     cr_assert_eq(arena_check(a), 0);
 }
 
 Test(growth, small_map_then_first_table)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 5), 0);
@@ -72,13 +72,13 @@ Test(growth, small_map_then_first_table)
     cr_assert_eq(s.grows + s.splits + s.dir_grows, 0, "the first table is not a growth");
     assert_pages(&m, a);
     assert_range(&m, 1, 10, 3, 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Go grows a full small map to a table even for an overwrite. */
 Test(growth, overwrite_in_full_small_map_makes_table)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss_type t = {.key_size = 2, .val_size = 1};
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 5), 0);
@@ -93,14 +93,14 @@ Test(growth, overwrite_in_full_small_map_makes_table)
     cr_assert_eq(s.len, 8);
     cr_assert_eq(*(uint8_t *)swiss_get(&m, (uint8_t[]){3, 0}), 99);
     assert_pages(&m, a);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Without a hint: capacity after n inserts is the least power of two of at
  * least 16 whose 7/8 holds n, up to 1024 slots; then splits. */
 Test(growth, doubling_at_seven_eighths_then_splits)
 {
-    struct arena *a = sa_new(1024, PAGE_4K);
+    struct arena *a = test_arena_new(1024, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 11), 0);
@@ -156,7 +156,7 @@ Test(growth, doubling_at_seven_eighths_then_splits)
     SLOG("12000 inserts from no hint: %zu tables, dir %zu, splits %zu, dir_grows %zu, "
          "bytes %zu, alloc_bytes %zu\n",
          s.tables, s.dir_len, s.splits, s.dir_grows, s.bytes, s.alloc_bytes);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Eight keys starting at group 0 fill it; six starting at group 1 leave
@@ -182,7 +182,7 @@ static void fill_two_groups(struct swiss *m, struct arena *a, unsigned in_g1_fro
 
 Test(growth, delete_empty_or_tombstone)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss m;
     fill_two_groups(&m, a, 0);
     /* Group 0 has no empty slot: a tombstone, growth_left unchanged. */
@@ -206,12 +206,12 @@ Test(growth, delete_empty_or_tombstone)
     cr_assert_eq(s.growth_left, 1);
     cr_assert_eq(s.len, 13);
     assert_pages(&m, a);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(growth, small_map_delete_never_tombstones)
 {
-    struct arena *a = sa_new(4, PAGE_4K);
+    struct arena *a = test_arena_new(4, PAGE_4K);
     struct swiss_type t = type_u64(id_hash);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 1), 0);
@@ -228,14 +228,14 @@ Test(growth, small_map_delete_never_tombstones)
         cr_assert_eq(put64(&m, gkey(1, 20 + i), i), 0);
     cr_assert(sstats(&m).small, "8 entries after deletes fit the one group");
     assert_pages(&m, a);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Two tombstones in group 0, which no probe passes: an insert at
  * growth_left 0 prunes them (2 of 16 slots >= 10%) instead of growing. */
 Test(growth, prune_instead_of_growing)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss m;
     fill_two_groups(&m, a, 0);
     cr_assert(del64(&m, gkey(0, 1)));
@@ -250,13 +250,13 @@ Test(growth, prune_instead_of_growing)
     cr_assert_eq(s.growth_left, 1);
     cr_assert_eq(s.len, 13);
     assert_pages(&m, a);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Pruning off (Go 1.24): the same insert doubles the table. */
 Test(growth, pruning_off_grows)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss m;
     fill_two_groups(&m, a, 0);
     swiss_set_pruning(&m, false);
@@ -283,13 +283,13 @@ Test(growth, pruning_off_grows)
     s = sstats(&m);
     cr_assert_eq(s.capacity, 32, "pruning came back on after reset");
     cr_assert_eq(s.grows, 2, "counters carry over a reset");
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* One tombstone is under 10% of 16 slots: grow. */
 Test(growth, too_few_tombstones_to_prune)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss m;
     fill_two_groups(&m, a, 0);
     cr_assert(del64(&m, gkey(0, 1)));
@@ -298,14 +298,14 @@ Test(growth, too_few_tombstones_to_prune)
     cr_assert_eq(s.capacity, 32);
     cr_assert_eq(s.prunes, 0);
     assert_pages(&m, a);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* A key that starts at group 0 and lives in group 1 needs group 0's
  * tombstones: nothing can be pruned, the table grows. */
 Test(growth, needed_tombstones_are_kept)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss m;
     fill_two_groups(&m, a, 1);
     cr_assert(del64(&m, gkey(0, 1)));
@@ -317,14 +317,14 @@ Test(growth, needed_tombstones_are_kept)
     cr_assert_eq(s.prunes, 0);
     cr_assert(get64(&m, gkey(0, 8), NULL));
     assert_pages(&m, a);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Delete and clear give nothing back; clear erases tombstones and keeps
  * every table; the same keys fit again without growing; reset frees all. */
 Test(growth, delete_clear_reset_pages)
 {
-    struct arena *a = sa_new(1024, PAGE_4K);
+    struct arena *a = test_arena_new(1024, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 21), 0);
@@ -344,7 +344,7 @@ Test(growth, delete_clear_reset_pages)
     s = sstats(&m);
     cr_assert_eq(s.len, 0);
     cr_assert_eq(s.bytes, full.bytes, "an empty map keeps every page");
-    cr_assert_eq(sa_in_use(a), full.bytes);
+    cr_assert_eq(test_arena_in_use(a), full.bytes);
     cr_assert_gt(s.tombstones, 0);
     swiss_clear(&m);
     s = sstats(&m);
@@ -368,16 +368,16 @@ Test(growth, delete_clear_reset_pages)
     cr_assert_eq(sstats(&m).bytes, full.bytes);
     swiss_reset(&m);
     s = sstats(&m);
-    cr_assert_eq(sa_in_use(a), 0);
+    cr_assert_eq(test_arena_in_use(a), 0);
     cr_assert_eq(s.bytes + s.alloc_bytes + s.tables + s.len, 0);
     cr_assert_eq(s.splits, full.splits, "counters carry over a reset");
     assert_pages(&m, a);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(growth, clear_small_map_keeps_group)
 {
-    struct arena *a = sa_new(4, PAGE_4K);
+    struct arena *a = test_arena_new(4, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 1), 0);
@@ -390,7 +390,7 @@ Test(growth, clear_small_map_keeps_group)
     cr_assert_eq(s.bytes, PAGE_4K);
     cr_assert(!swiss_get_u64(&m, 3, NULL));
     assert_pages(&m, a);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* The seed a custom hash is called with: the init seed, then a new one
@@ -411,7 +411,7 @@ static uint64_t seed_after_put(struct swiss *m, uint64_t k)
 
 Test(growth, reseed_when_empty)
 {
-    struct arena *a = sa_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct swiss_type t = type_u64(seed_hash);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 0x1234), 0);
@@ -437,7 +437,7 @@ Test(growth, reseed_when_empty)
     cr_assert(del64(&m, 3));
     uint64_t s5 = seed_after_put(&m, 4);
     cr_assert_neq(s5, s4);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Go's Clear returns early on an empty map without tombstones (a small
@@ -446,7 +446,7 @@ Test(growth, reseed_when_empty)
  * while empty, then hash with the same seed. */
 Test(growth, clear_of_empty_small_map_keeps_seed)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss_type t = type_u64(seed_hash);
     struct swiss x, y;
     cr_assert_eq(swiss_init(&x, &t, a, 0, 99), 0);
@@ -462,5 +462,5 @@ Test(growth, clear_of_empty_small_map_keeps_seed)
     /* A clear with an entry does reseed. */
     swiss_clear(&y);
     cr_assert_neq(seed_after_put(&y, 3), sy);
-    sa_free(a);
+    test_arena_free(a);
 }

@@ -27,7 +27,7 @@ Test(iter, each_entry_once)
 {
     static const size_t sizes[] = {0, 1, 5, 8, 9, 14, 15, 100, 896,
                                    897, 1300, 1800, 2400, 3000, 4000, 6000, 12000};
-    struct arena *a = sa_new(1024, PAGE_4K);
+    struct arena *a = test_arena_new(1024, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         for (size_t hint = 0; hint <= 8192; hint += 8192) {
@@ -49,14 +49,14 @@ Test(iter, each_entry_once)
             swiss_reset(&m);
         }
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Tables of different depths (one on several directory entries): the walk
  * must take each table once.  Filled until such a state, several times. */
 Test(iter, each_entry_once_mixed_depths)
 {
-    struct arena *a = sa_new(1024, PAGE_4K);
+    struct arena *a = test_arena_new(1024, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (uint64_t seed = 0; seed < 3; seed++) {
         struct swiss m;
@@ -81,13 +81,13 @@ Test(iter, each_entry_once_mixed_depths)
         }
         swiss_reset(&m);
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Values seen through the iterator are the stored ones, and writable. */
 Test(iter, values_and_overwrite)
 {
-    struct arena *a = sa_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct swiss_type t = {.key_size = 3, .val_size = 5};
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 3), 0);
@@ -120,14 +120,14 @@ Test(iter, values_and_overwrite)
         cr_assert_eq(v[4], (uint8_t)k);
     }
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Deleting the entry just visited: every entry still visited once. */
 Test(iter, delete_current)
 {
     static const size_t sizes[] = {8, 9, 500, 3000};
-    struct arena *a = sa_new(512, PAGE_4K);
+    struct arena *a = test_arena_new(512, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         struct swiss m;
@@ -154,7 +154,7 @@ Test(iter, delete_current)
         cr_assert_eq(swiss_len(&m), 0);
         swiss_reset(&m);
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Deleting entries not yet reached: they are not visited; the rest are,
@@ -162,7 +162,7 @@ Test(iter, delete_current)
 Test(iter, delete_ahead)
 {
     static const size_t sizes[] = {8, 40, 2000};
-    struct arena *a = sa_new(512, PAGE_4K);
+    struct arena *a = test_arena_new(512, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         struct swiss m;
@@ -194,14 +194,14 @@ Test(iter, delete_ahead)
         cr_assert_eq(swiss_check(&m), 0);
         swiss_reset(&m);
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Inserting without a growth: old entries once each, new ones at most
  * once. */
 Test(iter, insert_without_growth)
 {
-    struct arena *a = sa_new(512, PAGE_4K);
+    struct arena *a = test_arena_new(512, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 8192, 2), 0);
@@ -222,12 +222,12 @@ Test(iter, insert_without_growth)
         cr_assert_leq(visits[k], 1);
     for (uint64_t k = 0; k < 1000; k++)
         cr_assert_eq(visits[k], 1);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(iter, clear_ends_the_walk)
 {
-    struct arena *a = sa_new(512, PAGE_4K);
+    struct arena *a = test_arena_new(512, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (uint64_t n = 5; n <= 5000; n *= 10) {
         struct swiss m;
@@ -241,14 +241,14 @@ Test(iter, clear_ends_the_walk)
         cr_assert_eq(swiss_iter_error(&it), 0);
         swiss_reset(&m);
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Visit one entry, then do what replaces a table: CHANGED, and no more
  * entries (even after further writes). */
 static void changed_after(size_t before, size_t hint, int what)
 {
-    struct arena *a = sa_new(512, PAGE_4K);
+    struct arena *a = test_arena_new(512, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, hint, 4), 0);
@@ -270,7 +270,7 @@ static void changed_after(size_t before, size_t hint, int what)
     cr_assert(!swiss_iter_next(&it, NULL, NULL));
     cr_assert_eq(swiss_iter_error(&it), SWISS_ERR_CHANGED);
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(iter, changed_by_first_table) { changed_after(8, 0, 0); }
@@ -283,7 +283,7 @@ Test(iter, changed_by_reset_tables) { changed_after(3000, 8192, 1); }
 
 Test(iter, empty_and_null)
 {
-    struct arena *a = sa_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 100, 4), 0);
@@ -294,5 +294,5 @@ Test(iter, empty_and_null)
     swiss_iter_init(&it, NULL);
     cr_assert(!swiss_iter_next(&it, NULL, NULL));
     cr_assert_eq(swiss_iter_error(&it), 0);
-    sa_free(a);
+    test_arena_free(a);
 }

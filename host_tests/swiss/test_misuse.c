@@ -19,7 +19,7 @@
 
 Test(misuse, init_arguments)
 {
-    struct arena *a = sa_new(4, PAGE_4K);
+    struct arena *a = test_arena_new(4, PAGE_4K);
     struct swiss m;
     struct swiss_type t = type_u64(NULL);
     cr_assert_eq(swiss_init(NULL, &t, a, 0, 1), SWISS_ERR_ARG);
@@ -32,7 +32,7 @@ Test(misuse, init_arguments)
                      bad[i][1]);
         cr_assert_eq(swiss_init(&m, &b, a, 100, 1), SWISS_ERR_SIZE);
     }
-    cr_assert_eq(sa_in_use(a), 0);
+    cr_assert_eq(test_arena_in_use(a), 0);
     static const size_t good[][2] = {{1, 0}, {128, 128}, {1, 128}, {128, 0}};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         struct swiss_type g = {.key_size = good[i][0], .val_size = good[i][1]};
@@ -46,12 +46,12 @@ Test(misuse, init_arguments)
     cr_assert_eq(swiss_put(&m, "abcd", "wxyz"), 0);
     cr_assert_eq(memcmp(swiss_get(&m, "abcd"), "wxyz", 4), 0);
     cr_assert_eq(sstats(&m).group_size, 8 + 8 * 8);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(misuse, null_arguments)
 {
-    struct arena *a = sa_new(4, PAGE_4K);
+    struct arena *a = test_arena_new(4, PAGE_4K);
     struct swiss m;
     struct swiss_type t = type_u64(NULL);
     cr_assert_eq(swiss_init(&m, &t, a, 0, 1), 0);
@@ -59,7 +59,7 @@ Test(misuse, null_arguments)
     cr_assert_eq(swiss_put(NULL, &k, &v), SWISS_ERR_ARG);
     cr_assert_eq(swiss_put(&m, NULL, &v), SWISS_ERR_ARG);
     cr_assert_eq(swiss_put(&m, &k, NULL), SWISS_ERR_ARG);
-    cr_assert_eq(sa_in_use(a), 0, "a refused put allocated");
+    cr_assert_eq(test_arena_in_use(a), 0, "a refused put allocated");
     cr_assert_eq(swiss_put(&m, &k, &v), 0);
     cr_assert_null(swiss_get(NULL, &k));
     cr_assert_null(swiss_get(&m, NULL));
@@ -85,7 +85,7 @@ Test(misuse, null_arguments)
     cr_assert_not_null(swiss_get(&s, "ab"));
     cr_assert(swiss_delete(&s, "ab"));
     cr_assert_eq(swiss_check(&s), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 static uint64_t neg_hash(const void *key, size_t len, uint64_t seed)
@@ -100,7 +100,7 @@ static bool eq8(const void *x, const void *y, size_t len)
 
 Test(misuse, u64_calls_on_other_maps)
 {
-    struct arena *a = sa_new(16, PAGE_4K);
+    struct arena *a = test_arena_new(16, PAGE_4K);
     struct swiss_type types[] = {
         {.key_size = 8, .val_size = 4},
         {.key_size = 4, .val_size = 8},
@@ -140,7 +140,7 @@ Test(misuse, u64_calls_on_other_maps)
     for (uint64_t k = 0; k < 100; k++)
         cr_assert(k % 3 ? swiss_delete_u64(&m, k) : del64(&m, k));
     cr_assert_eq(swiss_len(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* --- re-entrant writes --------------------------------------------------- */
@@ -201,7 +201,7 @@ static bool reentrant_equal(const void *x, const void *y, size_t len)
  * then one outer write whose callback tries `what`. */
 static void outer_write(enum reenter what, bool via_equal, bool outer_delete, size_t n)
 {
-    struct arena *a = sa_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct swiss_type t = {.key_size = 8, .val_size = 8, .hash = reentrant_hash, .equal = reentrant_equal};
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 1), 0);
@@ -210,7 +210,7 @@ static void outer_write(enum reenter what, bool via_equal, bool outer_delete, si
     for (uint64_t k = 0; k < n; k++)
         cr_assert_eq(put64(&m, k, k), 0);
     struct swiss_stats before = sstats(&m);
-    size_t in_use = sa_in_use(a);
+    size_t in_use = test_arena_in_use(a);
     inner_rc = 12345;
     inner_bool = true;
     inner_ptr = &inner_rc;
@@ -254,7 +254,7 @@ static void outer_write(enum reenter what, bool via_equal, bool outer_delete, si
     /* Only the outer write happened. */
     size_t want = n + (outer_delete ? (size_t)-1 : (via_equal ? 0 : 1));
     cr_assert_eq(s.len, want, "len %zu, want %zu", s.len, want);
-    cr_assert_eq(sa_in_use(a), in_use);
+    cr_assert_eq(test_arena_in_use(a), in_use);
     for (uint64_t k = 0; k < n; k++) {
         uint64_t v;
         bool gone = outer_delete && k == (via_equal ? 2u : 3u);
@@ -263,7 +263,7 @@ static void outer_write(enum reenter what, bool via_equal, bool outer_delete, si
             cr_assert_eq(v, k == 2 && via_equal && !outer_delete ? 20u : k);
     }
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 Test(misuse, put_inside_hash) { outer_write(RE_PUT, false, false, 20); }

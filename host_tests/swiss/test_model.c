@@ -94,7 +94,7 @@ static void after_step(const char *op, size_t step, bool layout_changed)
 {
     cr_assert_eq(swiss_len(M.m), M.len, "step %zu (%s): len %zu, want %zu", step, op,
                  swiss_len(M.m), M.len);
-    cr_assert_eq(sstats(M.m).bytes, sa_in_use(M.a), "step %zu (%s): bytes", step, op);
+    cr_assert_eq(sstats(M.m).bytes, test_arena_in_use(M.a), "step %zu (%s): bytes", step, op);
     if (M.every_step || layout_changed || step % 64 == 0) {
         int rc = swiss_check(M.m);
         cr_assert_eq(rc, 0, "step %zu (%s): swiss_check %d (%s)", step, op, rc, swiss_strerror(rc));
@@ -229,7 +229,7 @@ static void op_iterate(void)
 static void run(const struct model_cfg *cfg)
 {
     M.cfg = cfg;
-    M.a = sa_new(2048, PAGE_4K);
+    M.a = test_arena_new(2048, PAGE_4K);
     static struct swiss map;
     M.m = &map;
     memset(M.has, 0, sizeof M.has);
@@ -284,7 +284,7 @@ static void run(const struct model_cfg *cfg)
             swiss_reset(M.m);
             memset(M.has, 0, sizeof M.has);
             M.len = 0;
-            cr_assert_eq(sa_in_use(M.a), 0, "reset kept pages");
+            cr_assert_eq(test_arena_in_use(M.a), 0, "reset kept pages");
             counts[5]++;
         }
         s = sstats(M.m);
@@ -301,7 +301,7 @@ static void run(const struct model_cfg *cfg)
          "clear %zu reset %zu), %zu checks; grows %zu splits %zu prunes %zu\n",
          cfg->ks, cfg->vs, cfg->range, cfg->hint, cfg->pruning, cfg->ops, counts[0], counts[1],
          counts[2], counts[3], counts[4], counts[5], M.checks, s.grows, s.splits, s.prunes);
-    sa_free(M.a);
+    test_arena_free(M.a);
 }
 
 Test(model, u64_builtin)

@@ -64,7 +64,7 @@ static void verify(struct ref *r)
     cr_assert_eq(swiss_check(r->m), 0, "swiss_check %d", swiss_check(r->m));
     cr_assert_eq(arena_check(r->a), 0);
     cr_assert_eq(swiss_len(r->m), r->len);
-    cr_assert_eq(sstats(r->m).bytes, sa_in_use(r->a));
+    cr_assert_eq(sstats(r->m).bytes, test_arena_in_use(r->a));
     uint8_t k[128], v[128];
     size_t distinct = r->ks == 1 ? 256 : MAX_KEYS;
     for (size_t i = 0; i < distinct; i++) {
@@ -89,7 +89,7 @@ static void armed_put(struct ref *r, size_t i, uint8_t salt)
     int sticky = (int)(r->writes++ % 2);
     for (size_t fail_at = 1;; fail_at++) {
         struct swiss_stats before = sstats(r->m);
-        size_t in_use = sa_in_use(r->a);
+        size_t in_use = test_arena_in_use(r->a);
         arena_fail_after(r->a, fail_at, sticky);
         int rc = swiss_put(r->m, k, r->vs ? v : NULL);
         arena_fail_after(r->a, 0, 0);
@@ -107,7 +107,7 @@ static void armed_put(struct ref *r, size_t i, uint8_t salt)
                   "tables %zu->%zu bytes %zu->%zu",
                   i, fail_at, sticky, before.len, after.len, before.tables, after.tables,
                   before.bytes, after.bytes);
-        cr_assert_eq(sa_in_use(r->a), in_use, "failed put kept pages");
+        cr_assert_eq(test_arena_in_use(r->a), in_use, "failed put kept pages");
         verify(r);
         cr_assert_lt(fail_at, 64u, "put of key %zu never succeeds", i);
     }
@@ -133,7 +133,7 @@ static struct ref *ref_new(struct swiss *m, struct arena *a, size_t ks, size_t v
 static struct swiss_stats grow_under_injection(size_t ks, size_t vs, size_t hint, size_t n,
                                                size_t pages)
 {
-    struct arena *a = sa_new(pages, PAGE_4K);
+    struct arena *a = test_arena_new(pages, PAGE_4K);
     struct swiss_type t = {.key_size = ks, .val_size = vs};
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, hint, 77), 0);
@@ -167,7 +167,7 @@ static struct swiss_stats grow_under_injection(size_t ks, size_t vs, size_t hint
     }
     arena_fail_after(a, 0, 0);
     verify(r);
-    sa_free(a);
+    test_arena_free(a);
     return s;
 }
 
@@ -188,7 +188,7 @@ Test(oom, grow_hinted) { (void)grow_under_injection(16, 4, 1024, 3000, 1024); }
 /* The u64 calls: the same guarantee. */
 Test(oom, put_u64)
 {
-    struct arena *a = sa_new(512, PAGE_4K);
+    struct arena *a = test_arena_new(512, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 5), 0);
@@ -196,7 +196,7 @@ Test(oom, put_u64)
     for (uint64_t k = 0; k < 2000; k++) {
         for (size_t at = 1;; at++) {
             struct swiss_stats before = sstats(&m);
-            size_t in_use = sa_in_use(a);
+            size_t in_use = test_arena_in_use(a);
             arena_fail_after(a, at, (int)(k % 2));
             int rc = swiss_put_u64(&m, k, k * 5);
             arena_fail_after(a, 0, 0);
@@ -206,7 +206,7 @@ Test(oom, put_u64)
             failures++;
             struct swiss_stats after = sstats(&m);
             cr_assert(stats_equal(&before, &after));
-            cr_assert_eq(sa_in_use(a), in_use);
+            cr_assert_eq(test_arena_in_use(a), in_use);
             cr_assert(!swiss_get_u64(&m, k, NULL));
             assert_range(&m, 0, k, 5, 0);
             cr_assert_eq(swiss_check(&m), 0);
@@ -214,7 +214,7 @@ Test(oom, put_u64)
     }
     cr_assert_gt(failures, 0);
     assert_range(&m, 0, 2000, 5, 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* init with a hint: every allocation refused in turn; each failure holds
@@ -222,7 +222,7 @@ Test(oom, put_u64)
 Test(oom, init_with_hints)
 {
     static const size_t hints[] = {9, 64, 1000, 1024, 8192, 20000};
-    struct arena *a = sa_new(1024, PAGE_4K);
+    struct arena *a = test_arena_new(1024, PAGE_4K);
     struct swiss_type t = {.key_size = 8, .val_size = 24};
     for (size_t h = 0; h < sizeof hints / sizeof hints[0]; h++) {
         size_t refused = 0;
@@ -235,7 +235,7 @@ Test(oom, init_with_hints)
             arena_fail_after(a, 0, 0);
             if (rc == 0) {
                 cr_assert_eq(sstats(&m).tables, expect_dir_len(hints[h]));
-                cr_assert_eq(sstats(&m).bytes, sa_in_use(a));
+                cr_assert_eq(sstats(&m).bytes, test_arena_in_use(a));
                 cr_assert_eq(swiss_check(&m), 0);
                 swiss_reset(&m);
                 break;
@@ -243,7 +243,7 @@ Test(oom, init_with_hints)
             cr_assert_eq(rc, SWISS_ERR_NOMEM);
             refused++;
             cr_assert_eq(memcmp(&m, &copy, sizeof m), 0, "a failed init wrote *m");
-            cr_assert_eq(sa_in_use(a), 0, "hint %zu, failure at %zu: pages kept", hints[h], at);
+            cr_assert_eq(test_arena_in_use(a), 0, "hint %zu, failure at %zu: pages kept", hints[h], at);
             cr_assert_eq(arena_check(a), 0);
             cr_assert_lt(at, 1000u);
         }
@@ -252,7 +252,7 @@ Test(oom, init_with_hints)
         cr_assert_geq(refused, 1, "hint %zu", hints[h]);
         SLOG("init hint %zu: %zu allocation points\n", hints[h], refused);
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* After a reset the next put makes the hinted tables: out of pages there,
@@ -260,7 +260,7 @@ Test(oom, init_with_hints)
 Test(oom, put_after_reset)
 {
     static const size_t hints[] = {0, 9, 1024, 8192};
-    struct arena *a = sa_new(512, PAGE_4K);
+    struct arena *a = test_arena_new(512, PAGE_4K);
     for (size_t h = 0; h < sizeof hints / sizeof hints[0]; h++) {
         struct swiss_type t = {.key_size = 8, .val_size = 8};
         struct swiss m;
@@ -271,14 +271,14 @@ Test(oom, put_after_reset)
         swiss_reset(&m);
         memset(r->has, 0, sizeof r->has);
         r->len = 0;
-        cr_assert_eq(sa_in_use(a), 0);
+        cr_assert_eq(test_arena_in_use(a), 0);
         size_t f = r->failures;
         armed_put(r, 5, 3);
         cr_assert_gt(r->failures, f, "hint %zu: the put after reset allocated nothing", hints[h]);
         verify(r);
         swiss_reset(&m);
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Deletes, gets, iteration, clear and a put that prunes need no page. */
@@ -289,7 +289,7 @@ static uint64_t gkey(unsigned g, unsigned tag)
 
 Test(oom, writes_without_pages)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 1), 0);
@@ -333,7 +333,7 @@ Test(oom, writes_without_pages)
     arena_fail_after(a, 0, 0);
     cr_assert_eq(sstats(&m).prunes, 1);
     cr_assert_eq(swiss_check(&m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* The exception swiss.h states: top bit 63 always 0, so the first split
@@ -347,7 +347,7 @@ static uint64_t low_half_hash(const void *key, size_t len, uint64_t seed)
 
 Test(oom, second_split_refused)
 {
-    struct arena *a = sa_new(512, PAGE_4K);
+    struct arena *a = test_arena_new(512, PAGE_4K);
     struct swiss_type t = type_u64(low_half_hash);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 0, 1), 0);
@@ -361,7 +361,7 @@ Test(oom, second_split_refused)
         arena_fail_after(a, 0, 0);
         cr_assert_eq(swiss_check(&m), 0);
         assert_range(&m, 0, 896, 1, 0);
-        cr_assert_eq(sstats(&m).bytes, sa_in_use(a));
+        cr_assert_eq(sstats(&m).bytes, test_arena_in_use(a));
         if (rc == 0)
             break;
         cr_assert_eq(rc, SWISS_ERR_NOMEM);
@@ -371,5 +371,5 @@ Test(oom, second_split_refused)
     }
     cr_assert(refused);
     assert_range(&m, 0, 897, 1, 0);
-    sa_free(a);
+    test_arena_free(a);
 }

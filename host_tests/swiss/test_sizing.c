@@ -47,8 +47,8 @@ static void assert_sized(const struct swiss *m, const struct arena *a, size_t hi
     cr_assert_eq(s.growth_left, dir * expect_max_load(cap));
     cr_assert_eq(s.alloc_bytes, dir * sizeof(void *) + dir * (SWISS_GO_TABLE_BYTES + cap / 8 * gs),
                  "hint %zu: alloc_bytes %zu", hint, s.alloc_bytes);
-    cr_assert_eq(s.bytes, sa_in_use(a), "hint %zu: bytes %zu, arena in_use %zu", hint, s.bytes,
-                 sa_in_use(a));
+    cr_assert_eq(s.bytes, test_arena_in_use(a), "hint %zu: bytes %zu, arena in_use %zu", hint, s.bytes,
+                 test_arena_in_use(a));
     cr_assert_eq(s.bytes % arena_page_size(a), 0);
     /* Each groups array alone takes its own whole pages. */
     size_t page = arena_page_size(a);
@@ -59,13 +59,13 @@ static void assert_sized(const struct swiss *m, const struct arena *a, size_t hi
 
 Test(sizing, small_hints_allocate_nothing)
 {
-    struct arena *a = sa_new(8, PAGE_4K);
+    struct arena *a = test_arena_new(8, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (size_t hint = 0; hint <= 8; hint++) {
         struct swiss m;
         cr_assert_eq(swiss_init(&m, &t, a, hint, hint), 0);
         struct swiss_stats s = sstats(&m);
-        cr_assert_eq(sa_in_use(a), 0, "hint %zu allocated", hint);
+        cr_assert_eq(test_arena_in_use(a), 0, "hint %zu allocated", hint);
         cr_assert_eq(s.bytes + s.alloc_bytes + s.tables + s.dir_len + s.groups + s.capacity, 0);
         cr_assert(!s.small);
         cr_assert_eq(swiss_check(&m), 0);
@@ -79,11 +79,11 @@ Test(sizing, small_hints_allocate_nothing)
         cr_assert_eq(s.dir_len, 0);
         cr_assert_eq(s.alloc_bytes, 136);
         cr_assert_eq(s.bytes, PAGE_4K);
-        cr_assert_eq(sa_in_use(a), PAGE_4K);
+        cr_assert_eq(test_arena_in_use(a), PAGE_4K);
         swiss_reset(&m);
-        cr_assert_eq(sa_in_use(a), 0);
+        cr_assert_eq(test_arena_in_use(a), 0);
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* The hints the issue names, with Go's figures for them. */
@@ -98,7 +98,7 @@ Test(sizing, named_hints)
         {8192, 16, 1024},
         {100000, 128, 1024},
     };
-    struct arena *a = sa_new(1024, PAGE_4K);
+    struct arena *a = test_arena_new(1024, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct swiss m;
@@ -110,16 +110,16 @@ Test(sizing, named_hints)
         SLOG("hint %zu: %zu tables, %zu slots, dir %zu, alloc_bytes %zu, bytes %zu\n",
              cases[i].hint, s.tables, s.capacity, s.dir_len, s.alloc_bytes, s.bytes);
         swiss_reset(&m);
-        cr_assert_eq(sa_in_use(a), 0);
+        cr_assert_eq(test_arena_in_use(a), 0);
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Go's figures for map[int]int at hint 8192 on this width (NOTES: 16
  * groups arrays of 17,408 B, 16 table structs, 16 directory pointers). */
 Test(sizing, hint_8192_go_bytes)
 {
-    struct arena *a = sa_new(256, PAGE_4K);
+    struct arena *a = test_arena_new(256, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     struct swiss m;
     cr_assert_eq(swiss_init(&m, &t, a, 8192, 1), 0);
@@ -129,8 +129,8 @@ Test(sizing, hint_8192_go_bytes)
         cr_assert_eq(s.alloc_bytes, 279168);
     /* A groups array of 17,408 bytes is 5 pages of 4 KiB. */
     cr_assert_geq(s.bytes, 16 * 5 * PAGE_4K);
-    cr_assert_eq(s.bytes, sa_in_use(a));
-    sa_free(a);
+    cr_assert_eq(s.bytes, test_arena_in_use(a));
+    test_arena_free(a);
 }
 
 /* Every hint from 9 to 3000 and a sample beyond, several key and value
@@ -138,7 +138,7 @@ Test(sizing, hint_8192_go_bytes)
 Test(sizing, formula_sweep)
 {
     static const size_t sizes[][2] = {{8, 8}, {1, 0}, {3, 5}, {16, 128}, {128, 1}};
-    struct arena *a = sa_new(4096, PAGE_4K);
+    struct arena *a = test_arena_new(4096, PAGE_4K);
     struct trng r;
     trng_seed(&r, 9);
     for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
@@ -155,10 +155,10 @@ Test(sizing, formula_sweep)
             cr_assert_eq(swiss_init(&m, &t, a, hint, step), 0, "hint %zu", hint);
             assert_sized(&m, a, hint, t.key_size, t.val_size);
             swiss_reset(&m);
-            cr_assert_eq(sa_in_use(a), 0);
+            cr_assert_eq(test_arena_in_use(a), 0);
         }
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* Filling a hinted map to its hint never grows it while it is one table
@@ -166,7 +166,7 @@ Test(sizing, formula_sweep)
  * 8192, whose tables are about half full then. */
 Test(sizing, fill_to_hint_without_growth)
 {
-    struct arena *a = sa_new(512, PAGE_4K);
+    struct arena *a = test_arena_new(512, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     for (size_t hint = 9; hint <= 8192; hint = hint < 896 ? hint + 1 : hint * 2) {
         if (hint > 896 && hint != 1024 && hint != 8192)
@@ -184,7 +184,7 @@ Test(sizing, fill_to_hint_without_growth)
         cr_assert_eq(swiss_check(&m), 0);
         swiss_reset(&m);
     }
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* A hint whose sizes overflow a size_t is SWISS_ERR_SIZE; one that sizes
@@ -192,7 +192,7 @@ Test(sizing, fill_to_hint_without_growth)
  * leave *m as it was. */
 Test(sizing, hints_too_large)
 {
-    struct arena *a = sa_new(64, PAGE_4K);
+    struct arena *a = test_arena_new(64, PAGE_4K);
     struct swiss_type t = type_u64(NULL);
     static const size_t too_large[] = {SIZE_MAX, SIZE_MAX / 2, SIZE_MAX / 8 + 1};
     struct swiss m, copy;
@@ -202,7 +202,7 @@ Test(sizing, hints_too_large)
         cr_assert_eq(swiss_init(&m, &t, a, too_large[i], 1), SWISS_ERR_SIZE, "hint %zu",
                      too_large[i]);
         cr_assert_eq(memcmp(&m, &copy, sizeof m), 0, "a refused init wrote *m");
-        cr_assert_eq(sa_in_use(a), 0);
+        cr_assert_eq(test_arena_in_use(a), 0);
     }
     struct arena_stats as0, as1;
     arena_get_stats(a, &as0);
@@ -215,16 +215,16 @@ Test(sizing, hints_too_large)
     cr_assert_eq(arena_check(a), 0);
     /* Just too many tables for this arena: some allocated, all given back. */
     cr_assert_eq(swiss_init(&m, &t, a, 20000, 1), SWISS_ERR_NOMEM);
-    cr_assert_eq(sa_in_use(a), 0);
+    cr_assert_eq(test_arena_in_use(a), 0);
     cr_assert_eq(memcmp(&m, &copy, sizeof m), 0);
-    sa_free(a);
+    test_arena_free(a);
 }
 
 /* reset gives every page back; the next put sizes the tables as the hint
  * asked (and a hint <= 8 gets the small map again). */
 Test(sizing, put_after_reset_sizes_by_hint)
 {
-    struct arena *a = sa_new(512, PAGE_4K);
+    struct arena *a = test_arena_new(512, PAGE_4K);
     struct swiss_type t = {.key_size = 5, .val_size = 3};
     static const size_t hints[] = {0, 8, 9, 64, 1024, 8192};
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
@@ -238,7 +238,7 @@ Test(sizing, put_after_reset_sizes_by_hint)
             }
             swiss_reset(&m);
             struct swiss_stats s = sstats(&m);
-            cr_assert_eq(sa_in_use(a), 0, "hint %zu: reset kept pages", hints[i]);
+            cr_assert_eq(test_arena_in_use(a), 0, "hint %zu: reset kept pages", hints[i]);
             cr_assert_eq(s.bytes + s.alloc_bytes + s.tables + s.len + s.capacity, 0);
             cr_assert_eq(swiss_check(&m), 0);
             uint8_t key[5] = {0};
@@ -252,11 +252,11 @@ Test(sizing, put_after_reset_sizes_by_hint)
                 cr_assert_eq(s.alloc_bytes, made.alloc_bytes);
                 cr_assert_eq(s.bytes, made.bytes);
             }
-            cr_assert_eq(s.bytes, sa_in_use(a));
+            cr_assert_eq(s.bytes, test_arena_in_use(a));
             cr_assert_eq(memcmp(swiss_get(&m, key), "xyz", 3), 0);
             cr_assert_eq(swiss_check(&m), 0);
             swiss_reset(&m);
         }
     }
-    sa_free(a);
+    test_arena_free(a);
 }
