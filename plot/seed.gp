@@ -40,9 +40,10 @@ set yrange [0 : *]
 set offsets 0, 0, graph 0.12, 0
 set xtics 0, n / 4, 2 * n
 set grid ytics lc rgb "#dddddd"
-# The legend under the curves of the delete step (which sit at or above
-# 40% of the panel), clear of the step labels and the GC's.
-set key at first 3 * n / 2, graph 0.34 center top opaque box lc rgb "#bbbbbb" font ",9"
+# The legend below each panel, outside its plot: inside, wherever it sat,
+# some run's curves (their heights vary with Go's and the scale) passed
+# under it and it hid them.
+set key below center horizontal maxrows 2 box lc rgb "#bbbbbb" font ",9"
 set ylabel "KiB above the figure before make"
 set style line 1 lc rgb "#1f5fa8" lw 3 dt 1
 set style line 2 lc rgb "#1f5fa8" lw 1.5 dt (12, 6)
@@ -52,7 +53,9 @@ set style arrow 1 nohead lc rgb "#666666" dt (3, 3) lw 1
 set style arrow 2 head filled size screen 0.008, 20 lc rgb "#333333" lw 1
 
 panel(g, s) = sprintf("%s/%s_%s", dir, g, s)
-set multiplot layout 2, 2 title title font "sans,12"
+# The x axis is said once, in the title: a panel's own x label would
+# collide with the legend below it.
+set multiplot layout 2, 2 title title . "\nx: operations, inserts of keys 0..n-1, then deletes of each" font "sans,12"
 do for [g in "bucket swiss"] {
 do for [s in "hint nohint"] {
   go = (g eq "bucket") ? go_bucket : go_swiss
@@ -63,7 +66,6 @@ do for [s in "hint nohint"] {
   } else {
     set title sprintf("%s, Go %s: make(map[int]int), no hint  /  console: %s 0", what, go, cmd)
   }
-  if (g eq "swiss") { set xlabel "operations: inserts of keys 0..n-1, then deletes of each" }
   unset arrow
   unset label
   set arrow 1 from 0, graph 0 to 0, graph 1 as 1
@@ -72,7 +74,6 @@ do for [s in "hint nohint"] {
   set label 1 "before" at -left / 2, graph 0.96 center
   set label 2 "make, then fill" at n / 2, graph 0.96 center
   set label 3 "delete every key" at 3 * n / 2, graph 0.96 center
-  set label 4 "nil + GC\n/ reset" at 2 * n + right * 9 / 16, graph 0.5 center
   if (go eq "") {
     # No Go with the Swiss map: the panel says so, and draws nothing.
     set title sprintf("%s: no Go >= 1.24 found", what)
@@ -86,11 +87,34 @@ do for [s in "hint nohint"] {
   # make with a hint) would flatten the other curves against the axis:
   # then the y axis stops at 1.5 times the others' top, and a label gives
   # Sys's own top.
-  stats panel(g, s) . "_go_heap.dat" using 2 nooutput
+  # stats reads only the points inside the current y range: the previous
+  # panel's must not cut this one's.
+  set yrange [* : *]
+  stats panel(g, s) . "_go_heap.dat" using (heap_end = $2) nooutput
   top = STATS_max
-  stats panel(g, s) . "_tm_watermark.dat" using 2 nooutput
+  stats panel(g, s) . "_tm_in_use.dat" using (in_use_end = $2) nooutput
+  stats panel(g, s) . "_tm_watermark.dat" using (watermark_end = $2) nooutput
   top = STATS_max > top ? STATS_max : top
-  stats panel(g, s) . "_go_sys.dat" using 2 nooutput
+  stats panel(g, s) . "_go_sys.dat" using (sys_end = $2) nooutput
+  # The "nil + GC / reset" label, right of 2n, goes in the middle of the
+  # widest gap between where the series end there: Go's heap and in_use
+  # back near 0 (low), Sys and the watermark at their highest (they never
+  # fall), and the top of the panel: on no curve, with room for its two
+  # lines.
+  sys_top = STATS_max
+  panel_top = sys_top > 3 * top ? 1.5 * top : (sys_top > top ? sys_top : top)
+  low = heap_end > in_use_end ? heap_end : in_use_end
+  clamp(v) = v < low ? low : (v > panel_top ? panel_top : v)
+  mid_a = clamp(sys_end < watermark_end ? sys_end : watermark_end)
+  mid_b = clamp(sys_end < watermark_end ? watermark_end : sys_end)
+  label_y = (low + mid_a) / 2
+  label_y = (mid_b - mid_a > mid_a - low) ? (mid_a + mid_b) / 2 : label_y
+  widest = mid_b - mid_a > mid_a - low ? mid_b - mid_a : mid_a - low
+  label_y = (panel_top - mid_b > widest) ? (mid_b + panel_top) / 2 : label_y
+  set label 4 "nil + GC\n/ reset" at 2 * n + right * 9 / 16, first label_y center
+  if (exists("show_label_y")) {
+    print sprintf("seed.gp: %s_%s nil label y=%g", g, s, label_y)
+  }
   if (STATS_max > 3 * top && top > 0) {
     set yrange [0 : 1.5 * top]
     set label 8 sprintf("Go Sys: up to %.0f KiB, off this scale", STATS_max) \
@@ -100,7 +124,7 @@ do for [s in "hint nohint"] {
   }
   # The GC that ends Go's fill, when it frees a noticeable part of the heap
   # (5% or more): a point at the drop's foot, the label to the right of the
-  # boundary, above the legend and below the curves that stay high, and an
+  # boundary, below the curves that stay high, and an
   # arrow from it to the middle of the drop.
   stats panel(g, s) . "_go_gc.dat" using 2:3 nooutput
   gc_before = STATS_max_x
