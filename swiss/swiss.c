@@ -6,6 +6,14 @@
  */
 #include "swiss_internal.h"
 
+#include <stddef.h>
+
+/* u64_blocked (swiss_internal.h) loads general and writing as one 16-bit
+ * word. */
+_Static_assert(offsetof(struct swiss, writing) == offsetof(struct swiss, general) + 1 &&
+                   offsetof(struct swiss, general) % 2 == 0,
+               "general and writing must be one aligned 16-bit word");
+
 int swiss_init(struct swiss *m, const struct swiss_type *t, struct arena *a,
                size_t hint, uint64_t seed)
 {
@@ -21,12 +29,14 @@ int swiss_init(struct swiss *m, const struct swiss_type *t, struct arena *a,
         .val_size = t->val_size,
         .slot_size = t->key_size + t->val_size,
         .group_size = SLOTS + SLOTS * (t->key_size + t->val_size),
-        .fast64 = t->key_size == 8 && t->val_size == 8 && t->hash == NULL && t->equal == NULL,
+        .general = !(t->key_size == 8 && t->val_size == 8 && t->hash == NULL && t->equal == NULL),
         .pruning = true,
         .seed = seed,
         .hash_key = sw_hash_key_of(seed),
+        .hash_mul = SW_HASH_MUL,
+        .swar_lsb = LSB,
         .hint = hint,
-        .dir_shift = 63,
+        .dir_shift = DIR_TOP,
     };
     int rc = sw_make_tables(&n, hint);
     if (rc != SWISS_OK)

@@ -103,8 +103,8 @@ static int check_table(const struct swiss *m, const struct swiss_table *t, size_
  * entries from an index that is a multiple of that count. */
 static int check_directory(const struct swiss *m)
 {
-    if (m->global_depth > 63 || m->dir_len != (size_t)1 << m->global_depth ||
-        m->dir_shift != 63 - m->global_depth)
+    if (m->global_depth >= DIR_TOP || m->dir_len != (size_t)1 << m->global_depth ||
+        m->dir_shift != DIR_TOP - m->global_depth)
         return SWISS_BROKEN_DIRECTORY;
     for (size_t i = 0; i < m->dir_len;) {
         const struct swiss_table *t = m->dir[i];
@@ -127,6 +127,10 @@ static int check_directory(const struct swiss *m)
 
 int swiss_check(const struct swiss *m)
 {
+    /* The 8-byte calls' copies of the constants (swiss.h): others would put
+     * keys where no other path looks. */
+    if (m->hash_mul != SW_HASH_MUL || m->swar_lsb != LSB)
+        return SWISS_BROKEN_PLACEMENT;
     if (m->small != NULL && m->dir != NULL)
         return SWISS_BROKEN_PAGES;
     if (m->small != NULL) {

@@ -3,259 +3,256 @@
  * swiss_fast64.c - the 8-byte calls (Go's runtime_fast64.go): keys and
  * values of 8 bytes, the built-in hash, a slot of 16 bytes at a constant
  * stride, so the probe compares keys as words and never calls memcmp.
- * Anything rare (no table yet, the small map, a table to grow) goes to the
- * general code's rare paths with the same hash.
- *
- * The small map's group is probed as a table of one group (group mask 0).
+ * Anything rare (no table yet, the small map, a table to grow) goes to
+ * the general code's rare paths with the same hash.
  */
 #include "swiss_internal.h"
 
 #define U64_SLOT 16u
 #define U64_GROUP (SLOTS + SLOTS * U64_SLOT) /* 136 */
 
+/* The 8-byte hash, sw_hash_u64's, with its multiplier read from the map:
+ * one load where a 64-bit constant costs two on RISC-V (swiss_check holds
+ * the copy equal to SW_HASH_MUL). */
+ALWAYS_INLINE uint64_t u64_hash(const struct swiss *m, uint64_t key)
+{
+    return sw_fold_mul(key ^ m->hash_key, m->hash_mul);
+}
+
 /* The SWAR constants and the key's H2 in every byte, made once per call. */
 struct u64_swar {
     uint64_t lsb, msb, hb;
 };
 
-ALWAYS_INLINE struct u64_swar u64_swar_of(uint64_t hash)
+ALWAYS_INLINE struct u64_swar u64_swar_of(const struct swiss *m, uint64_t hash)
 {
     struct u64_swar w;
-    w.lsb = sw_swar_lsb();
+    w.lsb = m->swar_lsb;
     w.msb = w.lsb << 7;
     w.hb = h2(hash) * w.lsb;
     return w;
 }
 
-/* The slot at a byte offset into group g's slots: the group's first word
- * (its control word) skipped as a word, so that the key's load carries the
- * 8 in its own offset. */
-ALWAYS_INLINE uint64_t *u64_slot_at(uint8_t *g, size_t byte_offset)
-{
-    return (uint64_t *)__builtin_assume_aligned(g + byte_offset, 8) + 1;
-}
-
 /*
- * The byte offset (16 * slot) of the lowest flagged slot of a match.  As
- * first_slot, without a count-trailing-zeros instruction: the lowest flag
- * shifted down is 1 << 8i, and the constant's byte j is 16 * (7 - j), so
- * the product's top byte is 16 * i, the offset itself.
+ * For the lowest flagged slot i of a match: 16 * (i + 1), the offset of
+ * slot i's value from its group (its key is 8 bytes below).  Without a
+ * count-trailing-zeros instruction (rv64imac, rv32imac): (match & -match) - 1
+ * sets every bit below the flag, and with lsb keeps a 0x01 in each byte up
+ * to and including byte i; a multiply by lsb sums them into the top byte,
+ * i + 1, and the byte below holds at most 7, so one shift by 52 gives the
+ * sum times 16.
  */
-ALWAYS_INLINE size_t u64_first_offset(uint64_t match)
+ALWAYS_INLINE size_t u64_first_offset(uint64_t match, uint64_t lsb)
 {
 #if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_zbb)
-    return ((size_t)__builtin_ctzll(match) >> 3) * U64_SLOT;
+    (void)lsb;
+    return ((size_t)__builtin_ctzll(match) >> 3) * U64_SLOT + U64_SLOT;
 #else
-    return (size_t)((((match & -match) >> 7) * 0x0010203040506070ull) >> 56);
+    uint64_t upto = ((match & -match) - 1) & lsb;
+    return (size_t)((upto * lsb) >> 52);
 #endif
 }
 
-ALWAYS_INLINE size_t u64_slot_index(const uint8_t *g, const uint64_t *s)
-{
-    return (size_t)((const uint8_t *)s - g - SLOTS) / U64_SLOT;
-}
-
-/* Where key's probe runs: its table's groups and group mask, or the small
- * map's group as a table of one group.  False when the map holds no group. */
-ALWAYS_INLINE bool u64_groups(const struct swiss *m, uint64_t hash, struct swiss_table **t,
-                              uint8_t **groups, size_t *mask)
-{
-    if (m->dir != NULL) {
-        *t = table_for(m, hash);
-        *groups = (*t)->groups;
-        *mask = (*t)->group_mask;
-        return true;
-    }
-    *t = NULL;
-    *groups = m->small;
-    *mask = 0;
-    return m->small != NULL;
-}
-
-/* The slot holding key in group g (its word pointer), or NULL. */
+/* The value word of the slot holding key in group g, or NULL; the key is
+ * the word before it. */
 ALWAYS_INLINE uint64_t *u64_find(uint8_t *g, uint64_t ctrl, const struct u64_swar *w,
                                  uint64_t key)
 {
     for (uint64_t match = sw_match_bcast(ctrl, w->hb, w->lsb, w->msb); match != 0;
          match &= match - 1) {
-        uint64_t *s = u64_slot_at(g, u64_first_offset(match));
-        if (s[0] == key)
-            return s;
+        uint64_t *v = __builtin_assume_aligned(g + u64_first_offset(match, w->lsb), 8);
+        if (v[-1] == key)
+            return v;
     }
     return NULL;
 }
 
-ALWAYS_INLINE uint64_t u64_empty(uint64_t ctrl, const struct u64_swar *w)
+/* The control byte of the slot whose value word is v, in group g. */
+ALWAYS_INLINE uint8_t *u64_ctrl_of(uint8_t *g, const uint64_t *v)
 {
-    return ctrl & ~(ctrl << 6) & w->msb;
+    return g + ((size_t)((const uint8_t *)v - g) / U64_SLOT - 1);
 }
 
 /*
- * Find key along its probe sequence: until a group with an empty slot, or
- * until every group was seen (which ends a miss in a full small map; a
- * table always keeps an empty slot, growth_left stops inserts at 7/8 of its
- * slots).  Returns key's slot, with its group and that group's control
+ * Find key along its probe sequence in table t, until a group with an
+ * empty slot: every table has one (growth_left stops inserts at 7/8 of its
+ * slots, tombstones included), and the probe visits every group, so it
+ * ends.  Returns key's value word, with its group and that group's control
  * word, or NULL.
  */
-ALWAYS_INLINE uint64_t *u64_lookup(uint8_t *groups, size_t mask, uint64_t hash, uint64_t key,
-                                   const struct u64_swar *w, uint8_t **group,
-                                   uint64_t *ctrl_out)
+ALWAYS_INLINE uint64_t *u64_probe(const struct swiss_table *t, uint64_t hash, uint64_t key,
+                                  const struct u64_swar *w, uint8_t **group, uint64_t *ctrl_out)
 {
-    for (struct probe p = probe_start(hash, mask);; probe_next(&p)) {
-        uint8_t *g = groups + p.offset * U64_GROUP;
+    for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
+        uint8_t *g = t->groups + p.offset * U64_GROUP;
         uint64_t ctrl = sw_load_ctrl(g);
-        uint64_t *s = u64_find(g, ctrl, w, key);
-        *group = g;
-        *ctrl_out = ctrl;
-        if (s != NULL || u64_empty(ctrl, w) != 0 || p.index == mask)
-            return s;
+        uint64_t *v = u64_find(g, ctrl, w, key);
+        if (v != NULL || sw_match_empty(ctrl, w->msb) != 0) {
+            *group = g;
+            *ctrl_out = ctrl;
+            return v;
+        }
     }
 }
 
-bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val)
+/*
+ * The 8-byte calls' fast paths below run only on a map with tables and no
+ * write under way (u64_blocked, m->dir), and call nothing that could
+ * re-enter the map (no hash or equal of the caller's, no arena call), so
+ * they need no write bracket: only the rest, out of line and reached by a
+ * tail call, takes it.  With no call, the fast paths need no stack frame.
+ */
+
+/* swiss_get_u64 off its fast path: the contract's refusals, a read inside
+ * a write (misuse), and the small map's one group. */
+static __attribute__((noinline)) bool u64_get_rest(struct swiss *m, uint64_t key,
+                                                   uint64_t *val)
 {
-    if (m == NULL || !m->fast64)
+    if (m == NULL || m->general)
         return false;
     if (m->writing) {
         m->misuse++;
         return false;
     }
-    uint64_t hash = sw_hash_u64(key, m->hash_key);
-    struct swiss_table *t;
-    uint8_t *groups, *g;
-    size_t mask;
-    uint64_t ctrl;
-    if (!u64_groups(m, hash, &t, &groups, &mask))
+    if (m->small == NULL) /* no group at all (a table would be fast) */
         return false;
-    struct u64_swar w = u64_swar_of(hash);
-    uint64_t *s = u64_lookup(groups, mask, hash, key, &w, &g, &ctrl);
-    if (s == NULL)
+    uint64_t hash = u64_hash(m, key);
+    struct u64_swar w = u64_swar_of(m, hash);
+    uint64_t *v = u64_find(m->small, sw_load_ctrl(m->small), &w, key);
+    if (v == NULL)
         return false;
     if (val != NULL)
-        *val = s[1];
+        *val = *v;
     return true;
 }
 
-/* Write a new entry into slot offset o of group g; its control byte is H2,
- * the low byte of H2 in every byte. */
-ALWAYS_INLINE void u64_take(struct swiss *m, struct swiss_table *t, uint8_t *g, size_t o,
-                            const struct u64_swar *w, uint64_t key, uint64_t val)
+bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val)
 {
-    uint64_t *s = u64_slot_at(g, o);
-    s[0] = key;
-    s[1] = val;
-    g[o / U64_SLOT] = (uint8_t)w->hb;
-    t->used++;
-    m->used++;
+    if (m == NULL || u64_blocked(m) || m->dir == NULL)
+        return u64_get_rest(m, key, val);
+    uint64_t hash = u64_hash(m, key);
+    struct u64_swar w = u64_swar_of(m, hash);
+    uint8_t *g;
+    uint64_t ctrl;
+    uint64_t *v = u64_probe(table_for(m, hash), hash, key, &w, &g, &ctrl);
+    if (v == NULL)
+        return false;
+    if (val != NULL)
+        *val = *v;
+    return true;
+}
+
+/*
+ * swiss_put_u64 off its fast path: the contract's refusals, then the
+ * general put from the first group (no table yet, the small map, a
+ * tombstone on the way, a table to prune or grow), inside the write
+ * bracket: it may allocate, and an arena observer may call in.
+ */
+static __attribute__((noinline)) int u64_put_rest(struct swiss *m, uint64_t key, uint64_t val)
+{
+    if (m == NULL)
+        return SWISS_ERR_ARG;
+    if (m->general)
+        return SWISS_ERR_SIZE;
+    if (!write_begin(m))
+        return SWISS_ERR_BUSY;
+    int rc = sw_put_slow(m, u64_hash(m, key), &key, &val);
+    write_end(m);
+    return rc;
 }
 
 /*
  * table_put (swiss.c) for 8-byte keys, where the probe meets no tombstone:
  * overwrite, or take the empty slot that ends the probe while growth_left
- * lasts.  Returns false, having changed nothing, at a tombstone (Go's put
- * may reuse it) or when the table must prune or grow: the general put does
- * those.
+ * lasts.  At a tombstone (Go's put may reuse it) or when the table must
+ * prune or grow, the general put does it, from the start.
  */
-ALWAYS_INLINE bool u64_table_put(struct swiss *m, struct swiss_table *t, uint64_t hash,
-                                 uint64_t key, uint64_t val)
+int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
 {
-    struct u64_swar w = u64_swar_of(hash);
+    if (m == NULL || u64_blocked(m) || m->dir == NULL)
+        return u64_put_rest(m, key, val);
+    uint64_t hash = u64_hash(m, key);
+    struct swiss_table *t = table_for(m, hash);
+    struct u64_swar w = u64_swar_of(m, hash);
     for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
         uint8_t *g = t->groups + p.offset * U64_GROUP;
         uint64_t ctrl = sw_load_ctrl(g);
-        uint64_t *s = u64_find(g, ctrl, &w, key);
-        if (s != NULL) {
-            s[1] = val;
-            return true;
+        uint64_t *v = u64_find(g, ctrl, &w, key);
+        if (v != NULL) {
+            *v = val;
+            return SWISS_OK;
         }
         uint64_t free_slots = ctrl & w.msb;
         if (free_slots == 0)
             continue;
         /* A group with a tombstone has no empty slot: its first free slot
          * is a tombstone, else an empty slot, which ends the probe. */
-        size_t o = u64_first_offset(free_slots);
-        if (g[o / U64_SLOT] == CTRL_DELETED || t->growth_left == 0)
-            return false;
+        v = __builtin_assume_aligned(g + u64_first_offset(free_slots, w.lsb), 8);
+        uint8_t *c = u64_ctrl_of(g, v);
+        if (*c == CTRL_DELETED || t->growth_left == 0)
+            return u64_put_rest(m, key, val);
         t->growth_left--;
-        u64_take(m, t, g, o, &w, key, val);
-        return true;
+        v[-1] = key;
+        v[0] = val;
+        *c = (uint8_t)w.hb;
+        t->used++;
+        m->used++;
+        return SWISS_OK;
     }
 }
 
-/*
- * swiss_put_u64 where the 8-byte probe cannot place the key (no table yet,
- * the small map, a tombstone on the way, a table to prune or grow): the
- * general put from the first group.  Out of line and reached by a tail
- * call, so that the common path makes no call and needs no stack frame.
- * Ends the write.
- */
-static __attribute__((noinline)) int u64_put_rest(struct swiss *m, uint64_t hash, uint64_t key,
-                                                  uint64_t val)
-{
-    int rc = sw_put_slow(m, hash, &key, &val);
-    write_end(m);
-    return rc;
-}
-
-int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
-{
-    if (m == NULL)
-        return SWISS_ERR_ARG;
-    if (!m->fast64)
-        return SWISS_ERR_SIZE;
-    if (!write_begin(m))
-        return SWISS_ERR_BUSY;
-    uint64_t hash = sw_hash_u64(key, m->hash_key);
-    if (m->dir == NULL || !u64_table_put(m, table_for(m, hash), hash, key, val))
-        return u64_put_rest(m, hash, key, val);
-    write_end(m);
-    return SWISS_OK;
-}
-
-/* The last entry gone: Go reseeds the map.  Ends the write.  Reached by a
- * tail call, so that delete makes no call and needs no stack frame. */
+/* The last entry gone: Go reseeds the map.  Reached by a tail call, so that
+ * delete makes no call of its own. */
 static __attribute__((noinline)) bool u64_emptied(struct swiss *m)
 {
     sw_reseed(m);
-    write_end(m);
     return true;
 }
 
-/* delete_hashed (swiss.c) for 8-byte keys. */
-bool swiss_delete_u64(struct swiss *m, uint64_t key)
+/* swiss_delete_u64 off its fast path: the contract's refusals, a delete
+ * inside a write, and the small map, which always empties the slot. */
+static __attribute__((noinline)) bool u64_delete_rest(struct swiss *m, uint64_t key)
 {
-    if (m == NULL || !m->fast64 || m->used == 0)
+    if (m == NULL || m->general || m->used == 0 || !write_begin(m))
         return false;
-    if (!write_begin(m))
+    write_end(m); /* nothing below can re-enter */
+    uint64_t hash = u64_hash(m, key);
+    struct u64_swar w = u64_swar_of(m, hash);
+    uint8_t *g = m->small; /* a map with entries and no table has it */
+    uint64_t *v = u64_find(g, sw_load_ctrl(g), &w, key);
+    if (v == NULL)
         return false;
-    uint64_t hash = sw_hash_u64(key, m->hash_key);
-    struct swiss_table *t;
-    uint8_t *groups, *g;
-    size_t mask;
-    uint64_t ctrl;
-    uint64_t *s = NULL;
-    struct u64_swar w = u64_swar_of(hash);
-    if (u64_groups(m, hash, &t, &groups, &mask))
-        s = u64_lookup(groups, mask, hash, key, &w, &g, &ctrl);
-    if (s == NULL) {
-        write_end(m);
-        return false;
-    }
-    size_t i = u64_slot_index(g, s);
-    /* The small map always empties; a table leaves a tombstone when the
-     * group has no empty slot (see table_delete). */
-    if (t == NULL || u64_empty(ctrl, &w) != 0) {
-        g[i] = CTRL_EMPTY;
-        if (t != NULL)
-            t->growth_left++;
-    } else {
-        g[i] = CTRL_DELETED;
-        m->tombstone_possible = true;
-    }
-    if (t != NULL)
-        t->used--;
+    *u64_ctrl_of(g, v) = CTRL_EMPTY;
     if (--m->used == 0)
         return u64_emptied(m);
-    write_end(m);
+    return true;
+}
+
+/* delete_hashed (swiss.c) for 8-byte keys in a table. */
+bool swiss_delete_u64(struct swiss *m, uint64_t key)
+{
+    if (m == NULL || u64_blocked(m) || m->dir == NULL)
+        return u64_delete_rest(m, key);
+    uint64_t hash = u64_hash(m, key);
+    struct swiss_table *t = table_for(m, hash);
+    struct u64_swar w = u64_swar_of(m, hash);
+    uint8_t *g;
+    uint64_t ctrl;
+    uint64_t *v = u64_probe(t, hash, key, &w, &g, &ctrl);
+    if (v == NULL)
+        return false;
+    /* Empty when the group has an empty slot, else a tombstone (see
+     * delete_hashed). */
+    uint8_t *c = u64_ctrl_of(g, v);
+    if (sw_match_empty(ctrl, w.msb) != 0) {
+        *c = CTRL_EMPTY;
+        t->growth_left++;
+    } else {
+        *c = CTRL_DELETED;
+        m->tombstone_possible = true;
+    }
+    t->used--;
+    if (--m->used == 0)
+        return u64_emptied(m);
     return true;
 }

@@ -175,10 +175,16 @@ ALWAYS_INLINE uint64_t match_h2(uint64_t ctrl, uint8_t h)
 }
 
 /* Empty slots: 0x80 is the only byte with bit 7 set and bit 1 clear
- * (deleted is 0xFE, live bytes have bit 7 clear). */
+ * (deleted is 0xFE, live bytes have bit 7 clear); msb is MSB, or a probe
+ * loop's own copy of it. */
+ALWAYS_INLINE uint64_t sw_match_empty(uint64_t ctrl, uint64_t msb)
+{
+    return ctrl & ~(ctrl << 6) & msb;
+}
+
 ALWAYS_INLINE uint64_t match_empty(uint64_t ctrl)
 {
-    return ctrl & ~(ctrl << 6) & MSB;
+    return sw_match_empty(ctrl, MSB);
 }
 
 ALWAYS_INLINE uint64_t match_empty_or_deleted(uint64_t ctrl)
@@ -262,18 +268,30 @@ ALWAYS_INLINE void probe_next(struct probe *p)
 /* --- tables and the directory -------------------------------------------- */
 
 /*
- * The directory entry of a hash: its top global_depth bits.  dir_shift is
- * 63 - global_depth and the second shift is by one more, so depth 0 gives
- * entry 0 without the undefined shift by 64.
+ * The table of a hash: the directory entry of its top global_depth bits.
+ * dir_shift is DIR_TOP - global_depth, so the one shift leaves the entry's
+ * index times the pointer's size in the low bits, above bits the mask
+ * clears: the entry's byte offset in a shift and an and.  The directory
+ * never has more entries than a size_t counts in bytes (table_split), so
+ * global_depth < DIR_TOP and the shift is at least 1; depth 0 gives entry 0.
  */
-ALWAYS_INLINE size_t sw_dir_index(const struct swiss *m, uint64_t hash)
-{
-    return (size_t)((hash >> m->dir_shift) >> 1);
-}
+#define DIR_TOP (sizeof(void *) == 8 ? 61u : 62u)
 
 ALWAYS_INLINE struct swiss_table *table_for(const struct swiss *m, uint64_t hash)
 {
-    return m->dir[sw_dir_index(m, hash)];
+    size_t off = (size_t)(hash >> m->dir_shift) & ~(sizeof(void *) - 1);
+    return *(struct swiss_table **)__builtin_assume_aligned((char *)m->dir + off,
+                                                            sizeof(void *));
+}
+
+/* Whether an 8-byte call must leave its fast path: a map that is not the
+ * 8-byte calls' (general) or a write under way (writing), two bytes side by
+ * side (swiss.c asserts it) tested in one load. */
+ALWAYS_INLINE bool u64_blocked(const struct swiss *m)
+{
+    uint16_t both;
+    memcpy(&both, __builtin_assume_aligned(&m->general, 2), sizeof both);
+    return both != 0;
 }
 
 /* The most entries plus tombstones a table of this capacity holds. */

@@ -241,7 +241,7 @@ int sw_grow_to_table(struct swiss *m)
     m->dir_len = 1;
     m->dir_pages = dir_pages;
     m->global_depth = 0;
-    m->dir_shift = 63;
+    m->dir_shift = DIR_TOP;
     m->layout++;
     (void)arena_free_pages(m->arena, small, arena_pages_for(m->arena, m->group_size));
     return SWISS_OK;
@@ -303,7 +303,7 @@ int sw_make_tables(struct swiss *m, size_t hint)
     m->dir_len = len;
     m->dir_pages = dir_pages;
     m->global_depth = depth;
-    m->dir_shift = 63 - depth;
+    m->dir_shift = DIR_TOP - depth;
     m->layout++;
     return SWISS_OK;
 }
@@ -330,5 +330,5 @@ void sw_free_all(struct swiss *m)
     if (dir != NULL)
         (void)arena_free_pages(m->arena, dir, dir_pages);
     m->global_depth = 0;
-    m->dir_shift = 63;
+    m->dir_shift = DIR_TOP;
 }
