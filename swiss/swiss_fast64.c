@@ -74,17 +74,36 @@ ALWAYS_INLINE uint8_t *u64_ctrl_of(uint8_t *g, const uint64_t *v)
 }
 
 /*
+ * Group i of table *t, on Go's probe sequence (offsets p, p+1, p+3, p+6,
+ * ... mod the group count, as probe_next).  With reload, *t goes through an
+ * empty asm, so GCC reads groups and group_mask from the table at each
+ * group rather than holding both in registers across the loop: held, the
+ * probe loops of put and delete need more registers than RISC-V's
+ * caller-saved ones, and a stack frame.  The lookup, with fewer values
+ * live, keeps them in registers.
+ */
+ALWAYS_INLINE uint8_t *u64_group(struct swiss_table **t, size_t i, bool reload)
+{
+    if (reload)
+        __asm__(""
+                : "+r"(*t));
+    return (*t)->groups + i * U64_GROUP;
+}
+
+/*
  * Find key along its probe sequence in table t, until a group with an
  * empty slot: every table has one (growth_left stops inserts at 7/8 of its
  * slots, tombstones included), and the probe visits every group, so it
  * ends.  Returns key's value word, with its group and that group's control
  * word, or NULL.
  */
-ALWAYS_INLINE uint64_t *u64_probe(const struct swiss_table *t, uint64_t hash, uint64_t key,
-                                  const struct u64_swar *w, uint8_t **group, uint64_t *ctrl_out)
+ALWAYS_INLINE uint64_t *u64_probe(struct swiss_table *t, uint64_t hash, uint64_t key,
+                                  const struct u64_swar *w, bool reload, uint8_t **group,
+                                  uint64_t *ctrl_out)
 {
-    for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
-        uint8_t *g = t->groups + p.offset * U64_GROUP;
+    for (size_t offset = h1(hash) & t->group_mask, step = 0;;
+         offset = (offset + ++step) & t->group_mask) {
+        uint8_t *g = u64_group(&t, offset, reload);
         uint64_t ctrl = sw_load_ctrl(g);
         uint64_t *v = u64_find(g, ctrl, w, key);
         if (v != NULL || sw_match_empty(ctrl, w->msb) != 0) {
@@ -134,7 +153,7 @@ bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val)
     struct u64_swar w = u64_swar_of(m, hash);
     uint8_t *g;
     uint64_t ctrl;
-    uint64_t *v = u64_probe(table_for(m, hash), hash, key, &w, &g, &ctrl);
+    uint64_t *v = u64_probe(table_for(m, hash), hash, key, &w, false, &g, &ctrl);
     if (v == NULL)
         return false;
     if (val != NULL)
@@ -174,8 +193,9 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
     uint64_t hash = u64_hash(m, key);
     struct swiss_table *t = table_for(m, hash);
     struct u64_swar w = u64_swar_of(m, hash);
-    for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
-        uint8_t *g = t->groups + p.offset * U64_GROUP;
+    for (size_t offset = h1(hash) & t->group_mask, step = 0;;
+         offset = (offset + ++step) & t->group_mask) {
+        uint8_t *g = u64_group(&t, offset, true);
         uint64_t ctrl = sw_load_ctrl(g);
         uint64_t *v = u64_find(g, ctrl, &w, key);
         if (v != NULL) {
@@ -238,7 +258,7 @@ bool swiss_delete_u64(struct swiss *m, uint64_t key)
     struct u64_swar w = u64_swar_of(m, hash);
     uint8_t *g;
     uint64_t ctrl;
-    uint64_t *v = u64_probe(t, hash, key, &w, &g, &ctrl);
+    uint64_t *v = u64_probe(t, hash, key, &w, true, &g, &ctrl);
     if (v == NULL)
         return false;
     /* Empty when the group has an empty slot, else a tombstone (see
