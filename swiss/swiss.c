@@ -130,7 +130,7 @@ static int table_put(struct swiss *m, struct swiss_table *t, uint64_t hash,
         }
         if (del_g != NULL) { /* reuse the tombstone: growth_left unchanged */
             slot_write(m, del_g, del_i, hash, key, val);
-            t->used++;
+            t->tombstones--;
             m->used++;
             return PUT_DONE;
         }
@@ -140,7 +140,6 @@ static int table_put(struct swiss *m, struct swiss_table *t, uint64_t hash,
             return PUT_REHASH;
         slot_write(m, g, i, hash, key, val);
         t->growth_left--;
-        t->used++;
         m->used++;
         return PUT_DONE;
     }
@@ -273,10 +272,9 @@ static bool delete_hashed(struct swiss *m, uint64_t hash, const void *key)
             t->growth_left++;
     } else {
         g[i] = CTRL_DELETED;
+        t->tombstones++;
         m->tombstone_possible = true;
     }
-    if (t != NULL)
-        t->used--;
     if (--m->used == 0)
         sw_reseed(m);
     return true;
@@ -307,11 +305,11 @@ void swiss_clear(struct swiss *m)
         for (size_t i = 0; i < m->dir_len; i += dir_span(m, m->dir[i])) {
             struct swiss_table *t = m->dir[i];
             size_t max = max_growth_left(t->capacity);
-            if (t->used == 0 && t->growth_left == max)
+            if (t->growth_left == max)
                 continue; /* no entry and no tombstone: nothing to do */
             for (size_t j = 0; j <= t->group_mask; j++)
                 set_all_empty(group_at(m, t, j));
-            t->used = 0;
+            t->tombstones = 0;
             t->growth_left = max;
         }
     }

@@ -65,8 +65,8 @@ enum {
                                (a growth, split, reset) since it began       */
 
     /* What swiss_check reports when an invariant is broken. */
-    SWISS_BROKEN_COUNT = -20,       /* live slots differ from len or from a
-                                       table's used                          */
+    SWISS_BROKEN_COUNT = -20,       /* live slots differ from len, or deleted
+                                       ones from a table's tombstones        */
     SWISS_BROKEN_CTRL = -21,        /* a control byte is neither empty,
                                        deleted, nor its key's H2             */
     SWISS_BROKEN_PLACEMENT = -22,   /* a key in a table its hash does not

@@ -86,7 +86,7 @@ static int check_table(const struct swiss *m, const struct swiss_table *t, size_
                 return SWISS_BROKEN_DUPLICATE;
         }
     }
-    if (used != t->used)
+    if (dead != t->tombstones)
         return SWISS_BROKEN_COUNT;
     if (t->growth_left > max_growth_left(cap) ||
         used + dead + t->growth_left != max_growth_left(cap))

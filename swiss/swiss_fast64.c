@@ -215,7 +215,6 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
         v[-1] = key;
         v[0] = val;
         *c = (uint8_t)w.hb;
-        t->used++;
         m->used++;
         return SWISS_OK;
     }
@@ -269,9 +268,9 @@ bool swiss_delete_u64(struct swiss *m, uint64_t key)
         t->growth_left++;
     } else {
         *c = CTRL_DELETED;
+        t->tombstones++;
         m->tombstone_possible = true;
     }
-    t->used--;
     if (--m->used == 0)
         return u64_emptied(m);
     return true;

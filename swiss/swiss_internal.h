@@ -52,7 +52,8 @@ struct swiss_table {
     uint8_t *groups;    /* group 0: the first page of this table's run    */
     size_t group_mask;  /* groups - 1                                     */
     size_t capacity;    /* slots: 8 * groups, a power of two, 8..1024     */
-    size_t used;        /* live slots                                     */
+    size_t tombstones;  /* deleted slots: live ones are the load limit less
+                           growth_left and these (table_used)             */
     size_t growth_left; /* empty slots an insert may still take before the
                            table must prune or grow (Go's growthLeft)     */
     size_t index;       /* first directory entry pointing here            */
@@ -302,7 +303,15 @@ ALWAYS_INLINE size_t max_growth_left(size_t capacity)
 
 ALWAYS_INLINE size_t table_tombstones(const struct swiss_table *t)
 {
-    return max_growth_left(t->capacity) - t->used - t->growth_left;
+    return t->tombstones;
+}
+
+/* Live slots.  Kept as the tombstones rather than the live count: an
+ * insert into an empty slot and a delete that empties its slot then
+ * change growth_left only, one counter where Go's table changes two. */
+ALWAYS_INLINE size_t table_used(const struct swiss_table *t)
+{
+    return max_growth_left(t->capacity) - t->growth_left - t->tombstones;
 }
 
 ALWAYS_INLINE size_t dir_span(const struct swiss *m, const struct swiss_table *t)

@@ -61,7 +61,6 @@ static void table_put_new(struct swiss *m, struct swiss_table *t, uint64_t hash,
             continue;
         slot_write(m, g, first_slot(free_slots), hash, key, val);
         t->growth_left--;
-        t->used++;
         return;
     }
 }
@@ -219,6 +218,7 @@ void sw_table_prune(struct swiss *m, struct swiss_table *t)
             g[first_slot(del)] = CTRL_EMPTY;
     }
     t->growth_left += freed;
+    t->tombstones -= freed; /* a group nobody needs has no empty slot */
     m->prunes++;
 }
 

@@ -31,7 +31,7 @@ static struct swiss_table_info info_of(const struct swiss *m, const struct swiss
         .local_depth = t->local_depth,
         .capacity = t->capacity,
         .groups = t->group_mask + 1,
-        .used = t->used,
+        .used = table_used(t),
         .tombstones = table_tombstones(t),
         .growth_left = t->growth_left,
         .pages = t->groups,
