@@ -67,10 +67,12 @@ ALWAYS_INLINE uint64_t *u64_find(uint8_t *g, uint64_t ctrl, const struct u64_swa
     return NULL;
 }
 
-/* The control byte of the slot whose value word is v, in group g. */
-ALWAYS_INLINE uint8_t *u64_ctrl_of(uint8_t *g, const uint64_t *v)
+/* One past the control byte of the slot whose value word is v, in group g
+ * (slot (v - g) / 16 - 1): the callers' loads and stores at [-1] carry the
+ * -1 in their own offset. */
+ALWAYS_INLINE uint8_t *u64_ctrl_end(uint8_t *g, const uint64_t *v)
 {
-    return g + ((size_t)((const uint8_t *)v - g) / U64_SLOT - 1);
+    return g + (size_t)((const uint8_t *)v - g) / U64_SLOT;
 }
 
 /*
@@ -208,13 +210,13 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
         /* A group with a tombstone has no empty slot: its first free slot
          * is a tombstone, else an empty slot, which ends the probe. */
         v = __builtin_assume_aligned(g + u64_first_offset(free_slots, w.lsb), 8);
-        uint8_t *c = u64_ctrl_of(g, v);
-        if (*c == CTRL_DELETED || t->growth_left == 0)
+        uint8_t *c = u64_ctrl_end(g, v);
+        if (c[-1] == CTRL_DELETED || t->growth_left == 0)
             return u64_put_rest(m, key, val);
         t->growth_left--;
         v[-1] = key;
         v[0] = val;
-        *c = (uint8_t)w.hb;
+        c[-1] = (uint8_t)w.hb;
         m->used++;
         return SWISS_OK;
     }
@@ -241,7 +243,7 @@ static __attribute__((noinline)) bool u64_delete_rest(struct swiss *m, uint64_t 
     uint64_t *v = u64_find(g, sw_load_ctrl(g), &w, key);
     if (v == NULL)
         return false;
-    *u64_ctrl_of(g, v) = CTRL_EMPTY;
+    u64_ctrl_end(g, v)[-1] = CTRL_EMPTY;
     if (--m->used == 0)
         return u64_emptied(m);
     return true;
@@ -262,12 +264,12 @@ bool swiss_delete_u64(struct swiss *m, uint64_t key)
         return false;
     /* Empty when the group has an empty slot, else a tombstone (see
      * delete_hashed). */
-    uint8_t *c = u64_ctrl_of(g, v);
+    uint8_t *c = u64_ctrl_end(g, v);
     if (sw_match_empty(ctrl, w.msb) != 0) {
-        *c = CTRL_EMPTY;
+        c[-1] = CTRL_EMPTY;
         t->growth_left++;
     } else {
-        *c = CTRL_DELETED;
+        c[-1] = CTRL_DELETED;
         t->tombstones++;
         m->tombstone_possible = true;
     }
