@@ -68,7 +68,7 @@ static int check_table(const struct swiss *m, const struct swiss_table *t, size_
 {
     size_t cap = t->capacity;
     if (cap < SLOTS || cap > SWISS_MAX_TABLE_CAPACITY || (cap & (cap - 1)) != 0 ||
-        t->group_mask != cap / SLOTS - 1)
+        t->group_mask != cap / SLOTS - 1 || t->mask7 != t->group_mask << 7)
         return SWISS_BROKEN_CAPACITY;
     size_t used = 0, dead = 0;
     for (size_t gi = 0; gi <= t->group_mask; gi++) {

@@ -76,20 +76,22 @@ ALWAYS_INLINE uint8_t *u64_ctrl_end(uint8_t *g, const uint64_t *v)
 }
 
 /*
- * Group i of table *t, on Go's probe sequence (offsets p, p+1, p+3, p+6,
- * ... mod the group count, as probe_next).  With reload, *t goes through an
- * empty asm, so GCC reads groups and group_mask from the table at each
- * group rather than holding both in registers across the loop: held, the
- * probe loops of put and delete need more registers than RISC-V's
- * caller-saved ones, and a stack frame.  The lookup, with fewer values
- * live, keeps them in registers.
+ * The group at o7 (its index times 128) in table *t: o7 + o7 / 16 is the
+ * index times 136, two instructions where a multiply would hold 136 in a
+ * register.  The probe runs on such offsets: the first is hash & mask7
+ * (h1's low bits, in place), the next adds 128, 256, 384, ... (Go's
+ * p, p+1, p+3, p+6, ..., as probe_next).  With reload, *t goes through an
+ * empty asm, so GCC reads groups and mask7 from the table at each group
+ * rather than holding both in registers across the loop: held, the probe
+ * loops of put and delete need more registers than RISC-V's caller-saved
+ * ones, and a stack frame.  The lookup, with fewer values live, keeps them.
  */
-ALWAYS_INLINE uint8_t *u64_group(struct swiss_table **t, size_t i, bool reload)
+ALWAYS_INLINE uint8_t *u64_group(struct swiss_table **t, size_t o7, bool reload)
 {
     if (reload)
         __asm__(""
                 : "+r"(*t));
-    return (*t)->groups + i * U64_GROUP;
+    return (*t)->groups + o7 + o7 / 16;
 }
 
 /*
@@ -103,9 +105,9 @@ ALWAYS_INLINE uint64_t *u64_probe(struct swiss_table *t, uint64_t hash, uint64_t
                                   const struct u64_swar *w, bool reload, uint8_t **group,
                                   uint64_t *ctrl_out)
 {
-    for (size_t offset = h1(hash) & t->group_mask, step = 0;;
-         offset = (offset + ++step) & t->group_mask) {
-        uint8_t *g = u64_group(&t, offset, reload);
+    for (size_t o7 = (size_t)hash & t->mask7, step = 0;;
+         o7 = (o7 + (step += 128)) & t->mask7) {
+        uint8_t *g = u64_group(&t, o7, reload);
         uint64_t ctrl = sw_load_ctrl(g);
         uint64_t *v = u64_find(g, ctrl, w, key);
         if (v != NULL || sw_match_empty(ctrl, w->msb) != 0) {
@@ -195,9 +197,9 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
     uint64_t hash = u64_hash(m, key);
     struct swiss_table *t = table_for(m, hash);
     struct u64_swar w = u64_swar_of(m, hash);
-    for (size_t offset = h1(hash) & t->group_mask, step = 0;;
-         offset = (offset + ++step) & t->group_mask) {
-        uint8_t *g = u64_group(&t, offset, true);
+    for (size_t o7 = (size_t)hash & t->mask7, step = 0;;
+         o7 = (o7 + (step += 128)) & t->mask7) {
+        uint8_t *g = u64_group(&t, o7, true);
         uint64_t ctrl = sw_load_ctrl(g);
         uint64_t *v = u64_find(g, ctrl, &w, key);
         if (v != NULL) {

@@ -51,6 +51,8 @@
 struct swiss_table {
     uint8_t *groups;    /* group 0: the first page of this table's run    */
     size_t group_mask;  /* groups - 1                                     */
+    size_t mask7;       /* group_mask << 7, the 8-byte paths' probe mask:
+                           hash & mask7 is the first group times 128      */
     size_t capacity;    /* slots: 8 * groups, a power of two, 8..1024     */
     size_t tombstones;  /* deleted slots: live ones are the load limit less
                            growth_left and these (table_used)             */

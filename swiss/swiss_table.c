@@ -32,6 +32,7 @@ static struct swiss_table *table_new(struct swiss *m, size_t capacity, unsigned 
     *t = (struct swiss_table){
         .groups = run,
         .group_mask = groups - 1,
+        .mask7 = (groups - 1) << 7,
         .capacity = capacity,
         .growth_left = max_growth_left(capacity),
         .index = index,
