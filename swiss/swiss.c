@@ -35,6 +35,7 @@ int swiss_init(struct swiss *m, const struct swiss_type *t, struct arena *a,
         .hash_key = sw_hash_key_of(seed),
         .hash_mul = SW_HASH_MUL,
         .swar_lsb = LSB,
+        .slot_offsets = U64_OFFSETS,
         .hint = hint,
         .dir_shift = DIR_TOP,
     };

@@ -284,9 +284,10 @@ struct swiss {
     struct swiss_table **dir; /* the directory, or NULL (see below)            */
     uint64_t hash_key;        /* the seed premixed for the 8-byte hash          */
     uint64_t hash_mul;        /* the 8-byte hash's multiplier, SW_HASH_MUL, and */
-    uint64_t swar_lsb;        /* 0x01 in every byte: constants the 8-byte calls
-                                 load in one instruction from here, where a
-                                 64-bit constant costs two                  */
+    uint64_t swar_lsb;        /* 0x01 in every byte, and                        */
+    uint64_t slot_offsets;    /* U64_OFFSETS: constants the 8-byte calls load in
+                                 one instruction from here, where a 64-bit
+                                 constant costs two                         */
     unsigned dir_shift;       /* DIR_TOP - global_depth: see table_for          */
     bool general;             /* not the 8-byte calls' map: other sizes, or the
                                  caller's hash or equal                       */

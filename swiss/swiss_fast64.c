@@ -19,9 +19,11 @@ ALWAYS_INLINE uint64_t u64_hash(const struct swiss *m, uint64_t key)
     return sw_fold_mul(key ^ m->hash_key, m->hash_mul);
 }
 
-/* The SWAR constants and the key's H2 in every byte, made once per call. */
+/* The SWAR constants and the key's H2 in every byte, made once per call,
+ * and the map, for U64_OFFSETS' copy. */
 struct u64_swar {
     uint64_t lsb, msb, hb;
+    const struct swiss *m;
 };
 
 ALWAYS_INLINE struct u64_swar u64_swar_of(const struct swiss *m, uint64_t hash)
@@ -30,26 +32,25 @@ ALWAYS_INLINE struct u64_swar u64_swar_of(const struct swiss *m, uint64_t hash)
     w.lsb = m->swar_lsb;
     w.msb = w.lsb << 7;
     w.hb = h2(hash) * w.lsb;
+    w.m = m;
     return w;
 }
 
 /*
  * For the lowest flagged slot i of a match: 16 * (i + 1), the offset of
  * slot i's value from its group (its key is 8 bytes below).  Without a
- * count-trailing-zeros instruction (rv64imac, rv32imac): (match & -match) - 1
- * sets every bit below the flag, and with lsb keeps a 0x01 in each byte up
- * to and including byte i; a multiply by lsb sums them into the top byte,
- * i + 1, and the byte below holds at most 7, so one shift by 52 gives the
- * sum times 16.
+ * count-trailing-zeros instruction (rv64imac, rv32imac), one multiply:
+ * match & -match is the lowest flag, 1 << (8i + 7), so the product's top
+ * byte is bits 49 - 8i to 56 - 8i of U64_OFFSETS, which hold 16 * (i + 1)
+ * (swiss_internal.h).  The constant is read from the map's copy, one load.
  */
-ALWAYS_INLINE size_t u64_first_offset(uint64_t match, uint64_t lsb)
+ALWAYS_INLINE size_t u64_first_offset(uint64_t match, const struct u64_swar *w)
 {
 #if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_zbb)
-    (void)lsb;
+    (void)w;
     return ((size_t)__builtin_ctzll(match) >> 3) * U64_SLOT + U64_SLOT;
 #else
-    uint64_t upto = ((match & -match) - 1) & lsb;
-    return (size_t)((upto * lsb) >> 52);
+    return (size_t)(((match & -match) * w->m->slot_offsets) >> 56);
 #endif
 }
 
@@ -60,7 +61,7 @@ ALWAYS_INLINE uint64_t *u64_find(uint8_t *g, uint64_t ctrl, const struct u64_swa
 {
     for (uint64_t match = sw_match_bcast(ctrl, w->hb, w->lsb, w->msb); match != 0;
          match &= match - 1) {
-        uint64_t *v = __builtin_assume_aligned(g + u64_first_offset(match, w->lsb), 8);
+        uint64_t *v = __builtin_assume_aligned(g + u64_first_offset(match, w), 8);
         if (v[-1] == key)
             return v;
     }
@@ -211,7 +212,7 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
             continue;
         /* A group with a tombstone has no empty slot: its first free slot
          * is a tombstone, else an empty slot, which ends the probe. */
-        v = __builtin_assume_aligned(g + u64_first_offset(free_slots, w.lsb), 8);
+        v = __builtin_assume_aligned(g + u64_first_offset(free_slots, &w), 8);
         uint8_t *c = u64_ctrl_end(g, v);
         if (c[-1] == CTRL_DELETED || t->growth_left == 0)
             return u64_put_rest(m, key, val);

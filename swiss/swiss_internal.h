@@ -46,6 +46,9 @@
 #define H2_MASK 0x7Fu
 
 #define LSB 0x0101010101010101ull
+/* Bits 49 - 8i to 56 - 8i hold 16 * (i + 1), i = 0..7 (the last, 128, is
+ * bit 0 alone): u64_first_offset's (swiss_fast64.c) multiplier. */
+#define U64_OFFSETS 0x0020406080a0c0e1ull
 #define MSB 0x8080808080808080ull
 
 struct swiss_table {
