@@ -102,13 +102,13 @@ ALWAYS_INLINE uint8_t *u64_group(struct swiss_table **t, size_t o7, bool reload)
  * ends.  Returns key's value word, with its group and that group's control
  * word, or NULL.
  */
-ALWAYS_INLINE uint64_t *u64_probe(struct swiss_table *t, uint64_t hash, uint64_t key,
+ALWAYS_INLINE uint64_t *u64_probe(struct swiss_table **t, uint64_t hash, uint64_t key,
                                   const struct u64_swar *w, bool reload, uint8_t **group,
                                   uint64_t *ctrl_out)
 {
-    for (size_t o7 = (size_t)hash & t->mask7, step = 0;;
-         o7 = (o7 + (step += 128)) & t->mask7) {
-        uint8_t *g = u64_group(&t, o7, reload);
+    for (size_t o7 = (size_t)hash & (*t)->mask7, step = 0;;
+         o7 = (o7 + (step += 128)) & (*t)->mask7) {
+        uint8_t *g = u64_group(t, o7, reload);
         uint64_t ctrl = sw_load_ctrl(g);
         uint64_t *v = u64_find(g, ctrl, w, key);
         if (v != NULL || sw_match_empty(ctrl, w->msb) != 0) {
@@ -155,10 +155,11 @@ bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val)
     if (m == NULL || u64_blocked(m) || m->dir == NULL)
         return u64_get_rest(m, key, val);
     uint64_t hash = u64_hash(m, key);
+    struct swiss_table *t = table_for(m, hash);
     struct u64_swar w = u64_swar_of(m, hash);
     uint8_t *g;
     uint64_t ctrl;
-    uint64_t *v = u64_probe(table_for(m, hash), hash, key, &w, false, &g, &ctrl);
+    uint64_t *v = u64_probe(&t, hash, key, &w, false, &g, &ctrl);
     if (v == NULL)
         return false;
     if (val != NULL)
@@ -262,7 +263,7 @@ bool swiss_delete_u64(struct swiss *m, uint64_t key)
     struct u64_swar w = u64_swar_of(m, hash);
     uint8_t *g;
     uint64_t ctrl;
-    uint64_t *v = u64_probe(t, hash, key, &w, true, &g, &ctrl);
+    uint64_t *v = u64_probe(&t, hash, key, &w, true, &g, &ctrl);
     if (v == NULL)
         return false;
     /* Empty when the group has an empty slot, else a tombstone (see
