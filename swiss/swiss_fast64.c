@@ -55,15 +55,19 @@ ALWAYS_INLINE size_t u64_first_offset(uint64_t match, const struct u64_swar *w)
 }
 
 /* The value word of the slot holding key in group g, or NULL; the key is
- * the word before it. */
+ * the word before it.  *c_end: one past the slot's control byte (g + offset
+ * / 16), made from the offset here, where it is at hand. */
 ALWAYS_INLINE uint64_t *u64_find(uint8_t *g, uint64_t ctrl, const struct u64_swar *w,
-                                 uint64_t key)
+                                 uint64_t key, uint8_t **c_end)
 {
     for (uint64_t match = sw_match_bcast(ctrl, w->hb, w->lsb, w->msb); match != 0;
          match &= match - 1) {
-        uint64_t *v = __builtin_assume_aligned(g + u64_first_offset(match, w), 8);
-        if (v[-1] == key)
+        size_t o = u64_first_offset(match, w);
+        uint64_t *v = __builtin_assume_aligned(g + o, 8);
+        if (v[-1] == key) {
+            *c_end = g + o / U64_SLOT;
             return v;
+        }
     }
     return NULL;
 }
@@ -104,13 +108,13 @@ ALWAYS_INLINE uint8_t *u64_group(struct swiss_table **t, size_t o7, bool reload)
  */
 ALWAYS_INLINE uint64_t *u64_probe(struct swiss_table **t, uint64_t hash, uint64_t key,
                                   const struct u64_swar *w, bool reload, uint8_t **group,
-                                  uint64_t *ctrl_out)
+                                  uint64_t *ctrl_out, uint8_t **c_end)
 {
     for (size_t o7 = (size_t)hash & (*t)->mask7, step = 0;;
          o7 = (o7 + (step += 128)) & (*t)->mask7) {
         uint8_t *g = u64_group(t, o7, reload);
         uint64_t ctrl = sw_load_ctrl(g);
-        uint64_t *v = u64_find(g, ctrl, w, key);
+        uint64_t *v = u64_find(g, ctrl, w, key, c_end);
         if (v != NULL || sw_match_empty(ctrl, w->msb) != 0) {
             *group = g;
             *ctrl_out = ctrl;
@@ -142,7 +146,8 @@ static __attribute__((noinline)) bool u64_get_rest(struct swiss *m, uint64_t key
         return false;
     uint64_t hash = u64_hash(m, key);
     struct u64_swar w = u64_swar_of(m, hash);
-    uint64_t *v = u64_find(m->small, sw_load_ctrl(m->small), &w, key);
+    uint8_t *c;
+    uint64_t *v = u64_find(m->small, sw_load_ctrl(m->small), &w, key, &c);
     if (v == NULL)
         return false;
     if (val != NULL)
@@ -159,7 +164,8 @@ bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val)
     struct u64_swar w = u64_swar_of(m, hash);
     uint8_t *g;
     uint64_t ctrl;
-    uint64_t *v = u64_probe(&t, hash, key, &w, false, &g, &ctrl);
+    uint8_t *c;
+    uint64_t *v = u64_probe(&t, hash, key, &w, false, &g, &ctrl, &c);
     if (v == NULL)
         return false;
     if (val != NULL)
@@ -203,7 +209,8 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
          o7 = (o7 + (step += 128)) & t->mask7) {
         uint8_t *g = u64_group(&t, o7, true);
         uint64_t ctrl = sw_load_ctrl(g);
-        uint64_t *v = u64_find(g, ctrl, &w, key);
+        uint8_t *c;
+        uint64_t *v = u64_find(g, ctrl, &w, key, &c);
         if (v != NULL) {
             *v = val;
             return SWISS_OK;
@@ -214,7 +221,7 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
         /* A group with a tombstone has no empty slot: its first free slot
          * is a tombstone, else an empty slot, which ends the probe. */
         v = __builtin_assume_aligned(g + u64_first_offset(free_slots, &w), 8);
-        uint8_t *c = u64_ctrl_end(g, v);
+        c = u64_ctrl_end(g, v);
         if (c[-1] == CTRL_DELETED || t->growth_left == 0)
             return u64_put_rest(m, key, val);
         t->growth_left--;
@@ -244,10 +251,11 @@ static __attribute__((noinline)) bool u64_delete_rest(struct swiss *m, uint64_t 
     uint64_t hash = u64_hash(m, key);
     struct u64_swar w = u64_swar_of(m, hash);
     uint8_t *g = m->small; /* a map with entries and no table has it */
-    uint64_t *v = u64_find(g, sw_load_ctrl(g), &w, key);
+    uint8_t *c;
+    uint64_t *v = u64_find(g, sw_load_ctrl(g), &w, key, &c);
     if (v == NULL)
         return false;
-    u64_ctrl_end(g, v)[-1] = CTRL_EMPTY;
+    c[-1] = CTRL_EMPTY;
     if (--m->used == 0)
         return u64_emptied(m);
     return true;
@@ -263,12 +271,12 @@ bool swiss_delete_u64(struct swiss *m, uint64_t key)
     struct u64_swar w = u64_swar_of(m, hash);
     uint8_t *g;
     uint64_t ctrl;
-    uint64_t *v = u64_probe(&t, hash, key, &w, true, &g, &ctrl);
+    uint8_t *c;
+    uint64_t *v = u64_probe(&t, hash, key, &w, true, &g, &ctrl, &c);
     if (v == NULL)
         return false;
     /* Empty when the group has an empty slot, else a tombstone (see
      * delete_hashed). */
-    uint8_t *c = u64_ctrl_end(g, v);
     if (sw_match_empty(ctrl, w.msb) != 0) {
         c[-1] = CTRL_EMPTY;
         t->growth_left++;
