@@ -8,11 +8,11 @@
 
 #include <stddef.h>
 
-/* u64_blocked (swiss_internal.h) loads general and writing as one 16-bit
+/* u64_blocked (swiss_internal.h) loads u64_slow and writing as one 16-bit
  * word. */
-_Static_assert(offsetof(struct swiss, writing) == offsetof(struct swiss, general) + 1 &&
-                   offsetof(struct swiss, general) % 2 == 0,
-               "general and writing must be one aligned 16-bit word");
+_Static_assert(offsetof(struct swiss, writing) == offsetof(struct swiss, u64_slow) + 1 &&
+                   offsetof(struct swiss, u64_slow) % 2 == 0,
+               "u64_slow and writing must be one aligned 16-bit word");
 
 int swiss_init(struct swiss *m, const struct swiss_type *t, struct arena *a,
                size_t hint, uint64_t seed)
@@ -39,6 +39,7 @@ int swiss_init(struct swiss *m, const struct swiss_type *t, struct arena *a,
         .hint = hint,
         .dir_shift = DIR_TOP,
     };
+    set_dir(&n, NULL);
     int rc = sw_make_tables(&n, hint);
     if (rc != SWISS_OK)
         return rc; /* *m untouched, nothing held */

@@ -289,10 +289,12 @@ struct swiss {
                                  one instruction from here, where a 64-bit
                                  constant costs two                         */
     unsigned dir_shift;       /* DIR_TOP - global_depth: see table_for          */
+    bool u64_slow;            /* general, or no tables (dir NULL): the 8-byte
+                                 calls leave their fast paths                */
+    bool writing;             /* a write is in progress (Go's m.writing); the
+                                 byte after u64_slow, both tested in one load */
     bool general;             /* not the 8-byte calls' map: other sizes, or the
                                  caller's hash or equal                       */
-    bool writing;             /* a write is in progress (Go's m.writing); the
-                                 byte after general, both tested in one load */
     bool tombstone_possible;  /* a delete may have left a tombstone since the
                                  last clear (Go's m.tombstonePossible)       */
     bool pruning;             /* Go 1.25's tombstone pruning is on              */

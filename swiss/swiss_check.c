@@ -129,6 +129,8 @@ int swiss_check(const struct swiss *m)
 {
     /* The 8-byte calls' copies of the constants (swiss.h): others would put
      * keys where no other path looks. */
+    if (m->u64_slow != (m->general || m->dir == NULL))
+        return SWISS_BROKEN_DIRECTORY;
     if (m->hash_mul != SW_HASH_MUL || m->swar_lsb != LSB || m->slot_offsets != U64_OFFSETS)
         return SWISS_BROKEN_PLACEMENT;
     if (m->small != NULL && m->dir != NULL)

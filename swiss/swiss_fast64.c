@@ -125,7 +125,7 @@ ALWAYS_INLINE uint64_t *u64_probe(struct swiss_table **t, uint64_t hash, uint64_
 
 /*
  * The 8-byte calls' fast paths below run only on a map with tables and no
- * write under way (u64_blocked, m->dir), and call nothing that could
+ * write under way (u64_blocked), and call nothing that could
  * re-enter the map (no hash or equal of the caller's, no arena call), so
  * they need no write bracket: only the rest, out of line and reached by a
  * tail call, takes it.  With no call, the fast paths need no stack frame.
@@ -157,7 +157,7 @@ static __attribute__((noinline)) bool u64_get_rest(struct swiss *m, uint64_t key
 
 bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val)
 {
-    if (m == NULL || u64_blocked(m) || m->dir == NULL)
+    if (m == NULL || u64_blocked(m))
         return u64_get_rest(m, key, val);
     uint64_t hash = u64_hash(m, key);
     struct swiss_table *t = table_for(m, hash);
@@ -200,7 +200,7 @@ static __attribute__((noinline)) int u64_put_rest(struct swiss *m, uint64_t key,
  */
 int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
 {
-    if (m == NULL || u64_blocked(m) || m->dir == NULL)
+    if (m == NULL || u64_blocked(m))
         return u64_put_rest(m, key, val);
     uint64_t hash = u64_hash(m, key);
     struct swiss_table *t = table_for(m, hash);
@@ -264,7 +264,7 @@ static __attribute__((noinline)) bool u64_delete_rest(struct swiss *m, uint64_t 
 /* delete_hashed (swiss.c) for 8-byte keys in a table. */
 bool swiss_delete_u64(struct swiss *m, uint64_t key)
 {
-    if (m == NULL || u64_blocked(m) || m->dir == NULL)
+    if (m == NULL || u64_blocked(m))
         return u64_delete_rest(m, key);
     uint64_t hash = u64_hash(m, key);
     struct swiss_table *t = table_for(m, hash);

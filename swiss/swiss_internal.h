@@ -291,13 +291,20 @@ ALWAYS_INLINE struct swiss_table *table_for(const struct swiss *m, uint64_t hash
 }
 
 /* Whether an 8-byte call must leave its fast path: a map that is not the
- * 8-byte calls' (general) or a write under way (writing), two bytes side by
- * side (swiss.c asserts it) tested in one load. */
+ * 8-byte calls' or has no tables (u64_slow) or a write under way (writing),
+ * two bytes side by side (swiss.c asserts it) tested in one load. */
 ALWAYS_INLINE bool u64_blocked(const struct swiss *m)
 {
     uint16_t both;
-    memcpy(&both, __builtin_assume_aligned(&m->general, 2), sizeof both);
+    memcpy(&both, __builtin_assume_aligned(&m->u64_slow, 2), sizeof both);
     return both != 0;
+}
+
+/* Set the directory (or NULL), and u64_slow with it. */
+ALWAYS_INLINE void set_dir(struct swiss *m, struct swiss_table **dir)
+{
+    m->dir = dir;
+    m->u64_slow = m->general || dir == NULL;
 }
 
 /* The most entries plus tombstones a table of this capacity holds. */

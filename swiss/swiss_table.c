@@ -150,7 +150,7 @@ static int table_split(struct swiss *m, struct swiss_table *t)
         }
         struct swiss_table **old = m->dir;
         size_t old_pages = m->dir_pages;
-        m->dir = dir;
+        m->dir = dir; /* one directory for another: u64_slow stays */
         m->dir_len = new_len;
         m->dir_pages = dir_pages;
         m->global_depth++;
@@ -238,7 +238,7 @@ int sw_grow_to_table(struct swiss *m)
     uint8_t *small = m->small;
     m->small = NULL;
     dir[0] = t;
-    m->dir = dir;
+    set_dir(m, dir);
     m->dir_len = 1;
     m->dir_pages = dir_pages;
     m->global_depth = 0;
@@ -300,7 +300,7 @@ int sw_make_tables(struct swiss *m, size_t hint)
             return SWISS_ERR_NOMEM;
         }
     }
-    m->dir = dir;
+    set_dir(m, dir);
     m->dir_len = len;
     m->dir_pages = dir_pages;
     m->global_depth = depth;
@@ -315,7 +315,7 @@ void sw_free_all(struct swiss *m)
     struct swiss_table **dir = m->dir;
     size_t dir_len = m->dir_len, dir_pages = m->dir_pages;
     m->small = NULL;
-    m->dir = NULL;
+    set_dir(m, NULL);
     m->dir_len = 0;
     m->dir_pages = 0;
     m->layout++;
