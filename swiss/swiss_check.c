@@ -92,8 +92,8 @@ static int check_table(const struct swiss *m, const struct swiss_table *t, size_
         used + dead + t->growth_left != max_growth_left(cap))
         return SWISS_BROKEN_GROWTH_LEFT;
     if (t->pages != sw_table_run_pages(m, cap / SLOTS) ||
-        arena_pages_used(m->arena, arena_page_index(m->arena, t->groups), t->pages) != t->pages ||
-        (uint8_t *)t != t->groups + (cap / SLOTS) * m->group_size)
+        arena_pages_used(m->arena, arena_page_index(m->arena, t), t->pages) != t->pages ||
+        t->groups != (uint8_t *)t + TABLE_HEAD)
         return SWISS_BROKEN_PAGES;
     *live += used;
     return 0;

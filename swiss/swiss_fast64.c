@@ -54,30 +54,53 @@ ALWAYS_INLINE size_t u64_first_offset(uint64_t match, const struct u64_swar *w)
 #endif
 }
 
-/* The value word of the slot holding key in group g, or NULL; the key is
- * the word before it.  *c_end: one past the slot's control byte (g + offset
- * / 16), made from the offset here, where it is at hand. */
-ALWAYS_INLINE uint64_t *u64_find(uint8_t *g, uint64_t ctrl, const struct u64_swar *w,
-                                 uint64_t key, uint8_t **c_end)
+/*
+ * A group is at base + head: a table's group at its offset from the table
+ * (u64_group) and TABLE_HEAD, or the small map's group and 0.  Written so,
+ * the constant head goes into the loads' and stores' own offsets.
+ */
+
+/* The slot at offset o (u64_first_offset's): base + o as words, whose
+ * word head / 8 - 1 is the key and head / 8 the value (u64_key, u64_val). */
+ALWAYS_INLINE uint64_t *u64_slot_at(uint8_t *base, size_t o)
+{
+    void *s = base + o;
+    return s;
+}
+
+ALWAYS_INLINE uint64_t *u64_key(uint64_t *s, size_t head)
+{
+    return s + head / 8 - 1;
+}
+
+ALWAYS_INLINE uint64_t *u64_val(uint64_t *s, size_t head)
+{
+    return s + head / 8;
+}
+
+/* The control bytes of the slot at offset o, as an array: the slot's is
+ * u64_ctrl(...)[head - 1] (slot o / 16 - 1), so that the loads and stores
+ * carry head - 1 in their own offset. */
+ALWAYS_INLINE uint8_t *u64_ctrl(uint8_t *base, size_t o)
+{
+    return base + o / U64_SLOT;
+}
+
+/* The slot holding key in the group (u64_slot_at's), or NULL.  *c: u64_ctrl
+ * of the slot, made here, where the offset is at hand. */
+ALWAYS_INLINE uint64_t *u64_find(uint8_t *base, size_t head, uint64_t ctrl,
+                                 const struct u64_swar *w, uint64_t key, uint8_t **c)
 {
     for (uint64_t match = sw_match_bcast(ctrl, w->hb, w->lsb, w->msb); match != 0;
          match &= match - 1) {
         size_t o = u64_first_offset(match, w);
-        uint64_t *v = __builtin_assume_aligned(g + o, 8);
-        if (v[-1] == key) {
-            *c_end = g + o / U64_SLOT;
-            return v;
+        uint64_t *s = u64_slot_at(base, o);
+        if (*u64_key(s, head) == key) {
+            *c = u64_ctrl(base, o);
+            return s;
         }
     }
     return NULL;
-}
-
-/* One past the control byte of the slot whose value word is v, in group g
- * (slot (v - g) / 16 - 1): the callers' loads and stores at [-1] carry the
- * -1 in their own offset. */
-ALWAYS_INLINE uint8_t *u64_ctrl_end(uint8_t *g, const uint64_t *v)
-{
-    return g + (size_t)((const uint8_t *)v - g) / U64_SLOT;
 }
 
 /*
@@ -96,29 +119,28 @@ ALWAYS_INLINE uint8_t *u64_group(struct swiss_table **t, size_t o7, bool reload)
     if (reload)
         __asm__(""
                 : "+r"(*t));
-    return (*t)->groups + o7 + o7 / 16;
+    return (uint8_t *)*t + o7 + o7 / 16;
 }
 
 /*
  * Find key along its probe sequence in table t, until a group with an
  * empty slot: every table has one (growth_left stops inserts at 7/8 of its
  * slots, tombstones included), and the probe visits every group, so it
- * ends.  Returns key's value word, with its group and that group's control
- * word, or NULL.
+ * ends.  Returns key's slot (u64_slot_at's, head TABLE_HEAD), with its
+ * group's control word and u64_ctrl, or NULL.
  */
 ALWAYS_INLINE uint64_t *u64_probe(struct swiss_table **t, uint64_t hash, uint64_t key,
-                                  const struct u64_swar *w, bool reload, uint8_t **group,
-                                  uint64_t *ctrl_out, uint8_t **c_end)
+                                  const struct u64_swar *w, bool reload, uint64_t *ctrl_out,
+                                  uint8_t **c)
 {
     for (size_t o7 = (size_t)hash & (*t)->mask7, step = 0;;
          o7 = (o7 + (step += 128)) & (*t)->mask7) {
-        uint8_t *g = u64_group(t, o7, reload);
-        uint64_t ctrl = sw_load_ctrl(g);
-        uint64_t *v = u64_find(g, ctrl, w, key, c_end);
-        if (v != NULL || sw_match_empty(ctrl, w->msb) != 0) {
-            *group = g;
+        uint8_t *base = u64_group(t, o7, reload);
+        uint64_t ctrl = sw_load_ctrl(base + TABLE_HEAD);
+        uint64_t *s = u64_find(base, TABLE_HEAD, ctrl, w, key, c);
+        if (s != NULL || sw_match_empty(ctrl, w->msb) != 0) {
             *ctrl_out = ctrl;
-            return v;
+            return s;
         }
     }
 }
@@ -147,11 +169,11 @@ static __attribute__((noinline)) bool u64_get_rest(struct swiss *m, uint64_t key
     uint64_t hash = u64_hash(m, key);
     struct u64_swar w = u64_swar_of(m, hash);
     uint8_t *c;
-    uint64_t *v = u64_find(m->small, sw_load_ctrl(m->small), &w, key, &c);
-    if (v == NULL)
+    uint64_t *s = u64_find(m->small, 0, sw_load_ctrl(m->small), &w, key, &c);
+    if (s == NULL)
         return false;
     if (val != NULL)
-        *val = *v;
+        *val = *u64_val(s, 0);
     return true;
 }
 
@@ -162,14 +184,13 @@ bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val)
     uint64_t hash = u64_hash(m, key);
     struct swiss_table *t = table_for(m, hash);
     struct u64_swar w = u64_swar_of(m, hash);
-    uint8_t *g;
     uint64_t ctrl;
     uint8_t *c;
-    uint64_t *v = u64_probe(&t, hash, key, &w, false, &g, &ctrl, &c);
-    if (v == NULL)
+    uint64_t *s = u64_probe(&t, hash, key, &w, false, &ctrl, &c);
+    if (s == NULL)
         return false;
     if (val != NULL)
-        *val = *v;
+        *val = *u64_val(s, TABLE_HEAD);
     return true;
 }
 
@@ -207,12 +228,12 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
     struct u64_swar w = u64_swar_of(m, hash);
     for (size_t o7 = (size_t)hash & t->mask7, step = 0;;
          o7 = (o7 + (step += 128)) & t->mask7) {
-        uint8_t *g = u64_group(&t, o7, true);
-        uint64_t ctrl = sw_load_ctrl(g);
+        uint8_t *base = u64_group(&t, o7, true);
+        uint64_t ctrl = sw_load_ctrl(base + TABLE_HEAD);
         uint8_t *c;
-        uint64_t *v = u64_find(g, ctrl, &w, key, &c);
-        if (v != NULL) {
-            *v = val;
+        uint64_t *s = u64_find(base, TABLE_HEAD, ctrl, &w, key, &c);
+        if (s != NULL) {
+            *u64_val(s, TABLE_HEAD) = val;
             return SWISS_OK;
         }
         uint64_t free_slots = ctrl & w.msb;
@@ -220,14 +241,15 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
             continue;
         /* A group with a tombstone has no empty slot: its first free slot
          * is a tombstone, else an empty slot, which ends the probe. */
-        v = __builtin_assume_aligned(g + u64_first_offset(free_slots, &w), 8);
-        c = u64_ctrl_end(g, v);
-        if (c[-1] == CTRL_DELETED || t->growth_left == 0)
+        size_t o = u64_first_offset(free_slots, &w);
+        s = u64_slot_at(base, o);
+        c = u64_ctrl(base, o);
+        if (c[TABLE_HEAD - 1] == CTRL_DELETED || t->growth_left == 0)
             return u64_put_rest(m, key, val);
         t->growth_left--;
-        v[-1] = key;
-        v[0] = val;
-        c[-1] = (uint8_t)w.hb;
+        *u64_key(s, TABLE_HEAD) = key;
+        *u64_val(s, TABLE_HEAD) = val;
+        c[TABLE_HEAD - 1] = (uint8_t)w.hb;
         m->used++;
         return SWISS_OK;
     }
@@ -252,10 +274,10 @@ static __attribute__((noinline)) bool u64_delete_rest(struct swiss *m, uint64_t 
     struct u64_swar w = u64_swar_of(m, hash);
     uint8_t *g = m->small; /* a map with entries and no table has it */
     uint8_t *c;
-    uint64_t *v = u64_find(g, sw_load_ctrl(g), &w, key, &c);
+    uint64_t *v = u64_find(g, 0, sw_load_ctrl(g), &w, key, &c);
     if (v == NULL)
         return false;
-    c[-1] = CTRL_EMPTY;
+    c[-1] = CTRL_EMPTY; /* the small map's group: head 0 */
     if (--m->used == 0)
         return u64_emptied(m);
     return true;
@@ -269,19 +291,18 @@ bool swiss_delete_u64(struct swiss *m, uint64_t key)
     uint64_t hash = u64_hash(m, key);
     struct swiss_table *t = table_for(m, hash);
     struct u64_swar w = u64_swar_of(m, hash);
-    uint8_t *g;
     uint64_t ctrl;
     uint8_t *c;
-    uint64_t *v = u64_probe(&t, hash, key, &w, true, &g, &ctrl, &c);
+    uint64_t *v = u64_probe(&t, hash, key, &w, true, &ctrl, &c);
     if (v == NULL)
         return false;
     /* Empty when the group has an empty slot, else a tombstone (see
      * delete_hashed). */
     if (sw_match_empty(ctrl, w.msb) != 0) {
-        c[-1] = CTRL_EMPTY;
+        c[TABLE_HEAD - 1] = CTRL_EMPTY;
         t->growth_left++;
     } else {
-        c[-1] = CTRL_DELETED;
+        c[TABLE_HEAD - 1] = CTRL_DELETED;
         t->tombstones++;
         m->tombstone_possible = true;
     }

@@ -25,8 +25,10 @@
  * little-endian 64-bit value (sw_load_ctrl), so bit 8i + 7 of it is set for
  * exactly the empty and deleted slots.
  *
- * A table is one arena run: its groups from the run's first page, then its
- * struct swiss_table.  The directory is a run of its own.  A table of local
+ * A table is one arena run: its struct swiss_table at the run's start, then
+ * its groups from TABLE_HEAD bytes in, so that the 8-byte paths find a
+ * group from the table pointer the directory holds without loading the
+ * groups pointer.  The directory is a run of its own.  A table of local
  * depth d covers the 2^(global_depth - d) directory entries from its index,
  * which is a multiple of that count.
  */
@@ -306,6 +308,9 @@ ALWAYS_INLINE void set_dir(struct swiss *m, struct swiss_table **dir)
     m->dir = dir;
     m->u64_slow = m->general || dir == NULL;
 }
+
+/* Where a table's groups start in its run: after its struct, 8-aligned. */
+#define TABLE_HEAD ((sizeof(struct swiss_table) + 7) & ~(size_t)7)
 
 /* The most entries plus tombstones a table of this capacity holds. */
 ALWAYS_INLINE size_t max_growth_left(size_t capacity)

@@ -14,7 +14,7 @@
 
 size_t sw_table_run_pages(const struct swiss *m, size_t groups)
 {
-    return arena_pages_for(m->arena, groups * m->group_size + sizeof(struct swiss_table));
+    return arena_pages_for(m->arena, TABLE_HEAD + groups * m->group_size);
 }
 
 /* A new empty table of capacity slots (a power of two, 8..1024), or NULL
@@ -27,10 +27,9 @@ static struct swiss_table *table_new(struct swiss *m, size_t capacity, unsigned 
     uint8_t *run = arena_alloc_pages(m->arena, pages);
     if (run == NULL)
         return NULL;
-    /* group_size is a multiple of 8: the struct after the groups is aligned. */
-    struct swiss_table *t = (struct swiss_table *)(void *)(run + groups * m->group_size);
+    struct swiss_table *t = (struct swiss_table *)(void *)run;
     *t = (struct swiss_table){
-        .groups = run,
+        .groups = run + TABLE_HEAD,
         .group_mask = groups - 1,
         .mask7 = (groups - 1) << 7,
         .capacity = capacity,
@@ -47,7 +46,7 @@ static struct swiss_table *table_new(struct swiss *m, size_t capacity, unsigned 
 /* Give back a table the map no longer points at (the file's rule). */
 static void table_free(struct swiss *m, struct swiss_table *t)
 {
-    (void)arena_free_pages(m->arena, t->groups, t->pages);
+    (void)arena_free_pages(m->arena, t, t->pages);
 }
 
 /* Insert an entry known to be absent into a table with growth_left > 0

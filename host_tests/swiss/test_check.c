@@ -397,7 +397,7 @@ Test(check, pages)
     /* A page of a table's run given back behind the map's back (its
      * bytes put back, since the arena may poison what it frees). */
     size_t page = arena_page_size(a);
-    free_keeping_bytes(a, t->groups + (t->pages - 1) * page, 1);
+    free_keeping_bytes(a, (uint8_t *)t + (t->pages - 1) * page, 1); /* the run starts at t */
     BROKEN(&m, SWISS_BROKEN_PAGES);
     sa_free(a);
     /* The directory's run given back. */
