@@ -255,6 +255,15 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
     }
 }
 
+/* A delete's "not there", out of line: returned in line, false and the
+ * found path's true would meet in one return block, and the found path
+ * would carry its result in another register than the one that returns it
+ * (the map's pointer holds a0 until the emptied test). */
+static __attribute__((noinline)) bool u64_absent(void)
+{
+    return false;
+}
+
 /* The last entry gone: Go reseeds the map.  Reached by a tail call, so that
  * delete makes no call of its own. */
 static __attribute__((noinline)) bool u64_emptied(struct swiss *m)
@@ -295,7 +304,7 @@ bool swiss_delete_u64(struct swiss *m, uint64_t key)
     uint8_t *c;
     uint64_t *v = u64_probe(&t, hash, key, &w, true, &ctrl, &c);
     if (v == NULL)
-        return false;
+        return u64_absent();
     /* Empty when the group has an empty slot, else a tombstone (see
      * delete_hashed). */
     if (sw_match_empty(ctrl, w.msb) != 0) {
