@@ -123,6 +123,18 @@ ALWAYS_INLINE uint8_t *u64_group(struct swiss_table **t, size_t o7, bool reload)
 }
 
 /*
+ * Whether a group ends the probe: it has an empty slot.  A free slot (bit 7
+ * set: empty or deleted) is one in a table without tombstones, which the
+ * table's count says in one load; only with tombstones about is the exact
+ * test needed.  A full group goes on in two instructions.
+ */
+ALWAYS_INLINE bool u64_probe_ends(const struct swiss_table *t, uint64_t ctrl,
+                                  const struct u64_swar *w)
+{
+    return (ctrl & w->msb) != 0 && (t->tombstones == 0 || sw_match_empty(ctrl, w->msb) != 0);
+}
+
+/*
  * Find key along its probe sequence in table t, until a group with an
  * empty slot: every table has one (growth_left stops inserts at 7/8 of its
  * slots, tombstones included), and the probe visits every group, so it
@@ -138,7 +150,7 @@ ALWAYS_INLINE uint64_t *u64_probe(struct swiss_table **t, uint64_t hash, uint64_
         uint8_t *base = u64_group(t, o7, reload);
         uint64_t ctrl = sw_load_ctrl(base + TABLE_HEAD);
         uint64_t *s = u64_find(base, TABLE_HEAD, ctrl, w, key, c);
-        if (s != NULL || sw_match_empty(ctrl, w->msb) != 0) {
+        if (s != NULL || u64_probe_ends(*t, ctrl, w)) {
             *ctrl_out = ctrl;
             return s;
         }
