@@ -6,14 +6,6 @@
  */
 #include "swiss_internal.h"
 
-#include <stddef.h>
-
-/* u64_blocked (swiss_internal.h) loads u64_slow and writing as one 16-bit
- * word. */
-_Static_assert(offsetof(struct swiss, writing) == offsetof(struct swiss, u64_slow) + 1 &&
-                   offsetof(struct swiss, u64_slow) % 2 == 0,
-               "u64_slow and writing must be one aligned 16-bit word");
-
 int swiss_init(struct swiss *m, const struct swiss_type *t, struct arena *a,
                size_t hint, uint64_t seed)
 {
@@ -37,9 +29,8 @@ int swiss_init(struct swiss *m, const struct swiss_type *t, struct arena *a,
         .swar_lsb = LSB,
         .slot_offsets = U64_OFFSETS,
         .hint = hint,
-        .dir_shift = DIR_TOP,
     };
-    set_dir(&n, NULL);
+    set_dir(&n, NULL, DIR_TOP);
     int rc = sw_make_tables(&n, hint);
     if (rc != SWISS_OK)
         return rc; /* *m untouched, nothing held */

@@ -288,13 +288,14 @@ struct swiss {
     uint64_t slot_offsets;    /* U64_OFFSETS: constants the 8-byte calls load in
                                  one instruction from here, where a 64-bit
                                  constant costs two                         */
-    unsigned dir_shift;       /* DIR_TOP - global_depth: see table_for          */
-    bool u64_slow;            /* general, or no tables (dir NULL): the 8-byte
-                                 calls leave their fast paths                */
-    bool writing;             /* a write is in progress (Go's m.writing); the
-                                 byte after u64_slow, both tested in one load */
+    uint64_t u64_gate;        /* bits 0-5: dir_shift, DIR_TOP - global_depth (see
+                                 table_for); bit 63 (U64_SHUT): the 8-byte
+                                 calls may not take their fast paths (not
+                                 their map, no tables, or a write under
+                                 way).  One load gives a fast path both.   */
     bool general;             /* not the 8-byte calls' map: other sizes, or the
                                  caller's hash or equal                       */
+    bool writing;             /* a write is in progress (Go's m.writing)        */
     bool tombstone_possible;  /* a delete may have left a tombstone since the
                                  last clear (Go's m.tombstonePossible)       */
     bool pruning;             /* Go 1.25's tombstone pruning is on              */

@@ -104,7 +104,7 @@ static int check_table(const struct swiss *m, const struct swiss_table *t, size_
 static int check_directory(const struct swiss *m)
 {
     if (m->global_depth >= DIR_TOP || m->dir_len != (size_t)1 << m->global_depth ||
-        m->dir_shift != DIR_TOP - m->global_depth)
+        dir_shift(m) != DIR_TOP - m->global_depth)
         return SWISS_BROKEN_DIRECTORY;
     for (size_t i = 0; i < m->dir_len;) {
         const struct swiss_table *t = m->dir[i];
@@ -129,7 +129,7 @@ int swiss_check(const struct swiss *m)
 {
     /* The 8-byte calls' copies of the constants (swiss.h): others would put
      * keys where no other path looks. */
-    if (m->u64_slow != (m->general || m->dir == NULL))
+    if ((m->u64_gate & ~(uint64_t)63) != u64_shut(m))
         return SWISS_BROKEN_DIRECTORY;
     if (m->hash_mul != SW_HASH_MUL || m->swar_lsb != LSB || m->slot_offsets != U64_OFFSETS)
         return SWISS_BROKEN_PLACEMENT;

@@ -159,7 +159,7 @@ ALWAYS_INLINE uint64_t *u64_probe(struct swiss_table **t, uint64_t hash, uint64_
 
 /*
  * The 8-byte calls' fast paths below run only on a map with tables and no
- * write under way (u64_blocked), and call nothing that could
+ * write under way (u64_gate's U64_SHUT clear), and call nothing that could
  * re-enter the map (no hash or equal of the caller's, no arena call), so
  * they need no write bracket: only the rest, out of line and reached by a
  * tail call, takes it.  With no call, the fast paths need no stack frame.
@@ -191,10 +191,11 @@ static __attribute__((noinline)) bool u64_get_rest(struct swiss *m, uint64_t key
 
 bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val)
 {
-    if (m == NULL || u64_blocked(m))
+    uint64_t gate;
+    if (m == NULL || (int64_t)(gate = m->u64_gate) < 0)
         return u64_get_rest(m, key, val);
     uint64_t hash = u64_hash(m, key);
-    struct swiss_table *t = table_for(m, hash);
+    struct swiss_table *t = table_at(m, hash, gate);
     struct u64_swar w = u64_swar_of(m, hash);
     uint64_t ctrl;
     uint8_t *c;
@@ -233,10 +234,11 @@ static __attribute__((noinline)) int u64_put_rest(struct swiss *m, uint64_t key,
  */
 int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
 {
-    if (m == NULL || u64_blocked(m))
+    uint64_t gate;
+    if (m == NULL || (int64_t)(gate = m->u64_gate) < 0)
         return u64_put_rest(m, key, val);
     uint64_t hash = u64_hash(m, key);
-    struct swiss_table *t = table_for(m, hash);
+    struct swiss_table *t = table_at(m, hash, gate);
     struct u64_swar w = u64_swar_of(m, hash);
     for (size_t o7 = (size_t)hash & t->mask7, step = 0;;
          o7 = (o7 + (step += 128)) & t->mask7) {
@@ -288,9 +290,12 @@ static __attribute__((noinline)) bool u64_emptied(struct swiss *m)
  * inside a write, and the small map, which always empties the slot. */
 static __attribute__((noinline)) bool u64_delete_rest(struct swiss *m, uint64_t key)
 {
-    if (m == NULL || m->general || m->used == 0 || !write_begin(m))
+    if (m == NULL || m->general || m->used == 0)
         return false;
-    write_end(m); /* nothing below can re-enter */
+    if (m->writing) { /* write_begin's refusal; nothing below can re-enter */
+        m->misuse++;
+        return false;
+    }
     uint64_t hash = u64_hash(m, key);
     struct u64_swar w = u64_swar_of(m, hash);
     uint8_t *g = m->small; /* a map with entries and no table has it */
@@ -307,10 +312,11 @@ static __attribute__((noinline)) bool u64_delete_rest(struct swiss *m, uint64_t 
 /* delete_hashed (swiss.c) for 8-byte keys in a table. */
 bool swiss_delete_u64(struct swiss *m, uint64_t key)
 {
-    if (m == NULL || u64_blocked(m))
+    uint64_t gate;
+    if (m == NULL || (int64_t)(gate = m->u64_gate) < 0)
         return u64_delete_rest(m, key);
     uint64_t hash = u64_hash(m, key);
-    struct swiss_table *t = table_for(m, hash);
+    struct swiss_table *t = table_at(m, hash, gate);
     struct u64_swar w = u64_swar_of(m, hash);
     uint64_t ctrl;
     uint8_t *c;

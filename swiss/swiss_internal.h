@@ -285,28 +285,40 @@ ALWAYS_INLINE void probe_next(struct probe *p)
  */
 #define DIR_TOP (sizeof(void *) == 8 ? 61u : 62u)
 
-ALWAYS_INLINE struct swiss_table *table_for(const struct swiss *m, uint64_t hash)
+#define U64_SHUT ((uint64_t)1 << 63)
+
+ALWAYS_INLINE unsigned dir_shift(const struct swiss *m)
 {
-    size_t off = (size_t)(hash >> m->dir_shift) & ~(sizeof(void *) - 1);
+    return (unsigned)(m->u64_gate & 63);
+}
+
+/* The table of hash, given the map's u64_gate word (its shift in bits 0-5;
+ * RISC-V's shifts read those bits alone, so the mask costs nothing). */
+ALWAYS_INLINE struct swiss_table *table_at(const struct swiss *m, uint64_t hash,
+                                           uint64_t gate)
+{
+    size_t off = (size_t)(hash >> (gate & 63)) & ~(sizeof(void *) - 1);
     return *(struct swiss_table **)__builtin_assume_aligned((char *)m->dir + off,
                                                             sizeof(void *));
 }
 
-/* Whether an 8-byte call must leave its fast path: a map that is not the
- * 8-byte calls' or has no tables (u64_slow) or a write under way (writing),
- * two bytes side by side (swiss.c asserts it) tested in one load. */
-ALWAYS_INLINE bool u64_blocked(const struct swiss *m)
+ALWAYS_INLINE struct swiss_table *table_for(const struct swiss *m, uint64_t hash)
 {
-    uint16_t both;
-    memcpy(&both, __builtin_assume_aligned(&m->u64_slow, 2), sizeof both);
-    return both != 0;
+    return table_at(m, hash, m->u64_gate);
 }
 
-/* Set the directory (or NULL), and u64_slow with it. */
-ALWAYS_INLINE void set_dir(struct swiss *m, struct swiss_table **dir)
+/* U64_SHUT as the map's state asks: not the 8-byte calls' map, no tables,
+ * or a write under way. */
+ALWAYS_INLINE uint64_t u64_shut(const struct swiss *m)
+{
+    return (uint64_t)(m->general || m->dir == NULL || m->writing) << 63;
+}
+
+/* Set the directory (or NULL) and its shift, and the gate with them. */
+ALWAYS_INLINE void set_dir(struct swiss *m, struct swiss_table **dir, unsigned shift)
 {
     m->dir = dir;
-    m->u64_slow = m->general || dir == NULL;
+    m->u64_gate = shift | u64_shut(m);
 }
 
 /* Where a table's groups start in its run: after its struct, 8-aligned. */
@@ -369,12 +381,14 @@ ALWAYS_INLINE bool write_begin(struct swiss *m)
         return false;
     }
     m->writing = true;
+    m->u64_gate |= U64_SHUT;
     return true;
 }
 
 ALWAYS_INLINE void write_end(struct swiss *m)
 {
     m->writing = false;
+    m->u64_gate = dir_shift(m) | u64_shut(m);
 }
 
 #endif /* TIDEMARK_SWISS_INTERNAL_H */

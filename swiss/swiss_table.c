@@ -149,11 +149,11 @@ static int table_split(struct swiss *m, struct swiss_table *t)
         }
         struct swiss_table **old = m->dir;
         size_t old_pages = m->dir_pages;
-        m->dir = dir; /* one directory for another: u64_slow stays */
+        m->dir = dir; /* one directory for another: the gate stays shut */
         m->dir_len = new_len;
         m->dir_pages = dir_pages;
         m->global_depth++;
-        m->dir_shift--;
+        m->u64_gate--; /* dir_shift - 1: it is at least 1, no borrow */
         m->dir_grows++;
         (void)arena_free_pages(m->arena, old, old_pages);
     }
@@ -237,11 +237,10 @@ int sw_grow_to_table(struct swiss *m)
     uint8_t *small = m->small;
     m->small = NULL;
     dir[0] = t;
-    set_dir(m, dir);
+    set_dir(m, dir, DIR_TOP);
     m->dir_len = 1;
     m->dir_pages = dir_pages;
     m->global_depth = 0;
-    m->dir_shift = DIR_TOP;
     m->layout++;
     (void)arena_free_pages(m->arena, small, arena_pages_for(m->arena, m->group_size));
     return SWISS_OK;
@@ -299,11 +298,10 @@ int sw_make_tables(struct swiss *m, size_t hint)
             return SWISS_ERR_NOMEM;
         }
     }
-    set_dir(m, dir);
+    set_dir(m, dir, DIR_TOP - depth);
     m->dir_len = len;
     m->dir_pages = dir_pages;
     m->global_depth = depth;
-    m->dir_shift = DIR_TOP - depth;
     m->layout++;
     return SWISS_OK;
 }
@@ -314,7 +312,7 @@ void sw_free_all(struct swiss *m)
     struct swiss_table **dir = m->dir;
     size_t dir_len = m->dir_len, dir_pages = m->dir_pages;
     m->small = NULL;
-    set_dir(m, NULL);
+    set_dir(m, NULL, DIR_TOP);
     m->dir_len = 0;
     m->dir_pages = 0;
     m->layout++;
@@ -330,5 +328,4 @@ void sw_free_all(struct swiss *m)
     if (dir != NULL)
         (void)arena_free_pages(m->arena, dir, dir_pages);
     m->global_depth = 0;
-    m->dir_shift = DIR_TOP;
 }
