@@ -9,7 +9,6 @@
 #include "swiss_internal.h"
 
 #define U64_SLOT 16u
-#define U64_GROUP (SLOTS + SLOTS * U64_SLOT) /* 136 */
 
 /* The 8-byte hash, sw_hash_u64's, with its multiplier read from the map:
  * one load where a 64-bit constant costs two on RISC-V (swiss_check holds
@@ -104,15 +103,17 @@ ALWAYS_INLINE uint64_t *u64_find(uint8_t *base, size_t head, uint64_t ctrl,
 }
 
 /*
- * The group at o7 (its index times 128) in table *t: o7 + o7 / 16 is the
- * index times 136, two instructions where a multiply would hold 136 in a
- * register.  The probe runs on such offsets: the first is hash & mask7
- * (h1's low bits, in place), the next adds 128, 256, 384, ... (Go's
- * p, p+1, p+3, p+6, ..., as probe_next).  With reload, *t goes through an
- * empty asm, so GCC reads groups and mask7 from the table at each group
- * rather than holding both in registers across the loop: held, the probe
- * loops of put and delete need more registers than RISC-V's caller-saved
- * ones, and a stack frame.  The lookup, with fewer values live, keeps them.
+ * The base (u64_find's) of the group at o7, its index times 128, in table
+ * *t: o7 + o7 / 16 is the index times 136, two instructions where a
+ * multiply would hold 136 in a register.  The probe runs on such offsets:
+ * the first is hash & mask7 (h1's low bits, in place), the next adds 128,
+ * 256, 384, ... (Go's p, p+1, p+3, p+6, ..., as probe_next).  With reload,
+ * *t goes through an empty asm, so GCC reads mask7 from the table at each
+ * group rather than holding it across the loop: held, put's probe loop
+ * needs more registers than RISC-V's caller-saved ones, and a stack frame.
+ * The lookup keeps it.  Delete would fit without it on rv64, but not on
+ * rv32 (two registers a 64-bit value), where dropping it costs more than
+ * it saves; the probe hands the pointer back, so delete needs no copy.
  */
 ALWAYS_INLINE uint8_t *u64_group(struct swiss_table **t, size_t o7, bool reload)
 {

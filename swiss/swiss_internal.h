@@ -54,7 +54,7 @@
 #define MSB 0x8080808080808080ull
 
 struct swiss_table {
-    uint8_t *groups;    /* group 0: the first page of this table's run    */
+    uint8_t *groups;    /* group 0: TABLE_HEAD bytes into the table's run  */
     size_t group_mask;  /* groups - 1                                     */
     size_t mask7;       /* group_mask << 7, the 8-byte paths' probe mask:
                            hash & mask7 is the first group times 128      */
