@@ -21,13 +21,16 @@ int swiss_init(struct swiss *m, const struct swiss_type *t, struct arena *a,
         .val_size = t->val_size,
         .slot_size = t->key_size + t->val_size,
         .group_size = SLOTS + SLOTS * (t->key_size + t->val_size),
-        .fast64 = t->key_size == 8 && t->val_size == 8 && t->hash == NULL && t->equal == NULL,
+        .general = !(t->key_size == 8 && t->val_size == 8 && t->hash == NULL && t->equal == NULL),
         .pruning = true,
         .seed = seed,
         .hash_key = sw_hash_key_of(seed),
+        .hash_mul = SW_HASH_MUL,
+        .swar_lsb = LSB,
+        .slot_offsets = U64_OFFSETS,
         .hint = hint,
-        .dir_shift = 63,
     };
+    set_dir(&n, NULL, DIR_TOP);
     int rc = sw_make_tables(&n, hint);
     if (rc != SWISS_OK)
         return rc; /* *m untouched, nothing held */
@@ -120,7 +123,7 @@ static int table_put(struct swiss *m, struct swiss_table *t, uint64_t hash,
         }
         if (del_g != NULL) { /* reuse the tombstone: growth_left unchanged */
             slot_write(m, del_g, del_i, hash, key, val);
-            t->used++;
+            t->tombstones--;
             m->used++;
             return PUT_DONE;
         }
@@ -130,7 +133,6 @@ static int table_put(struct swiss *m, struct swiss_table *t, uint64_t hash,
             return PUT_REHASH;
         slot_write(m, g, i, hash, key, val);
         t->growth_left--;
-        t->used++;
         m->used++;
         return PUT_DONE;
     }
@@ -263,10 +265,9 @@ static bool delete_hashed(struct swiss *m, uint64_t hash, const void *key)
             t->growth_left++;
     } else {
         g[i] = CTRL_DELETED;
+        t->tombstones++;
         m->tombstone_possible = true;
     }
-    if (t != NULL)
-        t->used--;
     if (--m->used == 0)
         sw_reseed(m);
     return true;
@@ -297,11 +298,11 @@ void swiss_clear(struct swiss *m)
         for (size_t i = 0; i < m->dir_len; i += dir_span(m, m->dir[i])) {
             struct swiss_table *t = m->dir[i];
             size_t max = max_growth_left(t->capacity);
-            if (t->used == 0 && t->growth_left == max)
+            if (t->growth_left == max)
                 continue; /* no entry and no tombstone: nothing to do */
             for (size_t j = 0; j <= t->group_mask; j++)
                 set_all_empty(group_at(m, t, j));
-            t->used = 0;
+            t->tombstones = 0;
             t->growth_left = max;
         }
     }

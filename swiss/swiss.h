@@ -65,8 +65,8 @@ enum {
                                (a growth, split, reset) since it began       */
 
     /* What swiss_check reports when an invariant is broken. */
-    SWISS_BROKEN_COUNT = -20,       /* live slots differ from len or from a
-                                       table's used                          */
+    SWISS_BROKEN_COUNT = -20,       /* live slots differ from len, or deleted
+                                       ones from a table's tombstones        */
     SWISS_BROKEN_CTRL = -21,        /* a control byte is neither empty,
                                        deleted, nor its key's H2             */
     SWISS_BROKEN_PLACEMENT = -22,   /* a key in a table its hash does not
@@ -280,30 +280,42 @@ const char *swiss_strerror(int code);
  * above.  A zeroed struct swiss is not a map: call swiss_init.
  */
 struct swiss {
+    /* What every 8-byte call reads first, together. */
+    struct swiss_table **dir; /* the directory, or NULL (see below)            */
+    uint64_t hash_key;        /* the seed premixed for the 8-byte hash          */
+    uint64_t hash_mul;        /* the 8-byte hash's multiplier, SW_HASH_MUL, and */
+    uint64_t swar_lsb;        /* 0x01 in every byte, and                        */
+    uint64_t slot_offsets;    /* U64_OFFSETS: constants the 8-byte calls load in
+                                 one instruction from here, where a 64-bit
+                                 constant costs two                         */
+    uint64_t u64_gate;        /* bits 0-5: dir_shift, DIR_TOP - global_depth (see
+                                 table_for); bit 63 (U64_SHUT): the 8-byte
+                                 calls may not take their fast paths (not
+                                 their map, no tables, or a write under
+                                 way).  One load gives a fast path both.   */
+    bool general;             /* not the 8-byte calls' map: other sizes, or the
+                                 caller's hash or equal                       */
+    bool writing;             /* a write is in progress (Go's m.writing)        */
+    bool tombstone_possible;  /* a delete may have left a tombstone since the
+                                 last clear (Go's m.tombstonePossible)       */
+    bool pruning;             /* Go 1.25's tombstone pruning is on              */
+    size_t used;              /* live entries                                   */
+
     struct arena *arena;
     uint64_t (*hash)(const void *key, size_t len, uint64_t seed);
     bool (*equal)(const void *a, const void *b, size_t len);
     size_t key_size, val_size;
-    size_t slot_size;        /* key_size + val_size                            */
-    size_t group_size;       /* 8 + 8 * slot_size                              */
-    bool fast64;             /* 8-byte keys and values, built-in hash and equal */
-    bool writing;            /* a write is in progress (Go's m.writing)        */
-    bool tombstone_possible; /* a delete may have left a tombstone since the
-                                last clear (Go's m.tombstonePossible)       */
-    bool pruning;            /* Go 1.25's tombstone pruning is on              */
-    uint64_t seed;           /* the hash seed (reseeded when len falls to 0)   */
-    uint64_t hash_key;       /* the seed premixed for the 8-byte hash          */
-    size_t used;             /* live entries                                   */
-    size_t hint;             /* the init hint: reset sizes the next put by it  */
+    size_t slot_size;  /* key_size + val_size                            */
+    size_t group_size; /* 8 + 8 * slot_size                              */
+    uint64_t seed;     /* the hash seed (reseeded when len falls to 0)   */
+    size_t hint;       /* the init hint: reset sizes the next put by it  */
 
     /* Exactly one of: nothing (both NULL), the small map's one group, or
-     * the directory of dir_len = 2^global_depth table pointers. */
+     * the directory dir of dir_len = 2^global_depth table pointers. */
     uint8_t *small;
-    struct swiss_table **dir;
     size_t dir_len;
     size_t dir_pages; /* the directory's run                            */
     unsigned global_depth;
-    unsigned dir_shift; /* 63 - global_depth: see sw_dir_index            */
 
     size_t layout;                           /* bumped whenever a table is replaced; iterators
                                                 compare it                                     */

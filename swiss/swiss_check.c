@@ -68,7 +68,7 @@ static int check_table(const struct swiss *m, const struct swiss_table *t, size_
 {
     size_t cap = t->capacity;
     if (cap < SLOTS || cap > SWISS_MAX_TABLE_CAPACITY || (cap & (cap - 1)) != 0 ||
-        t->group_mask != cap / SLOTS - 1)
+        t->group_mask != cap / SLOTS - 1 || t->mask7 != t->group_mask << 7)
         return SWISS_BROKEN_CAPACITY;
     size_t used = 0, dead = 0;
     for (size_t gi = 0; gi <= t->group_mask; gi++) {
@@ -86,14 +86,14 @@ static int check_table(const struct swiss *m, const struct swiss_table *t, size_
                 return SWISS_BROKEN_DUPLICATE;
         }
     }
-    if (used != t->used)
+    if (dead != t->tombstones)
         return SWISS_BROKEN_COUNT;
     if (t->growth_left > max_growth_left(cap) ||
         used + dead + t->growth_left != max_growth_left(cap))
         return SWISS_BROKEN_GROWTH_LEFT;
     if (t->pages != sw_table_run_pages(m, cap / SLOTS) ||
-        arena_pages_used(m->arena, arena_page_index(m->arena, t->groups), t->pages) != t->pages ||
-        (uint8_t *)t != t->groups + (cap / SLOTS) * m->group_size)
+        arena_pages_used(m->arena, arena_page_index(m->arena, t), t->pages) != t->pages ||
+        t->groups != (uint8_t *)t + TABLE_HEAD)
         return SWISS_BROKEN_PAGES;
     *live += used;
     return 0;
@@ -103,8 +103,8 @@ static int check_table(const struct swiss *m, const struct swiss_table *t, size_
  * entries from an index that is a multiple of that count. */
 static int check_directory(const struct swiss *m)
 {
-    if (m->global_depth > 63 || m->dir_len != (size_t)1 << m->global_depth ||
-        m->dir_shift != 63 - m->global_depth)
+    if (m->global_depth >= DIR_TOP || m->dir_len != (size_t)1 << m->global_depth ||
+        dir_shift(m) != DIR_TOP - m->global_depth)
         return SWISS_BROKEN_DIRECTORY;
     for (size_t i = 0; i < m->dir_len;) {
         const struct swiss_table *t = m->dir[i];
@@ -127,6 +127,12 @@ static int check_directory(const struct swiss *m)
 
 int swiss_check(const struct swiss *m)
 {
+    /* The 8-byte calls' copies of the constants (swiss.h): others would put
+     * keys where no other path looks. */
+    if ((m->u64_gate & ~(uint64_t)63) != u64_shut(m))
+        return SWISS_BROKEN_DIRECTORY;
+    if (m->hash_mul != SW_HASH_MUL || m->swar_lsb != LSB || m->slot_offsets != U64_OFFSETS)
+        return SWISS_BROKEN_PLACEMENT;
     if (m->small != NULL && m->dir != NULL)
         return SWISS_BROKEN_PAGES;
     if (m->small != NULL) {

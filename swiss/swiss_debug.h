@@ -19,7 +19,7 @@ extern "C" {
 
 /* What an arena run of the map holds. */
 enum swiss_run_kind {
-    SWISS_RUN_TABLE = 1,     /* a table: its groups, then its struct      */
+    SWISS_RUN_TABLE = 1,     /* a table: its struct, then its groups      */
     SWISS_RUN_DIRECTORY = 2, /* the directory's table pointers            */
     SWISS_RUN_SMALL = 3      /* the small map's one group                 */
 };

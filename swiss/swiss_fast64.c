@@ -3,259 +3,338 @@
  * swiss_fast64.c - the 8-byte calls (Go's runtime_fast64.go): keys and
  * values of 8 bytes, the built-in hash, a slot of 16 bytes at a constant
  * stride, so the probe compares keys as words and never calls memcmp.
- * Anything rare (no table yet, the small map, a table to grow) goes to the
- * general code's rare paths with the same hash.
- *
- * The small map's group is probed as a table of one group (group mask 0).
+ * Anything rare (no table yet, the small map, a table to grow) goes to
+ * the general code's rare paths with the same hash.
  */
 #include "swiss_internal.h"
 
 #define U64_SLOT 16u
-#define U64_GROUP (SLOTS + SLOTS * U64_SLOT) /* 136 */
 
-/* The SWAR constants and the key's H2 in every byte, made once per call. */
+/* The 8-byte hash, sw_hash_u64's, with its multiplier read from the map:
+ * one load where a 64-bit constant costs two on RISC-V (swiss_check holds
+ * the copy equal to SW_HASH_MUL). */
+ALWAYS_INLINE uint64_t u64_hash(const struct swiss *m, uint64_t key)
+{
+    return sw_fold_mul(key ^ m->hash_key, m->hash_mul);
+}
+
+/* The SWAR constants and the key's H2 in every byte, made once per call,
+ * and the map, for U64_OFFSETS' copy. */
 struct u64_swar {
     uint64_t lsb, msb, hb;
+    const struct swiss *m;
 };
 
-ALWAYS_INLINE struct u64_swar u64_swar_of(uint64_t hash)
+ALWAYS_INLINE struct u64_swar u64_swar_of(const struct swiss *m, uint64_t hash)
 {
     struct u64_swar w;
-    w.lsb = sw_swar_lsb();
+    w.lsb = m->swar_lsb;
     w.msb = w.lsb << 7;
     w.hb = h2(hash) * w.lsb;
+    w.m = m;
     return w;
 }
 
-/* The slot at a byte offset into group g's slots: the group's first word
- * (its control word) skipped as a word, so that the key's load carries the
- * 8 in its own offset. */
-ALWAYS_INLINE uint64_t *u64_slot_at(uint8_t *g, size_t byte_offset)
-{
-    return (uint64_t *)__builtin_assume_aligned(g + byte_offset, 8) + 1;
-}
-
 /*
- * The byte offset (16 * slot) of the lowest flagged slot of a match.  As
- * first_slot, without a count-trailing-zeros instruction: the lowest flag
- * shifted down is 1 << 8i, and the constant's byte j is 16 * (7 - j), so
- * the product's top byte is 16 * i, the offset itself.
+ * For the lowest flagged slot i of a match: 16 * (i + 1), the offset of
+ * slot i's value from its group (its key is 8 bytes below).  Without a
+ * count-trailing-zeros instruction (rv64imac, rv32imac), one multiply:
+ * match & -match is the lowest flag, 1 << (8i + 7), so the product's top
+ * byte is bits 49 - 8i to 56 - 8i of U64_OFFSETS, which hold 16 * (i + 1)
+ * (swiss_internal.h).  The constant is read from the map's copy, one load.
  */
-ALWAYS_INLINE size_t u64_first_offset(uint64_t match)
+ALWAYS_INLINE size_t u64_first_offset(uint64_t match, const struct u64_swar *w)
 {
 #if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_zbb)
-    return ((size_t)__builtin_ctzll(match) >> 3) * U64_SLOT;
+    (void)w;
+    return ((size_t)__builtin_ctzll(match) >> 3) * U64_SLOT + U64_SLOT;
 #else
-    return (size_t)((((match & -match) >> 7) * 0x0010203040506070ull) >> 56);
+    return (size_t)(((match & -match) * w->m->slot_offsets) >> 56);
 #endif
 }
 
-ALWAYS_INLINE size_t u64_slot_index(const uint8_t *g, const uint64_t *s)
+/*
+ * A group is at base + head: a table's group at its offset from the table
+ * (u64_group) and TABLE_HEAD, or the small map's group and 0.  Written so,
+ * the constant head goes into the loads' and stores' own offsets.
+ */
+
+/* The slot at offset o (u64_first_offset's): base + o as words, whose
+ * word head / 8 - 1 is the key and head / 8 the value (u64_key, u64_val). */
+ALWAYS_INLINE uint64_t *u64_slot_at(uint8_t *base, size_t o)
 {
-    return (size_t)((const uint8_t *)s - g - SLOTS) / U64_SLOT;
+    void *s = base + o;
+    return s;
 }
 
-/* Where key's probe runs: its table's groups and group mask, or the small
- * map's group as a table of one group.  False when the map holds no group. */
-ALWAYS_INLINE bool u64_groups(const struct swiss *m, uint64_t hash, struct swiss_table **t,
-                              uint8_t **groups, size_t *mask)
+ALWAYS_INLINE uint64_t *u64_key(uint64_t *s, size_t head)
 {
-    if (m->dir != NULL) {
-        *t = table_for(m, hash);
-        *groups = (*t)->groups;
-        *mask = (*t)->group_mask;
-        return true;
-    }
-    *t = NULL;
-    *groups = m->small;
-    *mask = 0;
-    return m->small != NULL;
+    return s + head / 8 - 1;
 }
 
-/* The slot holding key in group g (its word pointer), or NULL. */
-ALWAYS_INLINE uint64_t *u64_find(uint8_t *g, uint64_t ctrl, const struct u64_swar *w,
-                                 uint64_t key)
+ALWAYS_INLINE uint64_t *u64_val(uint64_t *s, size_t head)
+{
+    return s + head / 8;
+}
+
+/* The control bytes of the slot at offset o, as an array: the slot's is
+ * u64_ctrl(...)[head - 1] (slot o / 16 - 1), so that the loads and stores
+ * carry head - 1 in their own offset. */
+ALWAYS_INLINE uint8_t *u64_ctrl(uint8_t *base, size_t o)
+{
+    return base + o / U64_SLOT;
+}
+
+/* The slot holding key in the group (u64_slot_at's), or NULL.  *c: u64_ctrl
+ * of the slot, made here, where the offset is at hand. */
+ALWAYS_INLINE uint64_t *u64_find(uint8_t *base, size_t head, uint64_t ctrl,
+                                 const struct u64_swar *w, uint64_t key, uint8_t **c)
 {
     for (uint64_t match = sw_match_bcast(ctrl, w->hb, w->lsb, w->msb); match != 0;
          match &= match - 1) {
-        uint64_t *s = u64_slot_at(g, u64_first_offset(match));
-        if (s[0] == key)
+        size_t o = u64_first_offset(match, w);
+        uint64_t *s = u64_slot_at(base, o);
+        if (*u64_key(s, head) == key) {
+            *c = u64_ctrl(base, o);
             return s;
+        }
     }
     return NULL;
 }
 
-ALWAYS_INLINE uint64_t u64_empty(uint64_t ctrl, const struct u64_swar *w)
+/*
+ * The base (u64_find's) of the group at o7, its index times 128, in table
+ * *t: o7 + o7 / 16 is the index times 136, two instructions where a
+ * multiply would hold 136 in a register.  The probe runs on such offsets:
+ * the first is hash & mask7 (h1's low bits, in place), the next adds 128,
+ * 256, 384, ... (Go's p, p+1, p+3, p+6, ..., as probe_next).  With reload,
+ * *t goes through an empty asm, so GCC reads mask7 from the table at each
+ * group rather than holding it across the loop: held, put's probe loop
+ * needs more registers than RISC-V's caller-saved ones, and a stack frame.
+ * The lookup keeps it.  Delete would fit without it on rv64, but not on
+ * rv32 (two registers a 64-bit value), where dropping it costs more than
+ * it saves; the probe hands the pointer back, so delete needs no copy.
+ */
+ALWAYS_INLINE uint8_t *u64_group(struct swiss_table **t, size_t o7, bool reload)
 {
-    return ctrl & ~(ctrl << 6) & w->msb;
+    if (reload)
+        __asm__(""
+                : "+r"(*t));
+    return (uint8_t *)*t + o7 + o7 / 16;
 }
 
 /*
- * Find key along its probe sequence: until a group with an empty slot, or
- * until every group was seen (which ends a miss in a full small map; a
- * table always keeps an empty slot, growth_left stops inserts at 7/8 of its
- * slots).  Returns key's slot, with its group and that group's control
- * word, or NULL.
+ * Whether a group ends the probe: it has an empty slot.  A free slot (bit 7
+ * set: empty or deleted) is one in a table without tombstones, which the
+ * table's count says in one load; only with tombstones about is the exact
+ * test needed.  A full group goes on in two instructions.
  */
-ALWAYS_INLINE uint64_t *u64_lookup(uint8_t *groups, size_t mask, uint64_t hash, uint64_t key,
-                                   const struct u64_swar *w, uint8_t **group,
-                                   uint64_t *ctrl_out)
+ALWAYS_INLINE bool u64_probe_ends(const struct swiss_table *t, uint64_t ctrl,
+                                  const struct u64_swar *w)
 {
-    for (struct probe p = probe_start(hash, mask);; probe_next(&p)) {
-        uint8_t *g = groups + p.offset * U64_GROUP;
-        uint64_t ctrl = sw_load_ctrl(g);
-        uint64_t *s = u64_find(g, ctrl, w, key);
-        *group = g;
-        *ctrl_out = ctrl;
-        if (s != NULL || u64_empty(ctrl, w) != 0 || p.index == mask)
+    return (ctrl & w->msb) != 0 && (t->tombstones == 0 || sw_match_empty(ctrl, w->msb) != 0);
+}
+
+/*
+ * Find key along its probe sequence in table t, until a group with an
+ * empty slot: every table has one (growth_left stops inserts at 7/8 of its
+ * slots, tombstones included), and the probe visits every group, so it
+ * ends.  Returns key's slot (u64_slot_at's, head TABLE_HEAD), with its
+ * group's control word and u64_ctrl, or NULL.
+ */
+ALWAYS_INLINE uint64_t *u64_probe(struct swiss_table **t, uint64_t hash, uint64_t key,
+                                  const struct u64_swar *w, bool reload, uint64_t *ctrl_out,
+                                  uint8_t **c)
+{
+    for (size_t o7 = (size_t)hash & (*t)->mask7, step = 0;;
+         o7 = (o7 + (step += 128)) & (*t)->mask7) {
+        uint8_t *base = u64_group(t, o7, reload);
+        uint64_t ctrl = sw_load_ctrl(base + TABLE_HEAD);
+        uint64_t *s = u64_find(base, TABLE_HEAD, ctrl, w, key, c);
+        if (s != NULL || u64_probe_ends(*t, ctrl, w)) {
+            *ctrl_out = ctrl;
             return s;
+        }
     }
 }
 
-bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val)
+/*
+ * The 8-byte calls' fast paths below run only on a map with tables and no
+ * write under way (u64_gate's U64_SHUT clear), and call nothing that could
+ * re-enter the map (no hash or equal of the caller's, no arena call), so
+ * they need no write bracket: only the rest, out of line and reached by a
+ * tail call, takes it.  With no call, the fast paths need no stack frame.
+ */
+
+/* swiss_get_u64 off its fast path: the contract's refusals, a read inside
+ * a write (misuse), and the small map's one group. */
+static __attribute__((noinline)) bool u64_get_rest(struct swiss *m, uint64_t key,
+                                                   uint64_t *val)
 {
-    if (m == NULL || !m->fast64)
+    if (m == NULL || m->general)
         return false;
     if (m->writing) {
         m->misuse++;
         return false;
     }
-    uint64_t hash = sw_hash_u64(key, m->hash_key);
-    struct swiss_table *t;
-    uint8_t *groups, *g;
-    size_t mask;
-    uint64_t ctrl;
-    if (!u64_groups(m, hash, &t, &groups, &mask))
+    if (m->small == NULL) /* no group at all (a table would be fast) */
         return false;
-    struct u64_swar w = u64_swar_of(hash);
-    uint64_t *s = u64_lookup(groups, mask, hash, key, &w, &g, &ctrl);
+    uint64_t hash = u64_hash(m, key);
+    struct u64_swar w = u64_swar_of(m, hash);
+    uint8_t *c;
+    uint64_t *s = u64_find(m->small, 0, sw_load_ctrl(m->small), &w, key, &c);
     if (s == NULL)
         return false;
     if (val != NULL)
-        *val = s[1];
+        *val = *u64_val(s, 0);
     return true;
 }
 
-/* Write a new entry into slot offset o of group g; its control byte is H2,
- * the low byte of H2 in every byte. */
-ALWAYS_INLINE void u64_take(struct swiss *m, struct swiss_table *t, uint8_t *g, size_t o,
-                            const struct u64_swar *w, uint64_t key, uint64_t val)
+bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val)
 {
-    uint64_t *s = u64_slot_at(g, o);
-    s[0] = key;
-    s[1] = val;
-    g[o / U64_SLOT] = (uint8_t)w->hb;
-    t->used++;
-    m->used++;
+    uint64_t gate;
+    if (m == NULL || (int64_t)(gate = m->u64_gate) < 0)
+        return u64_get_rest(m, key, val);
+    uint64_t hash = u64_hash(m, key);
+    struct swiss_table *t = table_at(m, hash, gate);
+    struct u64_swar w = u64_swar_of(m, hash);
+    uint64_t ctrl;
+    uint8_t *c;
+    uint64_t *s = u64_probe(&t, hash, key, &w, false, &ctrl, &c);
+    if (s == NULL)
+        return false;
+    if (val != NULL)
+        *val = *u64_val(s, TABLE_HEAD);
+    return true;
+}
+
+/*
+ * swiss_put_u64 off its fast path: the contract's refusals, then the
+ * general put from the first group (no table yet, the small map, a
+ * tombstone on the way, a table to prune or grow), inside the write
+ * bracket: it may allocate, and an arena observer may call in.
+ */
+static __attribute__((noinline)) int u64_put_rest(struct swiss *m, uint64_t key, uint64_t val)
+{
+    if (m == NULL)
+        return SWISS_ERR_ARG;
+    if (m->general)
+        return SWISS_ERR_SIZE;
+    if (!write_begin(m))
+        return SWISS_ERR_BUSY;
+    int rc = sw_put_slow(m, u64_hash(m, key), &key, &val);
+    write_end(m);
+    return rc;
 }
 
 /*
  * table_put (swiss.c) for 8-byte keys, where the probe meets no tombstone:
  * overwrite, or take the empty slot that ends the probe while growth_left
- * lasts.  Returns false, having changed nothing, at a tombstone (Go's put
- * may reuse it) or when the table must prune or grow: the general put does
- * those.
+ * lasts.  At a tombstone (Go's put may reuse it) or when the table must
+ * prune or grow, the general put does it, from the start.
  */
-ALWAYS_INLINE bool u64_table_put(struct swiss *m, struct swiss_table *t, uint64_t hash,
-                                 uint64_t key, uint64_t val)
+int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
 {
-    struct u64_swar w = u64_swar_of(hash);
-    for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
-        uint8_t *g = t->groups + p.offset * U64_GROUP;
-        uint64_t ctrl = sw_load_ctrl(g);
-        uint64_t *s = u64_find(g, ctrl, &w, key);
+    uint64_t gate;
+    if (m == NULL || (int64_t)(gate = m->u64_gate) < 0)
+        return u64_put_rest(m, key, val);
+    uint64_t hash = u64_hash(m, key);
+    struct swiss_table *t = table_at(m, hash, gate);
+    struct u64_swar w = u64_swar_of(m, hash);
+    for (size_t o7 = (size_t)hash & t->mask7, step = 0;;
+         o7 = (o7 + (step += 128)) & t->mask7) {
+        uint8_t *base = u64_group(&t, o7, true);
+        uint64_t ctrl = sw_load_ctrl(base + TABLE_HEAD);
+        uint8_t *c;
+        uint64_t *s = u64_find(base, TABLE_HEAD, ctrl, &w, key, &c);
         if (s != NULL) {
-            s[1] = val;
-            return true;
+            *u64_val(s, TABLE_HEAD) = val;
+            return SWISS_OK;
         }
         uint64_t free_slots = ctrl & w.msb;
         if (free_slots == 0)
             continue;
         /* A group with a tombstone has no empty slot: its first free slot
          * is a tombstone, else an empty slot, which ends the probe. */
-        size_t o = u64_first_offset(free_slots);
-        if (g[o / U64_SLOT] == CTRL_DELETED || t->growth_left == 0)
-            return false;
+        size_t o = u64_first_offset(free_slots, &w);
+        s = u64_slot_at(base, o);
+        c = u64_ctrl(base, o);
+        if (c[TABLE_HEAD - 1] == CTRL_DELETED || t->growth_left == 0)
+            return u64_put_rest(m, key, val);
         t->growth_left--;
-        u64_take(m, t, g, o, &w, key, val);
-        return true;
+        *u64_key(s, TABLE_HEAD) = key;
+        *u64_val(s, TABLE_HEAD) = val;
+        c[TABLE_HEAD - 1] = (uint8_t)w.hb;
+        m->used++;
+        return SWISS_OK;
     }
 }
 
-/*
- * swiss_put_u64 where the 8-byte probe cannot place the key (no table yet,
- * the small map, a tombstone on the way, a table to prune or grow): the
- * general put from the first group.  Out of line and reached by a tail
- * call, so that the common path makes no call and needs no stack frame.
- * Ends the write.
- */
-static __attribute__((noinline)) int u64_put_rest(struct swiss *m, uint64_t hash, uint64_t key,
-                                                  uint64_t val)
+/* A delete's "not there", out of line: returned in line, false and the
+ * found path's true would meet in one return block, and the found path
+ * would carry its result in another register than the one that returns it
+ * (the map's pointer holds a0 until the emptied test). */
+static __attribute__((noinline)) bool u64_absent(void)
 {
-    int rc = sw_put_slow(m, hash, &key, &val);
-    write_end(m);
-    return rc;
+    return false;
 }
 
-int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
-{
-    if (m == NULL)
-        return SWISS_ERR_ARG;
-    if (!m->fast64)
-        return SWISS_ERR_SIZE;
-    if (!write_begin(m))
-        return SWISS_ERR_BUSY;
-    uint64_t hash = sw_hash_u64(key, m->hash_key);
-    if (m->dir == NULL || !u64_table_put(m, table_for(m, hash), hash, key, val))
-        return u64_put_rest(m, hash, key, val);
-    write_end(m);
-    return SWISS_OK;
-}
-
-/* The last entry gone: Go reseeds the map.  Ends the write.  Reached by a
- * tail call, so that delete makes no call and needs no stack frame. */
+/* The last entry gone: Go reseeds the map.  Reached by a tail call, so that
+ * delete makes no call of its own. */
 static __attribute__((noinline)) bool u64_emptied(struct swiss *m)
 {
     sw_reseed(m);
-    write_end(m);
     return true;
 }
 
-/* delete_hashed (swiss.c) for 8-byte keys. */
-bool swiss_delete_u64(struct swiss *m, uint64_t key)
+/* swiss_delete_u64 off its fast path: the contract's refusals, a delete
+ * inside a write, and the small map, which always empties the slot. */
+static __attribute__((noinline)) bool u64_delete_rest(struct swiss *m, uint64_t key)
 {
-    if (m == NULL || !m->fast64 || m->used == 0)
+    if (m == NULL || m->general || m->used == 0)
         return false;
-    if (!write_begin(m))
-        return false;
-    uint64_t hash = sw_hash_u64(key, m->hash_key);
-    struct swiss_table *t;
-    uint8_t *groups, *g;
-    size_t mask;
-    uint64_t ctrl;
-    uint64_t *s = NULL;
-    struct u64_swar w = u64_swar_of(hash);
-    if (u64_groups(m, hash, &t, &groups, &mask))
-        s = u64_lookup(groups, mask, hash, key, &w, &g, &ctrl);
-    if (s == NULL) {
-        write_end(m);
+    if (m->writing) { /* write_begin's refusal; nothing below can re-enter */
+        m->misuse++;
         return false;
     }
-    size_t i = u64_slot_index(g, s);
-    /* The small map always empties; a table leaves a tombstone when the
-     * group has no empty slot (see table_delete). */
-    if (t == NULL || u64_empty(ctrl, &w) != 0) {
-        g[i] = CTRL_EMPTY;
-        if (t != NULL)
-            t->growth_left++;
-    } else {
-        g[i] = CTRL_DELETED;
-        m->tombstone_possible = true;
-    }
-    if (t != NULL)
-        t->used--;
+    uint64_t hash = u64_hash(m, key);
+    struct u64_swar w = u64_swar_of(m, hash);
+    uint8_t *g = m->small; /* a map with entries and no table has it */
+    uint8_t *c;
+    uint64_t *v = u64_find(g, 0, sw_load_ctrl(g), &w, key, &c);
+    if (v == NULL)
+        return false;
+    c[-1] = CTRL_EMPTY; /* the small map's group: head 0 */
     if (--m->used == 0)
         return u64_emptied(m);
-    write_end(m);
+    return true;
+}
+
+/* delete_hashed (swiss.c) for 8-byte keys in a table. */
+bool swiss_delete_u64(struct swiss *m, uint64_t key)
+{
+    uint64_t gate;
+    if (m == NULL || (int64_t)(gate = m->u64_gate) < 0)
+        return u64_delete_rest(m, key);
+    uint64_t hash = u64_hash(m, key);
+    struct swiss_table *t = table_at(m, hash, gate);
+    struct u64_swar w = u64_swar_of(m, hash);
+    uint64_t ctrl;
+    uint8_t *c;
+    uint64_t *v = u64_probe(&t, hash, key, &w, true, &ctrl, &c);
+    if (v == NULL)
+        return u64_absent();
+    /* Empty when the group has an empty slot, else a tombstone (see
+     * delete_hashed). */
+    if (sw_match_empty(ctrl, w.msb) != 0) {
+        c[TABLE_HEAD - 1] = CTRL_EMPTY;
+        t->growth_left++;
+    } else {
+        c[TABLE_HEAD - 1] = CTRL_DELETED;
+        t->tombstones++;
+        m->tombstone_possible = true;
+    }
+    if (--m->used == 0)
+        return u64_emptied(m);
     return true;
 }

@@ -54,7 +54,7 @@ uint64_t swiss_hash_bytes(const void *key, size_t len, uint64_t seed)
 
 uint64_t sw_key_hash(const struct swiss *m, const void *key)
 {
-    if (m->fast64) {
+    if (!m->general) {
         uint64_t k;
         memcpy(&k, key, sizeof k);
         return sw_hash_u64(k, m->hash_key);

@@ -25,8 +25,10 @@
  * little-endian 64-bit value (sw_load_ctrl), so bit 8i + 7 of it is set for
  * exactly the empty and deleted slots.
  *
- * A table is one arena run: its groups from the run's first page, then its
- * struct swiss_table.  The directory is a run of its own.  A table of local
+ * A table is one arena run: its struct swiss_table at the run's start, then
+ * its groups from TABLE_HEAD bytes in, so that the 8-byte paths find a
+ * group from the table pointer the directory holds without loading the
+ * groups pointer.  The directory is a run of its own.  A table of local
  * depth d covers the 2^(global_depth - d) directory entries from its index,
  * which is a multiple of that count.
  */
@@ -46,13 +48,19 @@
 #define H2_MASK 0x7Fu
 
 #define LSB 0x0101010101010101ull
+/* Bits 49 - 8i to 56 - 8i hold 16 * (i + 1), i = 0..7 (the last, 128, is
+ * bit 0 alone): u64_first_offset's (swiss_fast64.c) multiplier. */
+#define U64_OFFSETS 0x0020406080a0c0e1ull
 #define MSB 0x8080808080808080ull
 
 struct swiss_table {
-    uint8_t *groups;    /* group 0: the first page of this table's run    */
+    uint8_t *groups;    /* group 0: TABLE_HEAD bytes into the table's run  */
     size_t group_mask;  /* groups - 1                                     */
+    size_t mask7;       /* group_mask << 7, the 8-byte paths' probe mask:
+                           hash & mask7 is the first group times 128      */
     size_t capacity;    /* slots: 8 * groups, a power of two, 8..1024     */
-    size_t used;        /* live slots                                     */
+    size_t tombstones;  /* deleted slots: live ones are the load limit less
+                           growth_left and these (table_used)             */
     size_t growth_left; /* empty slots an insert may still take before the
                            table must prune or grow (Go's growthLeft)     */
     size_t index;       /* first directory entry pointing here            */
@@ -175,10 +183,16 @@ ALWAYS_INLINE uint64_t match_h2(uint64_t ctrl, uint8_t h)
 }
 
 /* Empty slots: 0x80 is the only byte with bit 7 set and bit 1 clear
- * (deleted is 0xFE, live bytes have bit 7 clear). */
+ * (deleted is 0xFE, live bytes have bit 7 clear); msb is MSB, or a probe
+ * loop's own copy of it. */
+ALWAYS_INLINE uint64_t sw_match_empty(uint64_t ctrl, uint64_t msb)
+{
+    return ctrl & ~(ctrl << 6) & msb;
+}
+
 ALWAYS_INLINE uint64_t match_empty(uint64_t ctrl)
 {
-    return ctrl & ~(ctrl << 6) & MSB;
+    return sw_match_empty(ctrl, MSB);
 }
 
 ALWAYS_INLINE uint64_t match_empty_or_deleted(uint64_t ctrl)
@@ -262,19 +276,53 @@ ALWAYS_INLINE void probe_next(struct probe *p)
 /* --- tables and the directory -------------------------------------------- */
 
 /*
- * The directory entry of a hash: its top global_depth bits.  dir_shift is
- * 63 - global_depth and the second shift is by one more, so depth 0 gives
- * entry 0 without the undefined shift by 64.
+ * The table of a hash: the directory entry of its top global_depth bits.
+ * dir_shift is DIR_TOP - global_depth, so the one shift leaves the entry's
+ * index times the pointer's size in the low bits, above bits the mask
+ * clears: the entry's byte offset in a shift and an and.  The directory
+ * never has more entries than a size_t counts in bytes (table_split), so
+ * global_depth < DIR_TOP and the shift is at least 1; depth 0 gives entry 0.
  */
-ALWAYS_INLINE size_t sw_dir_index(const struct swiss *m, uint64_t hash)
+#define DIR_TOP (sizeof(void *) == 8 ? 61u : 62u)
+
+#define U64_SHUT ((uint64_t)1 << 63)
+
+ALWAYS_INLINE unsigned dir_shift(const struct swiss *m)
 {
-    return (size_t)((hash >> m->dir_shift) >> 1);
+    return (unsigned)(m->u64_gate & 63);
+}
+
+/* The table of hash, given the map's u64_gate word (its shift in bits 0-5;
+ * RISC-V's shifts read those bits alone, so the mask costs nothing). */
+ALWAYS_INLINE struct swiss_table *table_at(const struct swiss *m, uint64_t hash,
+                                           uint64_t gate)
+{
+    size_t off = (size_t)(hash >> (gate & 63)) & ~(sizeof(void *) - 1);
+    return *(struct swiss_table **)__builtin_assume_aligned((char *)m->dir + off,
+                                                            sizeof(void *));
 }
 
 ALWAYS_INLINE struct swiss_table *table_for(const struct swiss *m, uint64_t hash)
 {
-    return m->dir[sw_dir_index(m, hash)];
+    return table_at(m, hash, m->u64_gate);
 }
+
+/* U64_SHUT as the map's state asks: not the 8-byte calls' map, no tables,
+ * or a write under way. */
+ALWAYS_INLINE uint64_t u64_shut(const struct swiss *m)
+{
+    return (uint64_t)(m->general || m->dir == NULL || m->writing) << 63;
+}
+
+/* Set the directory (or NULL) and its shift, and the gate with them. */
+ALWAYS_INLINE void set_dir(struct swiss *m, struct swiss_table **dir, unsigned shift)
+{
+    m->dir = dir;
+    m->u64_gate = shift | u64_shut(m);
+}
+
+/* Where a table's groups start in its run: after its struct, 8-aligned. */
+#define TABLE_HEAD ((sizeof(struct swiss_table) + 7) & ~(size_t)7)
 
 /* The most entries plus tombstones a table of this capacity holds. */
 ALWAYS_INLINE size_t max_growth_left(size_t capacity)
@@ -284,7 +332,15 @@ ALWAYS_INLINE size_t max_growth_left(size_t capacity)
 
 ALWAYS_INLINE size_t table_tombstones(const struct swiss_table *t)
 {
-    return max_growth_left(t->capacity) - t->used - t->growth_left;
+    return t->tombstones;
+}
+
+/* Live slots.  Kept as the tombstones rather than the live count: an
+ * insert into an empty slot and a delete that empties its slot then
+ * change growth_left only, one counter where Go's table changes two. */
+ALWAYS_INLINE size_t table_used(const struct swiss_table *t)
+{
+    return max_growth_left(t->capacity) - t->growth_left - t->tombstones;
 }
 
 ALWAYS_INLINE size_t dir_span(const struct swiss *m, const struct swiss_table *t)
@@ -325,12 +381,14 @@ ALWAYS_INLINE bool write_begin(struct swiss *m)
         return false;
     }
     m->writing = true;
+    m->u64_gate |= U64_SHUT;
     return true;
 }
 
 ALWAYS_INLINE void write_end(struct swiss *m)
 {
     m->writing = false;
+    m->u64_gate = dir_shift(m) | u64_shut(m);
 }
 
 #endif /* TIDEMARK_SWISS_INTERNAL_H */

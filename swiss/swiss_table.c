@@ -14,7 +14,7 @@
 
 size_t sw_table_run_pages(const struct swiss *m, size_t groups)
 {
-    return arena_pages_for(m->arena, groups * m->group_size + sizeof(struct swiss_table));
+    return arena_pages_for(m->arena, TABLE_HEAD + groups * m->group_size);
 }
 
 /* A new empty table of capacity slots (a power of two, 8..1024), or NULL
@@ -27,11 +27,11 @@ static struct swiss_table *table_new(struct swiss *m, size_t capacity, unsigned 
     uint8_t *run = arena_alloc_pages(m->arena, pages);
     if (run == NULL)
         return NULL;
-    /* group_size is a multiple of 8: the struct after the groups is aligned. */
-    struct swiss_table *t = (struct swiss_table *)(void *)(run + groups * m->group_size);
+    struct swiss_table *t = (struct swiss_table *)(void *)run;
     *t = (struct swiss_table){
-        .groups = run,
+        .groups = run + TABLE_HEAD,
         .group_mask = groups - 1,
+        .mask7 = (groups - 1) << 7,
         .capacity = capacity,
         .growth_left = max_growth_left(capacity),
         .index = index,
@@ -46,7 +46,7 @@ static struct swiss_table *table_new(struct swiss *m, size_t capacity, unsigned 
 /* Give back a table the map no longer points at (the file's rule). */
 static void table_free(struct swiss *m, struct swiss_table *t)
 {
-    (void)arena_free_pages(m->arena, t->groups, t->pages);
+    (void)arena_free_pages(m->arena, t, t->pages);
 }
 
 /* Insert an entry known to be absent into a table with growth_left > 0
@@ -61,7 +61,6 @@ static void table_put_new(struct swiss *m, struct swiss_table *t, uint64_t hash,
             continue;
         slot_write(m, g, first_slot(free_slots), hash, key, val);
         t->growth_left--;
-        t->used++;
         return;
     }
 }
@@ -150,11 +149,11 @@ static int table_split(struct swiss *m, struct swiss_table *t)
         }
         struct swiss_table **old = m->dir;
         size_t old_pages = m->dir_pages;
-        m->dir = dir;
+        m->dir = dir; /* one directory for another: the gate stays shut */
         m->dir_len = new_len;
         m->dir_pages = dir_pages;
         m->global_depth++;
-        m->dir_shift--;
+        m->u64_gate--; /* dir_shift - 1: it is at least 1, no borrow */
         m->dir_grows++;
         (void)arena_free_pages(m->arena, old, old_pages);
     }
@@ -219,6 +218,7 @@ void sw_table_prune(struct swiss *m, struct swiss_table *t)
             g[first_slot(del)] = CTRL_EMPTY;
     }
     t->growth_left += freed;
+    t->tombstones -= freed; /* a group nobody needs has no empty slot */
     m->prunes++;
 }
 
@@ -237,11 +237,10 @@ int sw_grow_to_table(struct swiss *m)
     uint8_t *small = m->small;
     m->small = NULL;
     dir[0] = t;
-    m->dir = dir;
+    set_dir(m, dir, DIR_TOP);
     m->dir_len = 1;
     m->dir_pages = dir_pages;
     m->global_depth = 0;
-    m->dir_shift = 63;
     m->layout++;
     (void)arena_free_pages(m->arena, small, arena_pages_for(m->arena, m->group_size));
     return SWISS_OK;
@@ -299,11 +298,10 @@ int sw_make_tables(struct swiss *m, size_t hint)
             return SWISS_ERR_NOMEM;
         }
     }
-    m->dir = dir;
+    set_dir(m, dir, DIR_TOP - depth);
     m->dir_len = len;
     m->dir_pages = dir_pages;
     m->global_depth = depth;
-    m->dir_shift = 63 - depth;
     m->layout++;
     return SWISS_OK;
 }
@@ -314,7 +312,7 @@ void sw_free_all(struct swiss *m)
     struct swiss_table **dir = m->dir;
     size_t dir_len = m->dir_len, dir_pages = m->dir_pages;
     m->small = NULL;
-    m->dir = NULL;
+    set_dir(m, NULL, DIR_TOP);
     m->dir_len = 0;
     m->dir_pages = 0;
     m->layout++;
@@ -330,5 +328,4 @@ void sw_free_all(struct swiss *m)
     if (dir != NULL)
         (void)arena_free_pages(m->arena, dir, dir_pages);
     m->global_depth = 0;
-    m->dir_shift = 63;
 }

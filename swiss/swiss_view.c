@@ -19,7 +19,7 @@ size_t swiss_for_each_run(const struct swiss *m, swiss_run_fn fn, void *ctx)
     size_t runs = 1;
     fn(ctx, m->dir, m->dir_pages, SWISS_RUN_DIRECTORY);
     for (size_t i = 0; i < m->dir_len; i += dir_span(m, m->dir[i]), runs++)
-        fn(ctx, m->dir[i]->groups, m->dir[i]->pages, SWISS_RUN_TABLE);
+        fn(ctx, m->dir[i], m->dir[i]->pages, SWISS_RUN_TABLE);
     return runs;
 }
 
@@ -31,10 +31,10 @@ static struct swiss_table_info info_of(const struct swiss *m, const struct swiss
         .local_depth = t->local_depth,
         .capacity = t->capacity,
         .groups = t->group_mask + 1,
-        .used = t->used,
+        .used = table_used(t),
         .tombstones = table_tombstones(t),
         .growth_left = t->growth_left,
-        .pages = t->groups,
+        .pages = t,
         .npages = t->pages,
     };
 }
