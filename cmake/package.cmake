@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # The package a consumer finds after `cmake --install <build> --prefix P`:
 #   P/include/tidemark/   arena.h, hmap.h (and hmap_probe.h, which it includes),
-#                         swiss.h, version.h
+#                         swiss.h (and swiss_probe.h), version.h
 #   P/lib/                libtidemark_arena.a, libtidemark_hmap.a,
 #                         libtidemark_swiss.a (rv64 ones from the virt build)
 #   P/lib/cmake/tidemark/ tidemarkConfig.cmake, its version file

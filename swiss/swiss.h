@@ -200,10 +200,23 @@ size_t swiss_len(const struct swiss *m);
  * swiss_put / swiss_get / swiss_delete.  Only for a map whose key_size and
  * val_size are both 8 and which uses the built-in hash and equality; on
  * any other map they return SWISS_ERR_SIZE / false.  swiss_get_u64 copies
- * the value to *val when val is not NULL.
+ * the value to *val when val is not NULL.  It is defined inline
+ * (swiss_probe.h), so that a caller's compiler may fold the lookup into the
+ * caller; the library exports it too, for callers that do not inline it or
+ * take its address.
+ *
+ * SWISS_INLINE is C99's `inline`, and nothing under GNU89 inline rules (gcc
+ * -std=gnu89 or -fgnu89-inline, where an inline definition in a header
+ * would put a copy in every file): there a file gets only this
+ * declaration, and its calls go to the library's copy.
  */
+#if defined(__GNUC_GNU_INLINE__) && !defined(__cplusplus)
+#define SWISS_INLINE
+#else
+#define SWISS_INLINE inline
+#endif
 int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val);
-bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val);
+SWISS_INLINE bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val);
 bool swiss_delete_u64(struct swiss *m, uint64_t key);
 
 /*
@@ -323,6 +336,24 @@ struct swiss {
     size_t misuse;                           /* writes refused or reads failed as re-entrant   */
 };
 
+/* A table: one arena run, this struct at its start, then its groups from
+ * SW_TABLE_HEAD bytes in (swiss_probe.h), so that the 8-byte calls find a
+ * group from the table pointer the directory holds. */
+struct swiss_table {
+    uint8_t *groups;    /* group 0: SW_TABLE_HEAD bytes into the table's run */
+    size_t group_mask;  /* groups - 1                                       */
+    size_t mask7;       /* group_mask << 7, the 8-byte paths' probe mask:
+                           hash & mask7 is the first group times 128        */
+    size_t capacity;    /* slots: 8 * groups, a power of two, 8..1024       */
+    size_t tombstones;  /* deleted slots: live ones are the load limit less
+                           growth_left and these (table_used)               */
+    size_t growth_left; /* empty slots an insert may still take before the
+                           table must prune or grow (Go's growthLeft)       */
+    size_t index;       /* first directory entry pointing here              */
+    size_t pages;       /* length of the run                                */
+    unsigned local_depth;
+};
+
 /* An iteration in progress; start it with swiss_iter_init. */
 struct swiss_iter {
     struct swiss *m;
@@ -338,5 +369,7 @@ struct swiss_iter {
 #ifdef __cplusplus
 }
 #endif
+
+#include "swiss_probe.h" /* swiss_get_u64's inline definition */
 
 #endif /* TIDEMARK_SWISS_H */

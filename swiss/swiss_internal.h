@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * swiss_internal.h - private to swiss/: the group layout, the control
- * bytes, the table struct and the functions the swiss_*.c files share
- * (prefix sw_; swiss.h is the API).
+ * bytes and the functions the swiss_*.c files share (prefix sw_; swiss.h
+ * is the API).  The table struct (at swiss.h's end) and the 8-byte probe's
+ * steps, sw_load_ctrl, sw_match_bcast and sw_match_empty among them, are
+ * in swiss_probe.h, which swiss.h includes for swiss_get_u64's inline
+ * definition.
  *
  * A group, for key size K and value size V (Go's group, byte arrays):
  *
@@ -45,28 +48,13 @@
 #define SLOTS SWISS_GROUP_SLOTS
 #define CTRL_EMPTY 0x80u
 #define CTRL_DELETED 0xFEu
-#define H2_MASK 0x7Fu
+#define H2_MASK SW_H2_MASK
 
 #define LSB 0x0101010101010101ull
 /* Bits 49 - 8i to 56 - 8i hold 16 * (i + 1), i = 0..7 (the last, 128, is
- * bit 0 alone): u64_first_offset's (swiss_fast64.c) multiplier. */
+ * bit 0 alone): sw_u64_first_offset's (swiss_probe.h) multiplier. */
 #define U64_OFFSETS 0x0020406080a0c0e1ull
 #define MSB 0x8080808080808080ull
-
-struct swiss_table {
-    uint8_t *groups;    /* group 0: TABLE_HEAD bytes into the table's run  */
-    size_t group_mask;  /* groups - 1                                     */
-    size_t mask7;       /* group_mask << 7, the 8-byte paths' probe mask:
-                           hash & mask7 is the first group times 128      */
-    size_t capacity;    /* slots: 8 * groups, a power of two, 8..1024     */
-    size_t tombstones;  /* deleted slots: live ones are the load limit less
-                           growth_left and these (table_used)             */
-    size_t growth_left; /* empty slots an insert may still take before the
-                           table must prune or grow (Go's growthLeft)     */
-    size_t index;       /* first directory entry pointing here            */
-    size_t pages;       /* length of the run                              */
-    unsigned local_depth;
-};
 
 /* --- hashing -------------------------------------------------------------- */
 
@@ -89,31 +77,9 @@ ALWAYS_INLINE uint8_t h2(uint64_t hash)
  * directory entry) alike.  One multiply deep, where two rounds of
  * xor-shift-multiply were two: this hash is on the path of every call.
  *
- * Where the compiler has a 128-bit type (64-bit targets) the product is two
- * instructions (rv64: mul, mulhu); 32-bit targets have none, and the high
- * half is summed from the four 32x32 -> 64 partial products.  Both give the
- * same value, so a key hashes alike on every target.
+ * The product and its fold are sw_fold_mul's (swiss_probe.h).
  */
 #define SW_HASH_MUL 0x9fb21c651e98df25ull
-
-#ifdef __SIZEOF_INT128__
-ALWAYS_INLINE uint64_t sw_fold_mul(uint64_t a, uint64_t b)
-{
-    __extension__ unsigned __int128 p = (unsigned __int128)a * b;
-    return (uint64_t)p ^ (uint64_t)(p >> 64);
-}
-#else
-ALWAYS_INLINE uint64_t sw_fold_mul(uint64_t a, uint64_t b)
-{
-    uint64_t a_lo = (uint32_t)a, a_hi = a >> 32, b_lo = (uint32_t)b, b_hi = b >> 32;
-    uint64_t lo_lo = a_lo * b_lo, lo_hi = a_lo * b_hi, hi_lo = a_hi * b_lo;
-    /* The middle column: each term below 2^32, so the sum cannot wrap. */
-    uint64_t mid = (lo_lo >> 32) + (uint32_t)lo_hi + (uint32_t)hi_lo;
-    uint64_t high = a_hi * b_hi + (lo_hi >> 32) + (hi_lo >> 32) + (mid >> 32);
-    uint64_t low = (mid << 32) | (uint32_t)lo_lo;
-    return low ^ high;
-}
-#endif
 
 ALWAYS_INLINE uint64_t sw_hash_u64(uint64_t key, uint64_t hash_key)
 {
@@ -128,21 +94,9 @@ ALWAYS_INLINE bool keys_equal(const struct swiss *m, const void *a, const void *
     return m->equal ? m->equal(a, b, m->key_size) : memcmp(a, b, m->key_size) == 0;
 }
 
-/* --- the control word ------------------------------------------------------ */
-
-ALWAYS_INLINE uint64_t sw_load_ctrl(const uint8_t *g)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint64_t w;
-    memcpy(&w, __builtin_assume_aligned(g, 8), sizeof w);
-    return w;
-#else
-    uint64_t w = 0;
-    for (unsigned i = 0; i < SLOTS; i++)
-        w |= (uint64_t)g[i] << (8 * i);
-    return w;
-#endif
-}
+/* --- the control word ------------------------------------------------------
+ * Read by sw_load_ctrl, matched by sw_match_bcast and sw_match_empty
+ * (swiss_probe.h). */
 
 ALWAYS_INLINE void set_all_empty(uint8_t *g)
 {
@@ -163,31 +117,10 @@ ALWAYS_INLINE uint64_t sw_swar_lsb(void)
     return lsb;
 }
 
-/*
- * Bit 8i + 7 set for every slot i whose byte equals h2, given hb, h2 in
- * every byte (h2 * lsb), and the constants lsb and msb (lsb << 7), which a
- * probe loop makes once.  The classic zero-byte test on ctrl ^ hb: a byte
- * after a true match may be flagged too (the borrow), so a caller confirms
- * a match by its key.
- */
-ALWAYS_INLINE uint64_t sw_match_bcast(uint64_t ctrl, uint64_t hb, uint64_t lsb, uint64_t msb)
-{
-    uint64_t v = ctrl ^ hb;
-    return (v - lsb) & ~v & msb;
-}
-
 /* sw_match_bcast for one group, with the constants as they are. */
 ALWAYS_INLINE uint64_t match_h2(uint64_t ctrl, uint8_t h)
 {
     return sw_match_bcast(ctrl, LSB * h, LSB, MSB);
-}
-
-/* Empty slots: 0x80 is the only byte with bit 7 set and bit 1 clear
- * (deleted is 0xFE, live bytes have bit 7 clear); msb is MSB, or a probe
- * loop's own copy of it. */
-ALWAYS_INLINE uint64_t sw_match_empty(uint64_t ctrl, uint64_t msb)
-{
-    return ctrl & ~(ctrl << 6) & msb;
 }
 
 ALWAYS_INLINE uint64_t match_empty(uint64_t ctrl)
@@ -292,14 +225,11 @@ ALWAYS_INLINE unsigned dir_shift(const struct swiss *m)
     return (unsigned)(m->u64_gate & 63);
 }
 
-/* The table of hash, given the map's u64_gate word (its shift in bits 0-5;
- * RISC-V's shifts read those bits alone, so the mask costs nothing). */
+/* The table of hash, given the map's u64_gate word (sw_table_at's). */
 ALWAYS_INLINE struct swiss_table *table_at(const struct swiss *m, uint64_t hash,
                                            uint64_t gate)
 {
-    size_t off = (size_t)(hash >> (gate & 63)) & ~(sizeof(void *) - 1);
-    return *(struct swiss_table **)__builtin_assume_aligned((char *)m->dir + off,
-                                                            sizeof(void *));
+    return sw_table_at(m, hash, gate);
 }
 
 ALWAYS_INLINE struct swiss_table *table_for(const struct swiss *m, uint64_t hash)
@@ -321,8 +251,8 @@ ALWAYS_INLINE void set_dir(struct swiss *m, struct swiss_table **dir, unsigned s
     m->u64_gate = shift | u64_shut(m);
 }
 
-/* Where a table's groups start in its run: after its struct, 8-aligned. */
-#define TABLE_HEAD ((sizeof(struct swiss_table) + 7) & ~(size_t)7)
+/* Where a table's groups start in its run (swiss_probe.h). */
+#define TABLE_HEAD SW_TABLE_HEAD
 
 /* The most entries plus tombstones a table of this capacity holds. */
 ALWAYS_INLINE size_t max_growth_left(size_t capacity)
