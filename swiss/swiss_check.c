@@ -38,7 +38,7 @@ static bool stored_twice(const struct swiss *m, const struct swiss_table *t, siz
 /* A control byte's own validity: empty, deleted or a 7-bit H2. */
 static bool ctrl_valid(uint8_t c)
 {
-    return c == CTRL_EMPTY || c == CTRL_DELETED || c <= H2_MASK;
+    return c == CTRL_EMPTY || c == CTRL_DELETED || c <= SW_H2_MASK;
 }
 
 typedef uint64_t hash_of_fn(const struct swiss *m, const void *key);
@@ -93,7 +93,7 @@ static int check_table(const struct swiss *m, const struct swiss_table *t, size_
         return SWISS_BROKEN_GROWTH_LEFT;
     if (t->pages != sw_table_run_pages(m, cap / SLOTS) ||
         arena_pages_used(m->arena, arena_page_index(m->arena, t), t->pages) != t->pages ||
-        t->groups != (uint8_t *)t + TABLE_HEAD)
+        t->groups != (uint8_t *)t + SW_TABLE_HEAD)
         return SWISS_BROKEN_PAGES;
     *live += used;
     return 0;

@@ -85,11 +85,11 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
     for (size_t o7 = (size_t)hash & t->mask7, step = 0;;
          o7 = (o7 + (step += 128)) & t->mask7) {
         uint8_t *base = sw_u64_group(&t, o7, true);
-        uint64_t ctrl = sw_load_ctrl(base + TABLE_HEAD);
+        uint64_t ctrl = sw_load_ctrl(base + SW_TABLE_HEAD);
         uint8_t *c;
-        uint64_t *s = sw_u64_find(base, TABLE_HEAD, ctrl, &w, key, &c);
+        uint64_t *s = sw_u64_find(base, SW_TABLE_HEAD, ctrl, &w, key, &c);
         if (s != NULL) {
-            *sw_u64_val(s, TABLE_HEAD) = val;
+            *sw_u64_val(s, SW_TABLE_HEAD) = val;
             return SWISS_OK;
         }
         uint64_t free_slots = ctrl & w.msb;
@@ -100,12 +100,12 @@ int swiss_put_u64(struct swiss *m, uint64_t key, uint64_t val)
         size_t o = sw_u64_first_offset(free_slots, &w);
         s = sw_u64_slot_at(base, o);
         c = sw_u64_ctrl(base, o);
-        if (c[TABLE_HEAD - 1] == CTRL_DELETED || t->growth_left == 0)
+        if (c[SW_TABLE_HEAD - 1] == CTRL_DELETED || t->growth_left == 0)
             return u64_put_rest(m, key, val);
         t->growth_left--;
-        *sw_u64_key(s, TABLE_HEAD) = key;
-        *sw_u64_val(s, TABLE_HEAD) = val;
-        c[TABLE_HEAD - 1] = (uint8_t)w.hb;
+        *sw_u64_key(s, SW_TABLE_HEAD) = key;
+        *sw_u64_val(s, SW_TABLE_HEAD) = val;
+        c[SW_TABLE_HEAD - 1] = (uint8_t)w.hb;
         m->used++;
         return SWISS_OK;
     }
@@ -168,10 +168,10 @@ bool swiss_delete_u64(struct swiss *m, uint64_t key)
     /* Empty when the group has an empty slot, else a tombstone (see
      * delete_hashed). */
     if (sw_match_empty(ctrl, w.msb) != 0) {
-        c[TABLE_HEAD - 1] = CTRL_EMPTY;
+        c[SW_TABLE_HEAD - 1] = CTRL_EMPTY;
         t->growth_left++;
     } else {
-        c[TABLE_HEAD - 1] = CTRL_DELETED;
+        c[SW_TABLE_HEAD - 1] = CTRL_DELETED;
         t->tombstones++;
         m->tombstone_possible = true;
     }

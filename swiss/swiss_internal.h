@@ -29,7 +29,7 @@
  * exactly the empty and deleted slots.
  *
  * A table is one arena run: its struct swiss_table at the run's start, then
- * its groups from TABLE_HEAD bytes in, so that the 8-byte paths find a
+ * its groups from SW_TABLE_HEAD bytes in, so that the 8-byte paths find a
  * group from the table pointer the directory holds without loading the
  * groups pointer.  The directory is a run of its own.  A table of local
  * depth d covers the 2^(global_depth - d) directory entries from its index,
@@ -48,7 +48,6 @@
 #define SLOTS SWISS_GROUP_SLOTS
 #define CTRL_EMPTY 0x80u
 #define CTRL_DELETED 0xFEu
-#define H2_MASK SW_H2_MASK
 
 #define LSB 0x0101010101010101ull
 /* Bits 49 - 8i to 56 - 8i hold 16 * (i + 1), i = 0..7 (the last, 128, is
@@ -66,7 +65,7 @@ ALWAYS_INLINE size_t h1(uint64_t hash)
 
 ALWAYS_INLINE uint8_t h2(uint64_t hash)
 {
-    return (uint8_t)(hash & H2_MASK);
+    return (uint8_t)(hash & SW_H2_MASK);
 }
 
 /*
@@ -250,9 +249,6 @@ ALWAYS_INLINE void set_dir(struct swiss *m, struct swiss_table **dir, unsigned s
     m->dir = dir;
     m->u64_gate = shift | u64_shut(m);
 }
-
-/* Where a table's groups start in its run (swiss_probe.h). */
-#define TABLE_HEAD SW_TABLE_HEAD
 
 /* The most entries plus tombstones a table of this capacity holds. */
 ALWAYS_INLINE size_t max_growth_left(size_t capacity)

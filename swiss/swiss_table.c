@@ -14,7 +14,7 @@
 
 size_t sw_table_run_pages(const struct swiss *m, size_t groups)
 {
-    return arena_pages_for(m->arena, TABLE_HEAD + groups * m->group_size);
+    return arena_pages_for(m->arena, SW_TABLE_HEAD + groups * m->group_size);
 }
 
 /* A new empty table of capacity slots (a power of two, 8..1024), or NULL
@@ -29,7 +29,7 @@ static struct swiss_table *table_new(struct swiss *m, size_t capacity, unsigned 
         return NULL;
     struct swiss_table *t = (struct swiss_table *)(void *)run;
     *t = (struct swiss_table){
-        .groups = run + TABLE_HEAD,
+        .groups = run + SW_TABLE_HEAD,
         .group_mask = groups - 1,
         .mask7 = (groups - 1) << 7,
         .capacity = capacity,
