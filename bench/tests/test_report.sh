@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bench/tests/test_report.sh - bench/report for real, at its smallest (N =
+# 1,000, two rounds of one repetition): every side built and run by the one
+# command, and the report's shape: each side's version line, the five sides
+# in the rounds, the tables per N and the three verdict lines.  Speed is not
+# checked (one repetition is noise); that the report runs and says what it
+# ran is.
+#   bash bench/tests/test_report.sh all BUILD_DIR
+#     every side: a Go >= 1.24 is on this machine, as on the project's.
+#   bash bench/tests/test_report.sh no-swiss-go BUILD_DIR
+#     the same with every Go >= 1.24 out of reach (a private mount
+#     namespace hides /usr/local/go; PATH keeps only /usr/bin and /bin):
+#     the four other sides run, and each place that would show the missing
+#     one says why.  Exits 77 (CTest: skipped) where the namespace cannot
+#     be made.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+[ $# -eq 2 ] || { echo "usage: bash bench/tests/test_report.sh all|no-swiss-go BUILD_DIR" >&2; exit 2; }
+mode=$1 build=$2
+mkdir -p "$build"
+out=$build/report.md err=$build/report.err
+args=(--n 1000 --rounds 2 --reps 1 --warmup 0)
+fails=0
+bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+has() { grep -qE -- "$2" "$1" || bad "$3"; }
+
+case "$mode" in
+  all)
+    TIDEMARK_BENCH_BUILD=$build bash "$root/bench/report" "${args[@]}" >"$out" 2>"$err" ||
+      { cat "$err" >&2; echo "FAIL: bench/report exited non-zero" >&2; exit 1; }
+    has "$err" '^report: N=1000 round 1/2: tidemark swiss go goswiss abseil ' \
+      "round 1 does not run the five sides in order"
+    has "$err" '^report: N=1000 round 2/2: swiss go goswiss abseil tidemark ' \
+      "round 2 does not start with the second side"
+    has "$out" '^- Go >= 1\.24 \(the Swiss map\): `go version go1\.(2[4-9]|[3-9][0-9])' \
+      "no go version line for the Swiss map's Go"
+    has "$out" '^### Swiss map beside go1\.(2[4-9]|[3-9][0-9])' "no Swiss map / Go >= 1.24 table"
+    has "$out" '^### Memory per entry \(bytes / N\): Swiss map beside go1\.' \
+      "no memory table beside Go >= 1.24"
+    has "$out" '^- Swiss map at least 2x go1\.[0-9.]+.s speed: (met|missed) \([0-9]+ of 6 pairs missed\)' \
+      "no verdict of the Swiss map against Go >= 1.24"
+    ;;
+  no-swiss-go)
+    empty=$build/empty
+    mkdir -p "$empty"
+    if ! unshare -rm true 2>/dev/null; then
+      echo "SKIP: no private mount namespace here (unshare -rm), so /usr/local/go cannot be hidden" >&2
+      exit 77
+    fi
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    unshare -rm env -u TIDEMARK_GO_SWISS PATH=/usr/bin:/bin bash -c \
+      '[ ! -d /usr/local/go ] || mount --bind "$1" /usr/local/go || exit 3
+       shift; TIDEMARK_BENCH_BUILD=$0 bash "$@"' \
+      "$build" "$empty" "$root/bench/report" "${args[@]}" >"$out" 2>"$err" ||
+      { cat "$err" >&2; echo "FAIL: bench/report exited non-zero without a Go >= 1.24" >&2; exit 1; }
+    has "$err" 'no Go >= 1\.24 .*found.*the Go >= 1\.24 side is skipped' \
+      "the report does not say on stderr that the Go >= 1.24 side is skipped"
+    has "$err" '^report: N=1000 round 1/2: tidemark swiss go abseil ' \
+      "round 1 does not run the four other sides"
+    has "$out" '^- Go >= 1\.24 \(the Swiss map\): not run: go-find: no Go >= 1\.24' \
+      "the header does not say the Swiss map's Go was not found"
+    [ "$(grep -c '^Not run: go-find: no Go >= 1\.24' "$out")" -eq 2 ] ||
+      bad "the Swiss map's time and memory tables do not both say 'Not run'"
+    has "$out" '^- Swiss map at least 2x Go >= 1\.24.s speed: not run \(go-find' \
+      "the Swiss map's verdict against Go does not say 'not run'"
+    ;;
+  *) echo "test_report: unknown mode '$mode'" >&2; exit 2 ;;
+esac
+
+# Both modes: the other sides, their tables and verdicts.
+has "$out" '^- tidemark: gcc [0-9.]+, `-O2 -g -DNDEBUG`' "no tidemark build line with -DNDEBUG"
+has "$out" '^- Go <= 1\.23 \(the bucket map\): `go version go1\.(1[0-9]|2[0-3])[. ]' \
+  "no go version line for the bucket map's Go"
+# The Abseil line runs on to a second line, which names the flags.
+grep -A1 '^- Abseil: ' "$out" | grep -qF '`-O2 -DNDEBUG`' || bad "no Abseil build line with -DNDEBUG"
+has "$out" '^## N = 1,000$' "no section for N = 1,000"
+has "$out" '^### Bucket map beside go1\.(1[0-9]|2[0-3])' "no bucket map / Go 1.19 table"
+has "$out" "^### Both maps beside Abseil's flat_hash_map" "no table beside Abseil"
+has "$out" '^### Memory per entry \(bytes / N\): bucket map beside go1\.' "no bucket memory table"
+# Every workload in the Abseil table, each tidemark map's row with a ratio.
+for w in 1 2 3 4 5 6; do
+  [ "$(grep -cE "^\| \($w\) " "$out")" -ge 3 ] || bad "workload ($w) is missing from the tables"
+done
+has "$out" '^- bucket map at least 2x go1\.[0-9.]+.s speed: (met|missed) \([0-9]+ of 6 pairs missed\)' \
+  "no verdict of the bucket map against Go 1.19"
+has "$out" "^- Swiss map within 1\.1x of Abseil's time at N = 1,000: (met|missed) \([0-9]+ of 6 pairs missed\)" \
+  "no verdict of the Swiss map against Abseil"
+if [ "$fails" -ne 0 ]; then
+  echo "test_report ($mode): $fails failure(s); the report is in $out" >&2
+  exit 1
+fi
+echo "test_report ($mode): ok"
