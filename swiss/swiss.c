@@ -209,23 +209,21 @@ int swiss_put(struct swiss *m, const void *key, const void *val)
     return rc;
 }
 
-/*
- * The slot holding key, or -1, with the group looked at last in *group:
- * the small map's one group, or the groups of key's probe sequence in its
- * table, up to one with an empty slot (where every probe for key ends).
- * The map holds a group.
- */
-static int find_slot(const struct swiss *m, uint64_t hash, const void *key, uint8_t **group)
+int sw_find_slot(const struct swiss *m, uint64_t hash, const void *key, uint8_t **group,
+                 size_t *groups)
 {
     if (m->dir == NULL) {
         *group = m->small;
+        *groups = 1;
         return group_find(m, m->small, hash, key);
     }
     const struct swiss_table *t = table_for(m, hash);
+    *groups = 0;
     for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
         uint8_t *g = group_at(m, t, p.offset);
         int i = group_find(m, g, hash, key);
         *group = g;
+        ++*groups;
         if (i >= 0 || match_empty(sw_load_ctrl(g)) != 0)
             return i;
     }
@@ -240,7 +238,8 @@ void *swiss_get(struct swiss *m, const void *key)
         return NULL;
     }
     uint8_t *g;
-    int i = find_slot(m, sw_key_hash(m, key), key, &g);
+    size_t groups;
+    int i = sw_find_slot(m, sw_key_hash(m, key), key, &g, &groups);
     return i < 0 ? NULL : slot_val(m, g, (unsigned)i);
 }
 
@@ -255,7 +254,8 @@ void *swiss_get(struct swiss *m, const void *key)
 static bool delete_hashed(struct swiss *m, uint64_t hash, const void *key)
 {
     uint8_t *g;
-    int i = find_slot(m, hash, key, &g);
+    size_t groups;
+    int i = sw_find_slot(m, hash, key, &g, &groups);
     if (i < 0)
         return false;
     struct swiss_table *t = m->dir != NULL ? table_for(m, hash) : NULL;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * swiss_debug.h - looking inside a Swiss map: its arena runs, its tables
- * in directory order, and the state of every group's slots.  For tools
- * that draw the map over its arena (the console's pages and slots views);
- * every function here reads only.  swiss.h is the map's API.
+ * in directory order, the state of every group's slots, and how far a
+ * lookup probes.  For tools that draw the map over its arena (the
+ * console's pages and slots views) and that explain its costs (the
+ * console's bench); every function here reads only.  swiss.h is the map's
+ * API.
  */
 #ifndef TIDEMARK_SWISS_DEBUG_H
 #define TIDEMARK_SWISS_DEBUG_H
@@ -90,6 +92,17 @@ bool swiss_group_slots(const struct swiss *m, size_t index, size_t group,
 /* The slots of every group: live equals swiss_len, the three add up to the
  * map's capacity.  All zero for NULL or a map holding nothing. */
 void swiss_slot_totals(const struct swiss *m, struct swiss_slot_counts *out);
+
+/*
+ * How many groups a lookup of key reads (swiss_get's, and the 8-byte
+ * calls', which read the same ones): 1 in a small map; in a table, the
+ * groups of key's probe sequence up to the one holding key or, for an
+ * absent key, the first with an empty slot.  Why a lookup costs what it
+ * does: each group past the first is one more control word to load and
+ * match.  Returns 0, counting no misuse, for NULL m or key, a map holding
+ * no group, or while the map is inside one of its writes.
+ */
+size_t swiss_probe_groups(const struct swiss *m, const void *key);
 
 #ifdef __cplusplus
 }

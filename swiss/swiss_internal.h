@@ -299,6 +299,16 @@ void sw_reseed(struct swiss *m);
  * growth frees. */
 int sw_put_slow(struct swiss *m, uint64_t hash, const void *key, const void *val);
 
+/*
+ * The slot holding key, or -1, with the group looked at last in *group and
+ * the number of groups read in *groups: the small map's one group, or the
+ * groups of key's probe sequence in its table, up to the one holding key
+ * or the first with an empty slot (where every probe for key ends).  The
+ * map holds a group.  (swiss.c; swiss_probe_groups reports *groups.)
+ */
+int sw_find_slot(const struct swiss *m, uint64_t hash, const void *key, uint8_t **group,
+                 size_t *groups);
+
 /* The write bracket: refuse a re-entrant write, count it as misuse. */
 ALWAYS_INLINE bool write_begin(struct swiss *m)
 {

@@ -114,3 +114,13 @@ void swiss_slot_totals(const struct swiss *m, struct swiss_slot_counts *out)
         for (size_t g = 0; g <= m->dir[i]->group_mask; g++)
             count_group(group_at(m, m->dir[i], g), out);
 }
+
+size_t swiss_probe_groups(const struct swiss *m, const void *key)
+{
+    if (m == NULL || key == NULL || m->writing || (m->small == NULL && m->dir == NULL))
+        return 0;
+    uint8_t *g;
+    size_t groups;
+    (void)sw_find_slot(m, sw_key_hash(m, key), key, &g, &groups);
+    return groups;
+}
