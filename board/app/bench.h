@@ -81,11 +81,19 @@ struct bench_io {
  *   (the same four for n=100000)
  *   bench op=page_pair instret_per_op=x.y
  *   bench map=swiss n=10000 op=insert_hint instret_per_op=x.y
- *   (the Swiss map's other three for n=10000, then its four for n=100000)
+ *   bench map=swiss n=10000 op=lookup_hit instret_per_op=x.y
+ *   bench map=swiss n=10000 op=lookup_miss instret_per_op=x.y
+ *   bench map=swiss n=10000 groups_per_lookup hit=h.hh miss=m.mm
+ *   bench map=swiss n=10000 op=delete instret_per_op=x.y
+ *   (the same five for n=100000)
  * The bucket map's lines and the page pair's come first, as they were
- * before the Swiss map had lines of its own.
+ * before the Swiss map had lines of its own.  The groups line is not a
+ * count of instructions: it is why the two lookups cost what they do, the
+ * groups a lookup read on average (swiss_probe_groups, swiss_debug.h) over
+ * the present keys (hit) and the absent ones (miss), to two decimals, each
+ * group past the first being one more control word loaded and matched.
  *
- * Returns BENCH_OK after all seventeen lines.  BENCH_ERR_NOMEM when region
+ * Returns BENCH_OK after all nineteen lines.  BENCH_ERR_NOMEM when region
  * is NULL or smaller than BENCH_REGION_BYTES: then it printed one line
  *   ERR bench: needs a region of <BENCH_REGION_BYTES> bytes, this one has <size>
  * and touched nothing.  BENCH_ERR_WRONG when a workload returned a wrong

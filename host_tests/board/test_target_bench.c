@@ -5,7 +5,10 @@
  * (the README's "Target, counted in instructions"):
  *   - two boots print the same seventeen figures, byte for byte (exact
  *     counts): the bucket map's eight and the page pair in their old
- *     format, then the Swiss map's eight (`bench map=swiss n=...`);
+ *     format, then the Swiss map's eight (`bench map=swiss n=...`), with,
+ *     after each N's lookup_miss, the groups a lookup read on average
+ *     (`bench map=swiss n=N groups_per_lookup hit=H.HH miss=M.MM`): at
+ *     least one, and no more for a hit than for a miss;
  *   - each figure is at most its ceiling in the table below, so a change
  *     that costs instructions fails CI (counts are exact: not a flaky timing
  *     test);
@@ -16,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +165,27 @@ static struct figure parse(const char *line)
     return f;
 }
 
+/* The Swiss map's groups line, in exactly its documented format: "bench
+ * map=swiss n=N groups_per_lookup hit=H.HH miss=M.MM".  Returns false for
+ * any other line; *n, *hit and *miss (hundredths) when it is one. */
+static bool parse_groups(const char *line, unsigned *n, unsigned *hit, unsigned *miss)
+{
+    unsigned hw, hf, mw, mf;
+    char again[160];
+    if (strstr(line, " groups_per_lookup ") == NULL)
+        return false;
+    cr_assert_eq(sscanf(line, "bench map=swiss n=%u groups_per_lookup hit=%u.%u miss=%u.%u", n,
+                        &hw, &hf, &mw, &mf),
+                 5, "malformed groups line '%s'", line);
+    snprintf(again, sizeof again, "bench map=swiss n=%u groups_per_lookup hit=%u.%02u miss=%u.%02u",
+             *n, hw, hf, mw, mf);
+    cr_assert_str_eq(again, line, "groups line not in the documented format");
+    cr_assert(hf < 100 && mf < 100);
+    *hit = hw * 100 + hf;
+    *miss = mw * 100 + mf;
+    return true;
+}
+
 static const struct ceiling *ceiling_for(const struct figure *f)
 {
     for (size_t i = 0; i < NCEILINGS; i++)
@@ -180,7 +205,7 @@ Test(target_bench, exact_and_under_the_ceilings, .timeout = 90)
 
     /* One figure line per row of the table, then ok. */
     struct figure f[NCEILINGS];
-    size_t nf = 0;
+    size_t nf = 0, ngroups = 0;
     const char *p = a;
     while (strncmp(p, "bench ", 6) == 0) {
         const char *e = strchr(p, '\n');
@@ -189,10 +214,24 @@ Test(target_bench, exact_and_under_the_ceilings, .timeout = 90)
         cr_assert_lt((size_t)(e - p), sizeof line);
         memcpy(line, p, (size_t)(e - p));
         line[e - p] = '\0';
+        p = e + 1;
+        unsigned gn, hit, miss;
+        if (parse_groups(line, &gn, &hit, &miss)) {
+            /* Right after its N's lookup_miss line, once per N. */
+            cr_assert(nf > 0 && strcmp(f[nf - 1].map, "swiss") == 0 && f[nf - 1].n == gn &&
+                          strcmp(f[nf - 1].op, "lookup_miss") == 0,
+                      "'%s' is not right after the Swiss map's lookup_miss at n=%u", line, gn);
+            cr_assert_geq(hit, 100, "'%s': a hit reads at least its key's group", line);
+            cr_assert_geq(miss, hit, "'%s': a miss reads no fewer groups than a hit", line);
+            fprintf(stderr, "target bench: swiss  n=%-6u groups per lookup: hit %u.%02u miss %u.%02u\n",
+                    gn, hit / 100, hit % 100, miss / 100, miss % 100);
+            ngroups++;
+            continue;
+        }
         cr_assert_lt(nf, NCEILINGS, "more bench lines than the table has rows:\n%s", a);
         f[nf++] = parse(line);
-        p = e + 1;
     }
+    cr_assert_eq(ngroups, 2, "one groups line per N of the Swiss map:\n%s", a);
     cr_assert_str_eq(p, "ok\n", "bench must end with ok:\n%s", a);
     cr_assert_eq(nf, NCEILINGS, "one line per row of the table:\n%s", a);
 
