@@ -14,10 +14,13 @@
 #     the four other sides run, and each place that would show the missing
 #     one says why.  Exits 77 (CTest: skipped) where the namespace cannot
 #     be made.
+#   bash bench/tests/test_report.sh bad-args BUILD_DIR
+#     bad options: each refused with exit 2 and one line naming the option
+#     and the value, before anything is set up or built.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-[ $# -eq 2 ] || { echo "usage: bash bench/tests/test_report.sh all|no-swiss-go BUILD_DIR" >&2; exit 2; }
+[ $# -eq 2 ] || { echo "usage: bash bench/tests/test_report.sh all|no-swiss-go|bad-args BUILD_DIR" >&2; exit 2; }
 mode=$1 build=$2
 mkdir -p "$build"
 out=$build/report.md err=$build/report.err
@@ -25,6 +28,36 @@ args=(--n 1000 --rounds 2 --reps 1 --warmup 0)
 fails=0
 bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 has() { grep -qE -- "$2" "$1" || bad "$3"; }
+
+if [ "$mode" = bad-args ]; then
+  # the options | the line the report must print first
+  while IFS='|' read -r opts want; do
+    rc=0
+    # shellcheck disable=SC2086 # the options are several words on purpose
+    TIDEMARK_BENCH_BUILD=$build/never bash "$root/bench/report" $opts >/dev/null 2>"$build/err" || rc=$?
+    [ "$rc" -eq 2 ] || bad "'$opts': exit $rc, not 2"
+    [ "$(head -n 1 "$build/err")" = "$want" ] || bad "'$opts': said '$(head -n 1 "$build/err")'"
+    grep -q '^usage: bash bench/report ' "$build/err" || bad "'$opts': no usage line"
+  done <<'CASES'
+--n abc|report: --n: 'abc' is not a whole number from 1 to 999999999
+--n 0|report: --n: '0' is not a whole number from 1 to 999999999
+--n 1000,|report: --n: '1000,' is not a list of counts
+--n 1000 --rounds 0|report: --rounds: '0' is not a whole number from 1 to 999999999
+--n 1000 --rounds 2 --reps 102|report: --reps: '102' is not a whole number from 1 to 101
+--warmup -1|report: --warmup: '-1' is not a whole number from 0 to 999999999
+--warmup 1,2|report: --warmup: '1,2' is one count for every size
+--n 1000,2000 --rounds 1,2,3|report: --rounds has 3 counts for 2 sizes: give one, or one per size
+--n 1000|report: --rounds has 3 counts for 1 sizes: give one, or one per size
+--bogus 1|usage: bash bench/report [--n N,...] [--rounds R,...] [--reps R,...] [--warmup W]
+CASES
+  [ ! -e "$build/never" ] || bad "a refused run made its build directory"
+  if [ "$fails" -ne 0 ]; then
+    echo "test_report (bad-args): $fails failure(s)" >&2
+    exit 1
+  fi
+  echo "test_report (bad-args): ok"
+  exit 0
+fi
 
 case "$mode" in
   all)
