@@ -87,6 +87,11 @@ uint64_t id_hash(const void *key, size_t len, uint64_t seed)
     return head(key, len);
 }
 
+uint64_t gkey(unsigned g, unsigned tag)
+{
+    return (uint64_t)(tag + 1) << 16 | (uint64_t)g << 7 | (tag & 0x7f);
+}
+
 uint64_t mix_hash(const void *key, size_t len, uint64_t seed)
 {
     const uint8_t *p = key;

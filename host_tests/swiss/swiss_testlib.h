@@ -79,6 +79,10 @@ uint64_t id_hash(const void *key, size_t len, uint64_t seed);
 uint64_t crowd_hash(const void *key, size_t len, uint64_t seed);
 uint64_t top_hash(const void *key, size_t len, uint64_t seed);
 uint64_t mix_hash(const void *key, size_t len, uint64_t seed);
+/* A key for id_hash that starts its probe at group g of a 16-slot table
+ * (bit 7 and up), with H2 tag & 0x7f (bits 0..6) and tag + 1 from bit 16,
+ * which keeps keys of one group apart. */
+uint64_t gkey(unsigned g, unsigned tag);
 /* Byte equality, as a custom callback. */
 bool bytes_equal(const void *a, const void *b, size_t len);
 

@@ -15,12 +15,6 @@
 #include "swiss_internal.h"
 #include "swiss_testlib.h"
 
-/* 16-slot table keys for id_hash: probe start group g (bit 7), H2 = tag. */
-static uint64_t gkey(unsigned g, unsigned tag)
-{
-    return (uint64_t)(tag + 1) << 16 | (uint64_t)g << 7 | (tag & 0x7f);
-}
-
 /* A 16-slot table: five keys from group 0, four from group 1. */
 static void make_two_groups(struct swiss *m, struct arena *a)
 {

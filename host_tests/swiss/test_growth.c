@@ -27,13 +27,6 @@
 
 #include "swiss_testlib.h"
 
-/* A key for id_hash that starts its probe at group g of a 16-slot table
- * (bit 7), with H2 h and a tag that keeps keys apart. */
-static uint64_t gkey(unsigned g, unsigned tag)
-{
-    return (uint64_t)(tag + 1) << 16 | (uint64_t)g << 7 | (tag & 0x7f);
-}
-
 static void assert_pages(const struct swiss *m, const struct arena *a)
 {
     struct swiss_stats s = sstats(m);

@@ -282,11 +282,6 @@ Test(oom, put_after_reset)
 }
 
 /* Deletes, gets, iteration, clear and a put that prunes need no page. */
-static uint64_t gkey(unsigned g, unsigned tag)
-{
-    return (uint64_t)(tag + 1) << 16 | (uint64_t)g << 7 | (tag & 0x7f);
-}
-
 Test(oom, writes_without_pages)
 {
     struct arena *a = test_arena_new(256, PAGE_4K);

@@ -21,13 +21,6 @@
 #include "swiss_debug.h"
 #include "swiss_testlib.h"
 
-/* A key for id_hash that starts its probe at group g of a 16-slot table,
- * with H2 tag & 0x7f and a tag that keeps keys apart. */
-static uint64_t gkey(unsigned g, unsigned tag)
-{
-    return (uint64_t)(tag + 1) << 16 | (uint64_t)g << 7 | (tag & 0x7f);
-}
-
 Test(probe_groups, refusals)
 {
     struct arena *a = test_arena_new(8, PAGE_4K);
