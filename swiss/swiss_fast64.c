@@ -26,6 +26,14 @@ extern bool swiss_get_u64(struct swiss *m, uint64_t key, uint64_t *val);
  * tail call, takes it.  With no call, the fast paths need no stack frame.
  */
 
+/* key's slot in the small map's one group (head 0), or NULL; *c as
+ * sw_u64_find's.  The map has that group. */
+static SW_ALWAYS_INLINE uint64_t *u64_small_find(const struct swiss *m, uint64_t key, uint8_t **c)
+{
+    struct sw_u64_swar w = sw_u64_swar_of(m, sw_u64_hash(m, key));
+    return sw_u64_find(m->small, 0, sw_load_ctrl(m->small), &w, key, c);
+}
+
 /* swiss_get_u64 (swiss_probe.h) off its fast path: the contract's
  * refusals, a read inside a write (misuse), and the small map's one group. */
 __attribute__((noinline)) bool sw_get_u64_rest(struct swiss *m, uint64_t key, uint64_t *val)
@@ -38,10 +46,8 @@ __attribute__((noinline)) bool sw_get_u64_rest(struct swiss *m, uint64_t key, ui
     }
     if (m->small == NULL) /* no group at all (a table would be fast) */
         return false;
-    uint64_t hash = sw_u64_hash(m, key);
-    struct sw_u64_swar w = sw_u64_swar_of(m, hash);
     uint8_t *c;
-    uint64_t *s = sw_u64_find(m->small, 0, sw_load_ctrl(m->small), &w, key, &c);
+    uint64_t *s = u64_small_find(m, key, &c);
     if (s == NULL)
         return false;
     if (val != NULL)
@@ -138,11 +144,8 @@ static __attribute__((noinline)) bool u64_delete_rest(struct swiss *m, uint64_t 
         m->misuse++;
         return false;
     }
-    uint64_t hash = sw_u64_hash(m, key);
-    struct sw_u64_swar w = sw_u64_swar_of(m, hash);
-    uint8_t *g = m->small; /* a map with entries and no table has it */
-    uint8_t *c;
-    uint64_t *v = sw_u64_find(g, 0, sw_load_ctrl(g), &w, key, &c);
+    uint8_t *c; /* a map with entries and no table has the small group */
+    uint64_t *v = u64_small_find(m, key, &c);
     if (v == NULL)
         return false;
     c[-1] = CTRL_EMPTY; /* the small map's group: head 0 */
