@@ -23,7 +23,7 @@ root=$(cd "$here/../.." && pwd)
 [ $# -eq 2 ] || { echo "usage: bash bench/tests/test_report.sh all|no-swiss-go|bad-args BUILD_DIR" >&2; exit 2; }
 mode=$1 build=$2
 mkdir -p "$build"
-out=$build/report.md err=$build/report.err
+out=$build/out.md err=$build/err.txt
 args=(--n 1000 --rounds 2 --reps 1 --warmup 0)
 fails=0
 bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
@@ -48,8 +48,20 @@ if [ "$mode" = bad-args ]; then
 --warmup 1,2|report: --warmup: '1,2' is one count for every size
 --n 1000,2000 --rounds 1,2,3|report: --rounds has 3 counts for 2 sizes: give one, or one per size
 --n 1000|report: --rounds has 3 counts for 1 sizes: give one, or one per size
---bogus 1|usage: bash bench/report [--n N,...] [--rounds R,...] [--reps R,...] [--warmup W]
+--bogus 1|usage: bash bench/report [--n N,...] [--rounds R,...] [--reps R,...] [--warmup W] [--into PAGE]
+--into /nonexistent/page.md|report: --into: '/nonexistent/page.md' is not a file this user may write
 CASES
+  # A page without the markers, or with them in the wrong order.
+  for page in "no markers" "<!-- /bench-report -->
+<!-- bench-report -->"; do
+    printf '%s\n' "$page" >"$build/page.md"
+    rc=0
+    TIDEMARK_BENCH_BUILD=$build/never bash "$root/bench/report" --into "$build/page.md" \
+      >/dev/null 2>"$build/err" || rc=$?
+    [ "$rc" -eq 2 ] || bad "--into a page without its markers in order: exit $rc, not 2"
+    grep -qF "needs one line '<!-- bench-report -->' and, after it, one line" "$build/err" ||
+      bad "--into a page without its markers in order: said '$(head -n 1 "$build/err")'"
+  done
   [ ! -e "$build/never" ] || bad "a refused run made its build directory"
   if [ "$fails" -ne 0 ]; then
     echo "test_report (bad-args): $fails failure(s)" >&2
@@ -61,8 +73,16 @@ fi
 
 case "$mode" in
   all)
-    TIDEMARK_BENCH_BUILD=$build bash "$root/bench/report" "${args[@]}" >"$out" 2>"$err" ||
+    # Into a page, as docs/performance.md is written: the report between the
+    # markers, headings two levels down, the rest of the page as it was.
+    page=$build/page.md
+    printf '# Page\n\nbefore\n<!-- bench-report -->\nan old report\n<!-- /bench-report -->\nafter\n' >"$page"
+    TIDEMARK_BENCH_BUILD=$build bash "$root/bench/report" "${args[@]}" --into "$page" >"$out" 2>"$err" ||
       { cat "$err" >&2; echo "FAIL: bench/report exited non-zero" >&2; exit 1; }
+    has "$err" "^report: written into $page\$" "no line saying the page was written"
+    { printf '# Page\n\nbefore\n<!-- bench-report -->\n'; sed 's/^#/###/' "$out"
+      printf '<!-- /bench-report -->\nafter\n'; } >"$build/page.want"
+    cmp -s "$page" "$build/page.want" || bad "the page is not the report between its markers: diff $page $build/page.want"
     has "$err" '^report: N=1000 round 1/2: tidemark swiss go goswiss abseil ' \
       "round 1 does not run the five sides in order"
     has "$err" '^report: N=1000 round 2/2: swiss go goswiss abseil tidemark ' \
