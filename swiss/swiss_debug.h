@@ -94,10 +94,10 @@ bool swiss_group_slots(const struct swiss *m, size_t index, size_t group,
 void swiss_slot_totals(const struct swiss *m, struct swiss_slot_counts *out);
 
 /*
- * How many groups a lookup of key reads (swiss_get's, and the 8-byte
- * calls', which read the same ones): 1 in a small map; in a table, the
- * groups of key's probe sequence up to the one holding key or, for an
- * absent key, the first with an empty slot.  Why a lookup costs what it
+ * How many groups a lookup of key reads (the 8-byte calls', and swiss_get's,
+ * which reads the same ones but none at all in a map with no entries): 1 in
+ * a small map; in a table, the groups of key's probe sequence up to the one
+ * holding key or, for an absent key, the first with an empty slot.  Why a lookup costs what it
  * does: each group past the first is one more control word to load and
  * match.  Returns 0, counting no misuse, for NULL m or key, a map holding
  * no group, or while the map is inside one of its writes.

@@ -160,9 +160,11 @@ SW_ALWAYS_INLINE size_t sw_u64_first_offset(uint64_t match, const struct sw_u64_
 {
 #if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_zbb)
     (void)w;
-    /* The flag's bit, 8i + 7, with its low 3 bits cleared is 8i: twice
-     * that plus one slot is the offset, one and and one address add. */
-    return ((size_t)(unsigned)__builtin_ctzll(match) & ~(size_t)7) * 2 + SW_U64_SLOT;
+    /* The flag's bit, 8i + 7, with its low 3 bits cleared is 8i: that
+     * times SW_U64_SLOT / 8 (two), plus one slot, is the offset: one and
+     * and one address add. */
+    return ((size_t)(unsigned)__builtin_ctzll(match) & ~(size_t)7) * (SW_U64_SLOT / 8) +
+           SW_U64_SLOT;
 #else
     return (size_t)(((match & (0 - match)) * w->m->slot_offsets) >> 56);
 #endif
