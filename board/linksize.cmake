@@ -9,7 +9,7 @@
 #        e.g. libtidemark_arena.a,libtidemark_hmap.a> [-DWHAT=<what the
 #        line names, default arena+hmap: arena+swiss for footprint_swiss>]
 #        [-DCHECK=ON: fail when the figure is over CEILING, for the test that
-#        holds it there]
+#        holds it there; a 32-bit link map, which has no ceiling, fails too]
 #
 # GOAL and CEILING, the figure the test holds, for either map:
 # cmake/codesize.cmake.

@@ -215,7 +215,8 @@ static const struct bench_map_ops swiss_ops = {
  * loops are (called through bench_map_ops): inlined into bench_map, a twin's
  * loop could take another shape than its measured loop's, and move the
  * figures with a change elsewhere in bench_map. */
-static __attribute__((noinline)) uint64_t empty_insert(const struct bench_io *io, void *m, const uint64_t *k, size_t n)
+static __attribute__((noinline)) uint64_t empty_insert(const struct bench_io *io, void *m,
+                                                       const uint64_t *k, size_t n)
 {
     uint64_t acc = 0;
     const uint64_t *end = k + n;
@@ -234,7 +235,8 @@ static __attribute__((noinline)) uint64_t empty_insert(const struct bench_io *io
     return t1 - t0;
 }
 
-static __attribute__((noinline)) uint64_t empty_lookup(const struct bench_io *io, void *m, const uint64_t *k, size_t n)
+static __attribute__((noinline)) uint64_t empty_lookup(const struct bench_io *io, void *m,
+                                                       const uint64_t *k, size_t n)
 {
     uint64_t found = 0, v = 0;
     const uint64_t *end = k + n;
@@ -253,7 +255,8 @@ static __attribute__((noinline)) uint64_t empty_lookup(const struct bench_io *io
     return t1 - t0;
 }
 
-static __attribute__((noinline)) uint64_t empty_delete(const struct bench_io *io, void *m, const uint64_t *k, size_t n)
+static __attribute__((noinline)) uint64_t empty_delete(const struct bench_io *io, void *m,
+                                                       const uint64_t *k, size_t n)
 {
     uint64_t found = 0;
     const uint64_t *end = k + n;
