@@ -49,33 +49,62 @@ static void table_free(struct swiss *m, struct swiss_table *t)
     (void)arena_free_pages(m->arena, t, t->pages);
 }
 
-/* Insert an entry known to be absent into a table with growth_left > 0
- * (Go's uncheckedPutSlot). */
-static void table_put_new(struct swiss *m, struct swiss_table *t, uint64_t hash,
-                          const void *key, const void *val)
+/*
+ * Moving entries into a new table (growth, split): every live entry of a
+ * group put into the table its hash bit selects (right when bit is set in
+ * the hash; bit 0: always left), by Go's uncheckedPutSlot: the first free
+ * slot of its probe, since the entry is known to be absent and the table
+ * has room.  Written once for any key and value size (move_entries); the
+ * 8-byte calls' map gets its own copy with the sizes and the built-in hash
+ * as constants, so that a move is a few loads and stores, not two calls of
+ * memcpy and one of the hash.  Built for size (GCC and Clang define
+ * __OPTIMIZE_SIZE__ at -Os), the one general copy serves every map.
+ */
+ALWAYS_INLINE void move_entries(struct swiss *m, uint8_t *g, uint64_t bit,
+                                struct swiss_table *left, struct swiss_table *right,
+                                bool u64)
 {
-    for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
-        uint8_t *g = group_at(m, t, p.offset);
-        uint64_t free_slots = match_empty_or_deleted(sw_load_ctrl(g));
-        if (free_slots == 0)
-            continue;
-        slot_write(m, g, first_slot(free_slots), hash, key, val);
-        t->growth_left--;
-        return;
+    size_t key_size = u64 ? 8 : m->key_size, val_size = u64 ? 8 : m->val_size;
+    size_t slot_size = u64 ? SW_U64_SLOT : m->slot_size;
+    size_t group_size = u64 ? SLOTS + SLOTS * SW_U64_SLOT : m->group_size;
+    for (uint64_t full = match_full(sw_load_ctrl(g)); full != 0; full &= full - 1) {
+        unsigned i = first_slot(full);
+        const uint8_t *key = g + SLOTS + i * slot_size;
+        uint64_t hash;
+        if (u64) {
+            uint64_t k;
+            memcpy(&k, key, sizeof k);
+            hash = sw_hash_u64(k, m->hash_key);
+        } else {
+            hash = sw_key_hash(m, key);
+        }
+        struct swiss_table *t = (hash & bit) ? right : left;
+        for (struct probe p = probe_start(hash, t->group_mask);; probe_next(&p)) {
+            uint8_t *d = t->groups + p.offset * group_size;
+            uint64_t free_slots = match_empty_or_deleted(sw_load_ctrl(d));
+            if (free_slots == 0)
+                continue;
+            unsigned j = first_slot(free_slots);
+            memcpy(d + SLOTS + j * slot_size, key, key_size);
+            if (val_size != 0)
+                memcpy(d + SLOTS + j * slot_size + key_size, key + key_size, val_size);
+            d[j] = h2(hash);
+            t->growth_left--;
+            break;
+        }
     }
 }
 
-/* Put every live entry of group g into the table its hash bit selects
- * (right when bit is set in the hash; bit 0: always left). */
 static void move_group(struct swiss *m, uint8_t *g, uint64_t bit, struct swiss_table *left,
                        struct swiss_table *right)
 {
-    for (uint64_t full = match_full(sw_load_ctrl(g)); full != 0; full &= full - 1) {
-        unsigned i = first_slot(full);
-        const uint8_t *key = slot_key(m, g, i);
-        uint64_t hash = sw_key_hash(m, key);
-        table_put_new(m, (hash & bit) ? right : left, hash, key, slot_val(m, g, i));
+#ifndef __OPTIMIZE_SIZE__
+    if (!m->general) {
+        move_entries(m, g, bit, left, right, true);
+        return;
     }
+#endif
+    move_entries(m, g, bit, left, right, false);
 }
 
 /* Point the directory entries t covers at t. */
