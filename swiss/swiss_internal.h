@@ -102,20 +102,6 @@ ALWAYS_INLINE void set_all_empty(uint8_t *g)
     memset(g, CTRL_EMPTY, SLOTS);
 }
 
-/*
- * The SWAR constants of a probe loop, made from one: where constants come
- * from memory (RISC-V), the compiler would load LSB, MSB and -LSB each on
- * its own; sw_swar_lsb hides LSB's value from it, so MSB is one shift of it
- * and the subtraction uses it as it is.
- */
-ALWAYS_INLINE uint64_t sw_swar_lsb(void)
-{
-    uint64_t lsb = LSB;
-    __asm__(""
-            : "+r"(lsb));
-    return lsb;
-}
-
 /* sw_match_bcast for one group, with the constants as they are. */
 ALWAYS_INLINE uint64_t match_h2(uint64_t ctrl, uint8_t h)
 {
@@ -224,16 +210,10 @@ ALWAYS_INLINE unsigned dir_shift(const struct swiss *m)
     return (unsigned)(m->u64_gate & 63);
 }
 
-/* The table of hash, given the map's u64_gate word (sw_table_at's). */
-ALWAYS_INLINE struct swiss_table *table_at(const struct swiss *m, uint64_t hash,
-                                           uint64_t gate)
-{
-    return sw_table_at(m, hash, gate);
-}
-
+/* The table of hash (sw_table_at, with the map's own gate word). */
 ALWAYS_INLINE struct swiss_table *table_for(const struct swiss *m, uint64_t hash)
 {
-    return table_at(m, hash, m->u64_gate);
+    return sw_table_at(m, hash, m->u64_gate);
 }
 
 /* U64_SHUT as the map's state asks: not the 8-byte calls' map, no tables,
@@ -254,11 +234,6 @@ ALWAYS_INLINE void set_dir(struct swiss *m, struct swiss_table **dir, unsigned s
 ALWAYS_INLINE size_t max_growth_left(size_t capacity)
 {
     return capacity <= SLOTS ? capacity - 1 : capacity * SWISS_LOAD_NUM / SLOTS;
-}
-
-ALWAYS_INLINE size_t table_tombstones(const struct swiss_table *t)
-{
-    return t->tombstones;
 }
 
 /* Live slots.  Kept as the tombstones rather than the live count: an

@@ -39,7 +39,7 @@ void swiss_get_stats(const struct swiss *m, struct swiss_stats *out)
         out->tables++;
         out->groups += t->group_mask + 1;
         out->capacity += t->capacity;
-        out->tombstones += table_tombstones(t);
+        out->tombstones += t->tombstones;
         out->growth_left += t->growth_left;
         out->bytes += t->pages * page;
         out->alloc_bytes += SWISS_GO_TABLE_BYTES + (t->group_mask + 1) * m->group_size;

@@ -216,7 +216,7 @@ int sw_table_rehash(struct swiss *m, struct swiss_table *t)
  */
 void sw_table_prune(struct swiss *m, struct swiss_table *t)
 {
-    if (!m->pruning || table_tombstones(t) * 10 < t->capacity)
+    if (!m->pruning || t->tombstones * 10 < t->capacity)
         return;
     uint32_t needed[SWISS_MAX_TABLE_CAPACITY / SLOTS / 32] = {0};
     for (size_t i = 0; i <= t->group_mask; i++) {

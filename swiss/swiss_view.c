@@ -32,7 +32,7 @@ static struct swiss_table_info info_of(const struct swiss *m, const struct swiss
         .capacity = t->capacity,
         .groups = t->group_mask + 1,
         .used = table_used(t),
-        .tombstones = table_tombstones(t),
+        .tombstones = t->tombstones,
         .growth_left = t->growth_left,
         .pages = t,
         .npages = t->pages,
