@@ -33,15 +33,22 @@ has() { grep -qE -- "$2" "$1" || bad "$3"; }
 
 if [ "$mode" = bad-args ]; then
   cases=0
+  # refused WANT ARG...: bench/report ARG... exits 2, says WANT first, then
+  # the usage.
+  refused() {
+    local want=$1 rc=0
+    shift
+    TIDEMARK_BENCH_BUILD=$build/never bash "$root/bench/report" "$@" </dev/null >/dev/null \
+      2>"$build/err" || rc=$?
+    [ "$rc" -eq 2 ] || bad "'$*': exit $rc, not 2"
+    [ "$(head -n 1 "$build/err")" = "$want" ] || bad "'$*': said '$(head -n 1 "$build/err")'"
+    grep -q '^usage: bash bench/report ' "$build/err" || bad "'$*': no usage line"
+    cases=$((cases + 1))
+  }
   # the options | the line the report must print first
   while IFS='|' read -r opts want; do
-    rc=0
     # shellcheck disable=SC2086 # the options are several words on purpose
-    TIDEMARK_BENCH_BUILD=$build/never bash "$root/bench/report" $opts </dev/null >/dev/null 2>"$build/err" || rc=$?
-    [ "$rc" -eq 2 ] || bad "'$opts': exit $rc, not 2"
-    [ "$(head -n 1 "$build/err")" = "$want" ] || bad "'$opts': said '$(head -n 1 "$build/err")'"
-    grep -q '^usage: bash bench/report ' "$build/err" || bad "'$opts': no usage line"
-    cases=$((cases + 1))
+    refused "$want" $opts
   done <<'CASES'
 --n abc|report: --n: 'abc' is not a whole number from 1 to 999999999
 --n 0|report: --n: '0' is not a whole number from 1 to 999999999
@@ -57,22 +64,15 @@ if [ "$mode" = bad-args ]; then
 --n|report: --n needs a value
 --into /nonexistent/page.md|report: --into: '/nonexistent/page.md' is not a file this user may rewrite (in a folder it may write)
 CASES
-  [ "$cases" -eq 13 ] || bad "$cases cases ran, not 13"
-  # A page without the markers, or with them in the wrong order.
+  # A page without the markers, or with them in the wrong order; no page.
   for page in "no markers" "<!-- /bench-report -->
 <!-- bench-report -->"; do
     printf '%s\n' "$page" >"$build/page.md"
-    rc=0
-    TIDEMARK_BENCH_BUILD=$build/never bash "$root/bench/report" --into "$build/page.md" \
-      </dev/null >/dev/null 2>"$build/err" || rc=$?
-    [ "$rc" -eq 2 ] || bad "--into a page without its markers in order: exit $rc, not 2"
-    grep -qF "needs one line '<!-- bench-report -->' and, after it, one line" "$build/err" ||
-      bad "--into a page without its markers in order: said '$(head -n 1 "$build/err")'"
+    refused "report: --into: '$build/page.md' needs one line '<!-- bench-report -->' and, after it, one line '<!-- /bench-report -->'" \
+      --into "$build/page.md"
   done
-  rc=0
-  TIDEMARK_BENCH_BUILD=$build/never bash "$root/bench/report" --into "" </dev/null >/dev/null 2>"$build/err" || rc=$?
-  [ "$rc" -eq 2 ] && [ "$(head -n 1 "$build/err")" = "report: --into: the page's name is empty" ] ||
-    bad "--into '': exit $rc, said '$(head -n 1 "$build/err")'"
+  refused "report: --into: the page's name is empty" --into ""
+  [ "$cases" -eq 16 ] || bad "$cases cases ran, not 16"
   [ ! -e "$build/never" ] || bad "a refused run made its build directory"
   if [ "$fails" -ne 0 ]; then
     echo "test_report (bad-args): $fails failure(s)" >&2
